@@ -1,0 +1,401 @@
+namespace Thermocline.Domain.TaskLists.Parsing;
+
+/// <summary>
+/// Reads the common shape of a PR block — block mappings and sequences, one-line plain or simply quoted
+/// scalars, one-line flow lists of plain items, comments — in one pass over the lines, without a general
+/// YAML parser. Anything else (anchors, tags, multi-line or escaped scalars, flow mappings, syntax errors)
+/// makes it give up, and <see cref="EventBlockParser"/> reads the block instead, so results always equal
+/// a full YAML parse.
+/// </summary>
+internal sealed class FastBlockParser
+{
+    private static readonly GiveUp Unsupported = new();
+
+    private readonly string _text;
+    private readonly TextLines _lines;
+    private readonly int _end;
+    private int _line;
+
+    private FastBlockParser(string text, TextLines lines, int first, int endExclusive)
+    {
+        _text = text;
+        _lines = lines;
+        _line = first;
+        _end = endExclusive;
+    }
+
+    /// <summary>The block's root mapping, or null when the block needs the full parser.</summary>
+    public static YamlMapping? TryParse(string text, TextLines lines, int first, int endExclusive)
+    {
+        var parser = new FastBlockParser(text, lines, first, endExclusive);
+        try
+        {
+            parser.SkipTrivia();
+            if (parser._line >= parser._end || parser.Indent(parser._line) != 0)
+            {
+                return null;
+            }
+
+            var root = parser.ParseMapping(0, -1);
+            parser.SkipTrivia();
+            return parser._line >= parser._end ? root : null;
+        }
+        catch (GiveUp)
+        {
+            return null;
+        }
+    }
+
+    private YamlMapping ParseMapping(int indent, int firstKeyAt)
+    {
+        YamlMapping? map = null;
+        while (true)
+        {
+            int keyAt;
+            if (firstKeyAt >= 0)
+            {
+                keyAt = firstKeyAt;
+                firstKeyAt = -1;
+            }
+            else
+            {
+                SkipTrivia();
+                if (_line >= _end)
+                {
+                    break;
+                }
+
+                var ind = Indent(_line);
+                if (ind < indent)
+                {
+                    break;
+                }
+
+                if (ind > indent)
+                {
+                    throw Unsupported;
+                }
+
+                keyAt = _lines.Start(_line) + ind;
+            }
+
+            var key = ReadKey(keyAt) ?? throw Unsupported;
+            map ??= new YamlMapping { Start = keyAt, Line = _line + 1 };
+            map.Add(key, ParseValue(key.End + 1, indent));
+        }
+
+        return map ?? throw Unsupported;
+    }
+
+    private YamlNode ParseValue(int afterColon, int indent)
+    {
+        var contentEnd = _lines.ContentEnd(_line);
+        var at = SkipSpaces(afterColon, contentEnd);
+        if (at < contentEnd && _text[at] != '#')
+        {
+            var node = ParseInline(at, contentEnd);
+            _line++;
+            EnsureNoContinuation(indent);
+            return node;
+        }
+
+        if (at < contentEnd && at == afterColon)
+        {
+            throw Unsupported; // "key:#" is not a comment
+        }
+
+        // The value is a nested block on the following lines.
+        _line++;
+        SkipTrivia();
+        if (_line >= _end)
+        {
+            throw Unsupported; // empty value: left to the full parser
+        }
+
+        var ind = Indent(_line);
+        var isDash = IsSequenceItem(_line, ind);
+        if (isDash && ind >= indent)
+        {
+            return ParseSequence(ind);
+        }
+
+        if (ind > indent)
+        {
+            return ParseMapping(ind, -1);
+        }
+
+        throw Unsupported;
+    }
+
+    private YamlSequence ParseSequence(int indent)
+    {
+        var seq = new YamlSequence { Start = _lines.Start(_line) + indent, Line = _line + 1 };
+        while (true)
+        {
+            SkipTrivia();
+            if (_line >= _end)
+            {
+                break;
+            }
+
+            var ind = Indent(_line);
+            if (ind < indent || (ind == indent && !IsSequenceItem(_line, ind)))
+            {
+                break;
+            }
+
+            if (ind > indent)
+            {
+                throw Unsupported;
+            }
+
+            var lineStart = _lines.Start(_line);
+            var contentEnd = _lines.ContentEnd(_line);
+            var at = SkipSpaces(lineStart + ind + 1, contentEnd);
+            if (at >= contentEnd || _text[at] == '#')
+            {
+                throw Unsupported; // nested block under a bare dash
+            }
+
+            if (ReadKey(at) is not null)
+            {
+                seq.Items.Add(ParseMapping(at - lineStart, at));
+            }
+            else
+            {
+                seq.Items.Add(ParseInline(at, contentEnd));
+                _line++;
+                EnsureNoContinuation(indent);
+            }
+        }
+
+        return seq;
+    }
+
+    private YamlNode ParseInline(int at, int contentEnd)
+    {
+        var line = _line + 1;
+        switch (_text[at])
+        {
+            case '[':
+                return ParseFlowList(at, contentEnd, line);
+            case '\'':
+            {
+                var sb = new System.Text.StringBuilder();
+                var i = at + 1;
+                while (true)
+                {
+                    var q = _text.IndexOf('\'', i, contentEnd - i);
+                    if (q < 0)
+                    {
+                        throw Unsupported;
+                    }
+
+                    sb.Append(_text, i, q - i);
+                    if (q + 1 < contentEnd && _text[q + 1] == '\'')
+                    {
+                        sb.Append('\'');
+                        i = q + 2;
+                        continue;
+                    }
+
+                    EnsureOnlyComment(q + 1, contentEnd);
+                    return new YamlScalar { Value = sb.ToString(), Style = YamlScalarStyle.SingleQuoted, Start = at, End = q + 1, Line = line };
+                }
+            }
+
+            case '"':
+            {
+                var q = _text.IndexOfAny(['"', '\\'], at + 1, contentEnd - at - 1);
+                if (q < 0 || _text[q] == '\\')
+                {
+                    throw Unsupported;
+                }
+
+                EnsureOnlyComment(q + 1, contentEnd);
+                return new YamlScalar { Value = _text[(at + 1)..q], Style = YamlScalarStyle.DoubleQuoted, Start = at, End = q + 1, Line = line };
+            }
+
+            case '{' or ']' or '}' or '&' or '*' or '!' or '|' or '>' or '%' or '@' or '`' or '#' or ',' or '?' or ':' or '-' or '.':
+                throw Unsupported;
+            default:
+            {
+                var end = PlainEnd(at, contentEnd);
+                return new YamlScalar { Value = _text[at..end], Style = YamlScalarStyle.Plain, Start = at, End = end, Line = line };
+            }
+        }
+    }
+
+    private YamlSequence ParseFlowList(int at, int contentEnd, int line)
+    {
+        var close = _text.IndexOf(']', at, contentEnd - at);
+        if (close < 0)
+        {
+            throw Unsupported;
+        }
+
+        EnsureOnlyComment(close + 1, contentEnd);
+        var seq = new YamlSequence { Start = at, End = close + 1, Line = line };
+        var i = SkipSpaces(at + 1, close);
+        if (i == close)
+        {
+            return seq;
+        }
+
+        while (true)
+        {
+            var itemStart = i;
+            while (i < close && IsFlowItemChar(_text[i]))
+            {
+                i++;
+            }
+
+            if (i == itemStart || !char.IsAsciiLetterOrDigit(_text[itemStart]))
+            {
+                throw Unsupported;
+            }
+
+            seq.Items.Add(new YamlScalar { Value = _text[itemStart..i], Style = YamlScalarStyle.Plain, Start = itemStart, End = i, Line = line });
+            i = SkipSpaces(i, close);
+            if (i == close)
+            {
+                return seq;
+            }
+
+            if (_text[i] != ',')
+            {
+                throw Unsupported;
+            }
+
+            i = SkipSpaces(i + 1, close);
+            if (i == close)
+            {
+                throw Unsupported; // trailing comma
+            }
+        }
+    }
+
+    // End of a one-line plain scalar: before a " #" comment and trailing blanks; gives up on ": ".
+    private int PlainEnd(int at, int contentEnd)
+    {
+        var end = contentEnd;
+        for (var i = at; i < contentEnd; i++)
+        {
+            var c = _text[i];
+            if (c == ':' && (i + 1 == contentEnd || _text[i + 1] is ' ' or '\t'))
+            {
+                throw Unsupported;
+            }
+
+            if (c == '#' && _text[i - 1] is ' ' or '\t')
+            {
+                end = i;
+                break;
+            }
+        }
+
+        while (end > at && _text[end - 1] is ' ' or '\t')
+        {
+            end--;
+        }
+
+        return end;
+    }
+
+    private YamlScalar? ReadKey(int at)
+    {
+        var contentEnd = _lines.ContentEnd(_line);
+        var i = at;
+        while (i < contentEnd && (char.IsAsciiLetterOrDigit(_text[i]) || _text[i] is '_' or '-' or '.'))
+        {
+            i++;
+        }
+
+        if (i == at || !char.IsAsciiLetter(_text[at]) || i >= contentEnd || _text[i] != ':')
+        {
+            return null;
+        }
+
+        if (i + 1 < contentEnd && _text[i + 1] is not (' ' or '\t'))
+        {
+            return null;
+        }
+
+        return new YamlScalar { Value = _text[at..i], Style = YamlScalarStyle.Plain, Start = at, End = i, Line = _line + 1 };
+    }
+
+    private void EnsureOnlyComment(int from, int contentEnd)
+    {
+        var i = SkipSpaces(from, contentEnd);
+        if (i < contentEnd && (_text[i] != '#' || i == from))
+        {
+            throw Unsupported;
+        }
+    }
+
+    // A more-indented line after a one-line value would continue or break it: leave that to the full parser.
+    private void EnsureNoContinuation(int indent)
+    {
+        SkipTrivia();
+        if (_line < _end && Indent(_line) > indent)
+        {
+            throw Unsupported;
+        }
+    }
+
+    private void SkipTrivia()
+    {
+        while (_line < _end)
+        {
+            var content = _lines.Content(_line);
+            var trimmed = content.TrimStart(' ');
+            if (trimmed.Length > 0 && trimmed[0] == '\t')
+            {
+                trimmed = trimmed.TrimStart(" \t");
+                if (trimmed.Length > 0 && trimmed[0] != '#')
+                {
+                    throw Unsupported; // a tab in indentation
+                }
+            }
+
+            if (trimmed.Length > 0 && trimmed[0] != '#')
+            {
+                return;
+            }
+
+            _line++;
+        }
+    }
+
+    private int Indent(int line)
+    {
+        var content = _lines.Content(line);
+        var n = 0;
+        while (n < content.Length && content[n] == ' ')
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    private bool IsSequenceItem(int line, int indent)
+    {
+        var content = _lines.Content(line);
+        return content.Length > indent && content[indent] == '-' && (content.Length == indent + 1 || content[indent + 1] is ' ' or '\t');
+    }
+
+    private int SkipSpaces(int i, int end)
+    {
+        while (i < end && _text[i] is ' ' or '\t')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    private static bool IsFlowItemChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/';
+
+    private sealed class GiveUp : Exception;
+}

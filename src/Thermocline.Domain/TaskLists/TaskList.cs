@@ -1,0 +1,129 @@
+using System.Collections.Frozen;
+using System.Text;
+using Thermocline.Domain.Errors;
+using Thermocline.Domain.TaskLists.Parsing;
+
+namespace Thermocline.Domain.TaskLists;
+
+/// <summary>
+/// A parsed <c>docs/task-list.md</c> that keeps the file's exact text. Reading never changes a byte;
+/// edits are surgical (<see cref="WithColdState"/> rewrites one value, <see cref="WithHotStateDisplay"/>
+/// only the display section) and return a new document.
+/// </summary>
+public sealed partial class TaskList
+{
+    /// <summary>The conventional path of the task list inside a repository.</summary>
+    public const string DefaultPath = "docs/task-list.md";
+
+    /// <summary>The largest task list accepted, in bytes (a 10,000-PR list is about 3 MiB).</summary>
+    public const int MaxBytes = 32 * 1024 * 1024;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly FrozenDictionary<string, int> _index;
+
+    private TaskList(string text, bool hasBom, IReadOnlyList<PrEntry> prs, IReadOnlyList<TaskListDiagnostic> diagnostics, DisplayRange? display)
+    {
+        Text = text;
+        HasBom = hasBom;
+        Prs = prs;
+        Diagnostics = diagnostics;
+        Display = display;
+        var index = new Dictionary<string, int>(prs.Count, StringComparer.Ordinal);
+        for (var i = 0; i < prs.Count; i++)
+        {
+            index.TryAdd(prs[i].Id, i);
+        }
+
+        _index = index.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>The file's text (without the byte-order mark, which <see cref="HasBom"/> records).</summary>
+    public string Text { get; }
+
+    /// <summary>True when the file started with a UTF-8 byte-order mark.</summary>
+    public bool HasBom { get; }
+
+    /// <summary>Every PR whose block could be read, in file order.</summary>
+    public IReadOnlyList<PrEntry> Prs { get; }
+
+    /// <summary>Every problem found, errors and warnings, in file order.</summary>
+    public IReadOnlyList<TaskListDiagnostic> Diagnostics { get; }
+
+    /// <summary>True when any diagnostic is an error: such a list is never written to.</summary>
+    public bool HasErrors => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+
+    /// <summary>Where the hot-state display section is, when the file has one.</summary>
+    internal DisplayRange? Display { get; }
+
+    /// <summary>Parses a task list from the file's bytes. Never throws for bad content: problems become <see cref="Diagnostics"/>.</summary>
+    public static TaskList Parse(ReadOnlySpan<byte> bytes)
+    {
+        var hasBom = bytes.StartsWith(Encoding.UTF8.Preamble);
+        var body = hasBom ? bytes[3..] : bytes;
+        if (bytes.Length > MaxBytes)
+        {
+            return Failed(hasBom, "too-large", $"the task list is {bytes.Length:N0} bytes; the limit is {MaxBytes:N0}. Split it or archive finished PRs.");
+        }
+
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(body);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            return Failed(hasBom, "encoding", $"the task list is not valid UTF-8 (bad byte at offset {ex.Index + (hasBom ? 3 : 0)}); save it as UTF-8.");
+        }
+
+        return Parse(text, hasBom);
+    }
+
+    /// <summary>Parses a task list from text (without a byte-order mark).</summary>
+    public static TaskList Parse(string text, bool hasBom = false)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length > MaxBytes)
+        {
+            return Failed(hasBom, "too-large", $"the task list is {text.Length:N0} characters; the limit is {MaxBytes:N0}.");
+        }
+
+        var result = TaskListParser.Parse(text);
+        return new TaskList(text, hasBom, result.Prs, result.Diagnostics, result.Display);
+    }
+
+    /// <summary>The PR with this id, or null.</summary>
+    public PrEntry? Find(string prId) => _index.TryGetValue(prId, out var i) ? Prs[i] : null;
+
+    /// <summary>The file's bytes: exactly the input when nothing was edited.</summary>
+    public byte[] ToBytes()
+    {
+        var count = StrictUtf8.GetByteCount(Text);
+        var bytes = new byte[count + (HasBom ? 3 : 0)];
+        if (HasBom)
+        {
+            Encoding.UTF8.Preamble.CopyTo(bytes);
+        }
+
+        StrictUtf8.GetBytes(Text, bytes.AsSpan(HasBom ? 3 : 0));
+        return bytes;
+    }
+
+    /// <summary>The errors, formatted one per line as <c>file:line: error: …</c>, for an exception message.</summary>
+    public string DescribeErrors(string path) => string.Join(
+        Environment.NewLine,
+        Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Format(path)));
+
+    /// <summary>Throws <see cref="ErrorKind.BadTaskList"/> when the list has errors.</summary>
+    public void EnsureValid(string path = DefaultPath)
+    {
+        if (HasErrors)
+        {
+            throw ThermoclineException.BadTaskList(
+                $"{path} has errors; nothing was written. Fix them (thermo validate {path}) and try again:{Environment.NewLine}{DescribeErrors(path)}");
+        }
+    }
+
+    private static TaskList Failed(bool hasBom, string code, string message) =>
+        new(string.Empty, hasBom, [], [new TaskListDiagnostic(DiagnosticSeverity.Error, 1, null, code, message)], null);
+}
