@@ -27,6 +27,11 @@ internal sealed class FastBlockParser
     /// <summary>The block's root mapping, or null when the block needs the full parser.</summary>
     public static YamlMapping? TryParse(string text, TextLines lines, int first, int endExclusive)
     {
+        if (HasTabOrLoneCarriageReturn(text, lines.Start(first), lines.Start(endExclusive)))
+        {
+            return null; // tabs have subtle rules in YAML, and it reads a lone CR as a line break: leave both to the full parser
+        }
+
         var parser = new FastBlockParser(text, lines, first, endExclusive);
         try
         {
@@ -216,7 +221,7 @@ internal sealed class FastBlockParser
                 return new YamlScalar { Value = _text[(at + 1)..q], Style = YamlScalarStyle.DoubleQuoted, Start = at, End = q + 1, Line = line };
             }
 
-            case '{' or ']' or '}' or '&' or '*' or '!' or '|' or '>' or '%' or '@' or '`' or '#' or ',' or '?' or ':' or '-' or '.':
+            case '{' or ']' or '}' or '&' or '*' or '!' or '|' or '>' or '%' or '@' or '`' or '#' or ',' or '?' or ':' or '-':
                 throw Unsupported;
             default:
             {
@@ -393,6 +398,24 @@ internal sealed class FastBlockParser
         }
 
         return i;
+    }
+
+    private static bool HasTabOrLoneCarriageReturn(string text, int start, int end)
+    {
+        for (var i = text.IndexOfAny(['\r', '\t'], start, end - start); i >= 0; i = text.IndexOfAny(['\r', '\t'], i + 1, end - i - 1))
+        {
+            if (text[i] == '\t' || i + 1 >= text.Length || text[i + 1] != '\n')
+            {
+                return true;
+            }
+
+            if (i + 1 >= end)
+            {
+                break;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsFlowItemChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/';
