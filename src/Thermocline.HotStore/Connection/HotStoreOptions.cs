@@ -1,0 +1,65 @@
+using Thermocline.Domain.Errors;
+using Thermocline.HotStore.Keys;
+
+namespace Thermocline.HotStore.Connection;
+
+/// <summary>
+/// Settings of <see cref="RedisHotStore"/>. Each property documents its default and range;
+/// <see cref="Validate"/> names the first bad property.
+/// </summary>
+public sealed class HotStoreOptions
+{
+    /// <summary>
+    /// A StackExchange.Redis connection string, e.g. <c>localhost:6379,password=…,ssl=true,defaultDatabase=2</c>.
+    /// Required. Only its endpoints are ever logged, never a password.
+    /// </summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>Prefix of every key (default empty); see <see cref="RedisKeys.IsValidPrefix"/>.</summary>
+    public string KeyPrefix { get; set; } = "";
+
+    /// <summary>How long a hot state lives after the last heartbeat (default 5 minutes; 100 ms to 1 day).</summary>
+    public TimeSpan HeartbeatTtl { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long one Redis operation, or the first connection attempt, may take (default 5 s; 100 ms to 5 minutes).</summary>
+    public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many hot updates are held while Redis is unreachable (default 10,000; 1 to 1,000,000).</summary>
+    public int MaxQueuedUpdates { get; set; } = 10_000;
+
+    /// <summary>How often queued updates are retried while Redis is unreachable (default 1 s; 10 ms to 1 minute).</summary>
+    public TimeSpan ReplayInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Throws <see cref="ThermoclineException"/> (usage) naming the first invalid property.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            throw Invalid(nameof(ConnectionString), "is required, e.g. localhost:6379");
+        }
+
+        if (!RedisKeys.IsValidPrefix(KeyPrefix))
+        {
+            throw Invalid(nameof(KeyPrefix), $"must be at most {RedisKeys.MaxPrefixLength} printable ASCII characters without spaces or braces");
+        }
+
+        CheckRange(nameof(HeartbeatTtl), HeartbeatTtl, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
+        CheckRange(nameof(OperationTimeout), OperationTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
+        CheckRange(nameof(ReplayInterval), ReplayInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
+        if (MaxQueuedUpdates is < 1 or > 1_000_000)
+        {
+            throw Invalid(nameof(MaxQueuedUpdates), $"must be between 1 and 1000000, not {MaxQueuedUpdates}");
+        }
+    }
+
+    private static void CheckRange(string name, TimeSpan value, TimeSpan min, TimeSpan max)
+    {
+        if (value < min || value > max)
+        {
+            throw Invalid(name, $"must be between {min} and {max}, not {value}");
+        }
+    }
+
+    private static ThermoclineException Invalid(string property, string what) =>
+        ThermoclineException.Usage($"Hot store option {property} {what}.");
+}

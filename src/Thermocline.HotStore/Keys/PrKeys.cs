@@ -1,0 +1,47 @@
+using StackExchange.Redis;
+
+namespace Thermocline.HotStore.Keys;
+
+/// <summary>The keys of one PR, all in one hash slot; built by <see cref="RedisKeys.For"/>.</summary>
+public sealed class PrKeys
+{
+    internal PrKeys(string stem)
+    {
+        HotState = new RedisKey(stem + "hot_state");
+        Agent = new RedisKey(stem + "agent");
+        Heartbeat = new RedisKey(stem + "heartbeat");
+        Lease = new RedisKey(stem + "lease");
+        ColdState = new RedisKey(stem + "cold_state");
+        Fence = new RedisKey(stem + "fence");
+        Dependencies = new RedisKey(stem + "dependencies");
+        ScriptKeys = [HotState, Agent, Heartbeat, Lease, ColdState, Fence];
+        AllKeys = [HotState, Agent, Heartbeat, Lease, ColdState, Fence, Dependencies];
+    }
+
+    /// <summary><c>pr:{ID}:hot_state</c>.</summary>
+    public RedisKey HotState { get; }
+
+    /// <summary><c>pr:{ID}:agent</c>.</summary>
+    public RedisKey Agent { get; }
+
+    /// <summary><c>pr:{ID}:heartbeat</c>.</summary>
+    public RedisKey Heartbeat { get; }
+
+    /// <summary><c>pr:{ID}:lease</c>.</summary>
+    public RedisKey Lease { get; }
+
+    /// <summary><c>pr:{ID}:cold_state</c>.</summary>
+    public RedisKey ColdState { get; }
+
+    /// <summary><c>pr:{ID}:fence</c>.</summary>
+    public RedisKey Fence { get; }
+
+    /// <summary><c>pr:{ID}:dependencies</c>.</summary>
+    public RedisKey Dependencies { get; }
+
+    /// <summary>The keys the per-PR scripts receive, in the order their <c>KEYS[n]</c> expect.</summary>
+    internal RedisKey[] ScriptKeys { get; }
+
+    /// <summary>Every key of the PR.</summary>
+    internal RedisKey[] AllKeys { get; }
+}

@@ -1,0 +1,48 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace Thermocline.HotStore.Leases;
+
+/// <summary>
+/// What a claim hands the agent: an opaque <see cref="Id"/> and a <see cref="Fence"/>, the fencing number, which only
+/// grows for a PR (also across a Redis wipe, when seeded from git). Every later operation on the PR presents it; a
+/// stale or foreign lease is refused and changes nothing. Its text form (<see cref="ToString"/>) is <c>FENCE:ID</c>.
+/// </summary>
+/// <param name="Fence">The fencing number, at least 1; it goes into the milestone commit.</param>
+/// <param name="Id">32 lower-case hex digits, unique per claim.</param>
+public sealed record Lease(long Fence, string Id)
+{
+    /// <summary>Makes a lease with a fresh random id.</summary>
+    internal static Lease Create(long fence) => new(fence, Guid.NewGuid().ToString("N"));
+
+    /// <summary>Parses the text form <c>FENCE:ID</c>.</summary>
+    public static bool TryParse(string? text, [NotNullWhen(true)] out Lease? lease)
+    {
+        lease = null;
+        var colon = text?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+        if (text is null || colon <= 0 || text.Length > 64)
+        {
+            return false;
+        }
+
+        if (!long.TryParse(text.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out var fence) || fence < 1)
+        {
+            return false;
+        }
+
+        var id = text[(colon + 1)..];
+        if (id.Length is 0 or > 40 || !id.All(char.IsAsciiHexDigitLower))
+        {
+            return false;
+        }
+
+        lease = new Lease(fence, id);
+        return true;
+    }
+
+    /// <summary>True when this lease is well formed, so it can safely reach a Redis value.</summary>
+    internal bool IsWellFormed => TryParse(ToString(), out _);
+
+    /// <summary>The text form, <c>FENCE:ID</c>, as stored in Redis and shown to agents.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Fence}:{Id}");
+}

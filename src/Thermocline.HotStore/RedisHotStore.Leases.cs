@@ -1,0 +1,208 @@
+using System.Globalization;
+using StackExchange.Redis;
+using Thermocline.Domain.Errors;
+using Thermocline.Domain.Identity;
+using Thermocline.Domain.States;
+using Thermocline.HotStore.Keys;
+using Thermocline.HotStore.Leases;
+using Thermocline.HotStore.Queueing;
+using Thermocline.HotStore.Scripts;
+
+namespace Thermocline.HotStore;
+
+public sealed partial class RedisHotStore
+{
+    /// <summary>
+    /// Claims <paramref name="prId"/> for <paramref name="agent"/> into <paramref name="target"/> (cold → hot), atomically:
+    /// only if no live hot state exists and the cached cold state equals <paramref name="expectedCold"/> (git's, as the
+    /// caller knows it; a missing cache is filled with it) and allows the transition. The lease's fence is the PR's
+    /// counter incremented, so it is above every fence handed out before.
+    /// </summary>
+    /// <exception cref="ThermoclineException">
+    /// <see cref="ErrorKind.LeaseConflict"/> when someone holds it or the cold state moved; <see cref="ErrorKind.InvalidTransition"/>
+    /// when the cold state does not allow <paramref name="target"/>; <see cref="ErrorKind.Unavailable"/> when Redis is
+    /// away (claims are never queued: the caller needs the lease now).
+    /// </exception>
+    public async Task<Lease> ClaimAsync(string prId, string agent, HotState target, ColdState expectedCold, CancellationToken cancellationToken)
+    {
+        var keys = Keys.For(prId);
+        if (!AgentId.IsValid(agent))
+        {
+            throw ThermoclineException.InvalidAgentId(agent);
+        }
+
+        var check = StateMachine.Check(expectedCold, target);
+        if (!check.IsAllowed)
+        {
+            throw ThermoclineException.InvalidTransition(prId, check);
+        }
+
+        var leaseId = Guid.NewGuid().ToString("N");
+        RedisValue[] args =
+        [
+            StateNames.Of(target), agent, StateNames.Of(expectedCold), AllowedFrom(target), NowMs, TtlMs, leaseId,
+        ];
+        var reply = await RunAsync($"claim {prId}", () =>
+        {
+            // Indexed before the script runs, in the same round trip: the index never misses a hot PR.
+            _ = _db.SetAddAsync(Keys.HotIndex, prId, CommandFlags.FireAndForget);
+            return HotScripts.Claim.EvaluateAsync(_db, keys.ScriptKeys, args);
+        }, cancellationToken);
+        var parts = (RedisResult[])reply!;
+        if ((long)parts[0] == 1)
+        {
+            return new Lease((long)parts[1], leaseId);
+        }
+
+        var code = (string)parts[1]!;
+        throw code switch
+        {
+            "held" => ThermoclineException.LeaseConflict(
+                $"{prId} is held by {(string?)parts[2]} ({(string?)parts[3]}); it is free again when released or {FormatTtl()} after its last heartbeat."),
+            "cold-moved" => ThermoclineException.LeaseConflict(
+                $"{prId} moved on: its cold state is now {(string?)parts[2]}, not {StateNames.Of(expectedCold)}. Reload and try again."),
+            _ => ThermoclineException.InvalidTransition(prId, StateMachine.Check(ParseCold((string?)parts[2], prId), target)),
+        };
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="lease"/> still holds <paramref name="prId"/> and refreshes it like a heartbeat;
+    /// returns the hot state. Never queued: use it before a milestone commit.
+    /// </summary>
+    public async Task<HotState> VerifyLeaseAsync(string prId, Lease lease, CancellationToken cancellationToken)
+    {
+        var keys = CheckedKeys(prId, lease);
+        var reply = await RunAsync($"check the lease on {prId}", () => HeartbeatScriptAsync(prId, keys, lease, NowMs), cancellationToken);
+        return ParseHot((string?)reply, prId);
+    }
+
+    /// <summary>
+    /// Keeps the lease alive: every hot key of the PR lives another <see cref="HeartbeatTtl"/>. Queued when Redis is away.
+    /// </summary>
+    /// <exception cref="ThermoclineException"><see cref="ErrorKind.LeaseConflict"/> when the lease is stale or foreign.</exception>
+    public Task<HotWriteResult> HeartbeatAsync(string prId, Lease lease, CancellationToken cancellationToken)
+    {
+        var keys = CheckedKeys(prId, lease);
+        var now = NowMs;
+        return ApplyOrQueueAsync(new($"heartbeat {prId} (fence {lease.Fence})", () => HeartbeatScriptAsync(prId, keys, lease, now)), cancellationToken);
+    }
+
+    /// <summary>
+    /// Moves a held PR from its hot state to <paramref name="target"/> (hot → hot); counts as a heartbeat. Asking for
+    /// the state it is already in changes nothing but the heartbeat. Queued when Redis is away.
+    /// </summary>
+    /// <exception cref="ThermoclineException">
+    /// <see cref="ErrorKind.LeaseConflict"/> when the lease is stale or foreign; <see cref="ErrorKind.InvalidTransition"/>
+    /// when the current hot state does not lead to <paramref name="target"/>.
+    /// </exception>
+    public Task<HotWriteResult> TransitionHotAsync(string prId, Lease lease, HotState target, CancellationToken cancellationToken)
+    {
+        var keys = CheckedKeys(prId, lease);
+        RedisValue[] args = [lease.ToString(), StateNames.Of(target), AllowedFrom(target), NowMs, TtlMs];
+        return ApplyOrQueueAsync(new($"transition {prId} to {StateNames.Of(target)} (fence {lease.Fence})", async () =>
+        {
+            _ = _db.SetAddAsync(Keys.HotIndex, prId, CommandFlags.FireAndForget);
+            var parts = (RedisResult[])(await HotScripts.TransitionHot.EvaluateAsync(_db, keys.ScriptKeys, args))!;
+            if ((long)parts[0] != 1)
+            {
+                throw Refusal(prId, lease, parts, target);
+            }
+        }), cancellationToken);
+    }
+
+    /// <summary>Drops the hot state of a held PR; it is back at its cold state. Queued when Redis is away.</summary>
+    /// <exception cref="ThermoclineException"><see cref="ErrorKind.LeaseConflict"/> when the lease is stale or foreign.</exception>
+    public Task<HotWriteResult> ReleaseAsync(string prId, Lease lease, CancellationToken cancellationToken) =>
+        ClearHotAsync(prId, lease, null, cancellationToken);
+
+    /// <summary>
+    /// Clears the hot state of <paramref name="prId"/> and, when <paramref name="coldState"/> is given, caches that cold
+    /// state in the same script — the hot → cold completion after its git commit. With a lease, only its holder may;
+    /// with none it is a forced clear (reconciliation: git wins). Queued when Redis is away.
+    /// </summary>
+    /// <exception cref="ThermoclineException"><see cref="ErrorKind.LeaseConflict"/> when a given lease is stale or foreign.</exception>
+    public Task<HotWriteResult> ClearHotAsync(string prId, Lease? lease, ColdState? coldState, CancellationToken cancellationToken)
+    {
+        var keys = lease is null ? Keys.For(prId) : CheckedKeys(prId, lease);
+        RedisValue[] args = [lease?.ToString() ?? "", coldState is { } c ? StateNames.Of(c) : ""];
+        var what = lease is null ? $"clear {prId}" : $"release {prId} (fence {lease.Fence})";
+        return ApplyOrQueueAsync(new(what, async () =>
+        {
+            var parts = (RedisResult[])(await HotScripts.Clear.EvaluateAsync(_db, keys.ScriptKeys, args))!;
+            if ((long)parts[0] != 1)
+            {
+                throw Refusal(prId, lease!, parts, null);
+            }
+        }), cancellationToken);
+    }
+
+    /// <summary>
+    /// Raises the PR's fencing counter to at least <paramref name="floor"/> (e.g. the fence of its last milestone commit
+    /// in git), so fences keep growing after Redis was wiped. Never lowers it. Returns the counter.
+    /// </summary>
+    public Task<long> SeedFenceAsync(string prId, long floor, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(floor);
+        var keys = Keys.For(prId);
+        return RunAsync($"seed the fence of {prId}", async () =>
+        {
+            _ = _db.SetAddAsync(Keys.PrIndex, prId, CommandFlags.FireAndForget);
+            return (long)await HotScripts.SeedFence.EvaluateAsync(_db, [keys.Fence], [floor]);
+        }, cancellationToken);
+    }
+
+    private async Task<RedisResult> HeartbeatScriptAsync(string prId, PrKeys keys, Lease lease, long now)
+    {
+        _ = _db.SetAddAsync(Keys.HotIndex, prId, CommandFlags.FireAndForget);
+        var parts = (RedisResult[])(await HotScripts.Heartbeat.EvaluateAsync(_db, keys.ScriptKeys, [lease.ToString(), now, TtlMs]))!;
+        return (long)parts[0] == 1 ? parts[1] : throw Refusal(prId, lease, parts, null);
+    }
+
+    private PrKeys CheckedKeys(string prId, Lease lease)
+    {
+        var keys = Keys.For(prId);
+        ArgumentNullException.ThrowIfNull(lease);
+        if (!lease.IsWellFormed)
+        {
+            throw ThermoclineException.Usage($"'{lease}' is not a lease; a lease looks like 17:0f3a… as printed by the claim.");
+        }
+
+        return keys;
+    }
+
+    private static ThermoclineException Refusal(string prId, Lease lease, RedisResult[] parts, HotState? target)
+    {
+        var code = (string)parts[1]!;
+        if (code == "not-allowed" && target is { } t)
+        {
+            return ThermoclineException.InvalidTransition(prId, StateMachine.Check(ParseHot((string?)parts[2], prId), t));
+        }
+
+        var held = (string?)parts[2];
+        var agent = (string?)parts[3];
+        if (string.IsNullOrEmpty(held) || held == lease.ToString() || !Lease.TryParse(held, out var current))
+        {
+            return ThermoclineException.LeaseConflict(
+                $"{prId}: your lease (fence {lease.Fence}) is no longer held: it expired or was released. Claim the PR again.");
+        }
+
+        return ThermoclineException.LeaseConflict(
+            $"{prId}: your lease (fence {lease.Fence}) is stale: the PR is now held by {agent} under fence {current.Fence}.");
+    }
+
+    /// <summary>The states from which <paramref name="target"/> may be entered, as <c>" a b "</c> for the scripts.</summary>
+    private static string AllowedFrom(HotState target) =>
+        " " + string.Join(' ', TransitionTable.All.Where(t => t.To == target).Select(t => t.From.ToString())) + " ";
+
+    private string FormatTtl() => _options.HeartbeatTtl.TotalMinutes >= 1
+        ? string.Create(CultureInfo.InvariantCulture, $"{_options.HeartbeatTtl.TotalMinutes:0.#} min")
+        : string.Create(CultureInfo.InvariantCulture, $"{_options.HeartbeatTtl.TotalSeconds:0.#} s");
+
+    private static ColdState ParseCold(string? name, string prId) => StateNames.TryParseCold(name, out var state)
+        ? state
+        : throw ThermoclineException.Failure($"Redis holds an unknown cold state '{name}' for {prId}; run 'thermo reconcile'.");
+
+    private static HotState ParseHot(string? name, string prId) => StateNames.TryParseHot(name, out var state)
+        ? state
+        : throw ThermoclineException.Failure($"Redis holds an unknown hot state '{name}' for {prId}; run 'thermo reconcile'.");
+}

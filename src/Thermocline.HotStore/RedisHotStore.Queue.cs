@@ -1,0 +1,119 @@
+using Thermocline.Domain.Errors;
+using Thermocline.HotStore.Logging;
+using Thermocline.HotStore.Queueing;
+
+namespace Thermocline.HotStore;
+
+public sealed partial class RedisHotStore
+{
+    private readonly SemaphoreSlim _replayGate = new(1, 1);
+
+    /// <summary>
+    /// Applies <paramref name="update"/> now, or queues it when Redis is unreachable or older updates still wait (so
+    /// updates land in the order they were made). Refusals (stale lease, invalid transition) throw as usual.
+    /// </summary>
+    private async Task<HotWriteResult> ApplyOrQueueAsync(PendingHotUpdate update, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_queue.Count == 0 && _connection.IsConnected)
+        {
+            try
+            {
+                await update.ApplyAsync().WaitAsync(cancellationToken);
+                return HotWriteResult.Applied;
+            }
+            catch (Exception e) when (IsUnavailable(e))
+            {
+                // Fall through and queue. Should the write have landed before the failure, replaying it is harmless:
+                // every queueable update is idempotent (same lease, same target, same value).
+            }
+            catch (Exception e) when (e is StackExchange.Redis.RedisException)
+            {
+                throw ThermoclineException.Failure($"Redis at {_endpoint} failed: {update.Description}: {e.Message}", e);
+            }
+        }
+
+        if (!_queue.TryEnqueue(update))
+        {
+            HotStoreLog.QueueFull(_logger, _queue.Capacity, update.Description);
+            throw ThermoclineException.Unavailable(
+                $"Redis at {_endpoint} is unavailable and {_queue.Capacity} hot updates already wait for it; {update.Description} was not recorded.");
+        }
+
+        HotStoreLog.Queued(_logger, update.Description, _queue.Count);
+        KickReplay();
+        return HotWriteResult.Queued;
+    }
+
+    private void KickReplay()
+    {
+        if (_connection.IsConnected && _queue.Count > 0 && !_shutdown.IsCancellationRequested)
+        {
+            _ = Task.Run(() => ReplayAsync(_shutdown.Token));
+        }
+    }
+
+    private async Task ReplayLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.ReplayInterval, _time);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            await ReplayAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Replays queued updates in order until the queue is empty or Redis fails again. One replayer at a time.</summary>
+    private async Task ReplayAsync(CancellationToken cancellationToken)
+    {
+        if (_queue.Count == 0 || !await _replayGate.WaitAsync(0, cancellationToken))
+        {
+            return;
+        }
+
+        var applied = 0;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested && _queue.TryPeek(out var update) && update is not null)
+            {
+                try
+                {
+                    await update.ApplyAsync().WaitAsync(cancellationToken);
+                    applied++;
+                }
+                catch (ThermoclineException e)
+                {
+                    // Stale by now (lease expired while Redis was away, state moved): git and the next claim decide.
+                    HotStoreLog.ReplayRefused(_logger, update.Description, e.Message);
+                }
+                catch (Exception e) when (IsUnavailable(e))
+                {
+                    return;
+                }
+                catch (Exception e) when (e is StackExchange.Redis.RedisException)
+                {
+                    HotStoreLog.ReplayRefused(_logger, update.Description, e.Message);
+                }
+
+                _queue.Remove(update);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        catch (Exception e)
+        {
+            // One failed pass must not end the loop; the next tick retries.
+            HotStoreLog.ReplayFailed(_logger, e);
+        }
+        finally
+        {
+            if (applied > 0)
+            {
+                HotStoreLog.Replayed(_logger, applied, _queue.Count);
+            }
+
+            _replayGate.Release();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System.Security.Cryptography;
+using System.Text;
+using StackExchange.Redis;
+
+namespace Thermocline.HotStore.Scripts;
+
+/// <summary>
+/// One Lua script, sent by SHA1 (<c>EVALSHA</c>); when the server does not know it yet (first use, or after a
+/// restart emptied its script cache) the <c>NOSCRIPT</c> reply is answered by one <c>EVAL</c>, which also caches it.
+/// </summary>
+internal sealed class HotScript
+{
+    private readonly byte[] _sha1;
+
+    public HotScript(string name, string text)
+    {
+        Name = name;
+        Text = text;
+#pragma warning disable CA5350 // SHA1 is how Redis names scripts (EVALSHA); it is an identifier, not a security measure.
+        _sha1 = SHA1.HashData(Encoding.UTF8.GetBytes(text));
+#pragma warning restore CA5350
+    }
+
+    /// <summary>A short name for logs and errors.</summary>
+    public string Name { get; }
+
+    /// <summary>The Lua source.</summary>
+    public string Text { get; }
+
+    /// <summary>Runs the script on <paramref name="database"/>.</summary>
+    public async Task<RedisResult> EvaluateAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values)
+    {
+        try
+        {
+            return await database.ScriptEvaluateAsync(_sha1, keys, values);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        {
+            return await database.ScriptEvaluateAsync(Text, keys, values);
+        }
+    }
+}

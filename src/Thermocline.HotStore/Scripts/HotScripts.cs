@@ -1,0 +1,106 @@
+namespace Thermocline.HotStore.Scripts;
+
+/// <summary>
+/// The Lua scripts behind every check-and-set. Each touches the keys of one PR only, all passed in
+/// <c>KEYS</c> (Garnet's transaction mode locks exactly those; a Redis Cluster needs them in one slot):
+/// <c>KEYS[1..6]</c> = hot_state, agent, heartbeat, lease, cold_state, fence. Replies are arrays whose first
+/// element is 1 (done) or 0 (refused, followed by a reason code and details).
+/// </summary>
+internal static class HotScripts
+{
+    // Refuses unless KEYS[4] holds exactly ARGV[1] and the hot state is still there. Reply on refusal:
+    // {0, 'lease', current lease or '', current agent or ''}.
+    private const string LeaseCheck = """
+        local held = redis.call('GET', KEYS[4])
+        if held ~= ARGV[1] or redis.call('EXISTS', KEYS[1]) == 0 then
+          return {0, 'lease', held or '', redis.call('GET', KEYS[2]) or ''}
+        end
+        """;
+
+    /// <summary>
+    /// Claim (cold → hot). ARGV: 1 target hot state, 2 agent, 3 expected cold state, 4 cold states that allow the
+    /// target as <c>" a b "</c>, 5 now (Unix ms), 6 TTL ms, 7 lease id. A missing cold cache is filled with the expected
+    /// state (the caller passes git's). Reply: {1, fence} or {0, 'held', agent, hot} / {0, 'cold-moved', cold} /
+    /// {0, 'not-allowed', cold}.
+    /// </summary>
+    public static readonly HotScript Claim = new("claim", """
+        local hot = redis.call('GET', KEYS[1])
+        if hot then
+          return {0, 'held', redis.call('GET', KEYS[2]) or '', hot}
+        end
+        local cold = redis.call('GET', KEYS[5])
+        if not cold then
+          cold = ARGV[3]
+          redis.call('SET', KEYS[5], cold)
+        elseif cold ~= ARGV[3] then
+          return {0, 'cold-moved', cold}
+        end
+        if not string.find(ARGV[4], ' ' .. cold .. ' ', 1, true) then
+          return {0, 'not-allowed', cold}
+        end
+        local fence = redis.call('INCR', KEYS[6])
+        local ttl = ARGV[6]
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
+        redis.call('SET', KEYS[2], ARGV[2], 'PX', ttl)
+        redis.call('SET', KEYS[3], ARGV[5], 'PX', ttl)
+        redis.call('SET', KEYS[4], fence .. ':' .. ARGV[7], 'PX', ttl)
+        return {1, fence}
+        """);
+
+    /// <summary>Heartbeat. ARGV: 1 lease, 2 now (Unix ms), 3 TTL ms. Reply: {1, hot state} or the lease refusal.</summary>
+    public static readonly HotScript Heartbeat = new("heartbeat", LeaseCheck + """
+
+        local ttl = ARGV[3]
+        redis.call('PEXPIRE', KEYS[1], ttl)
+        redis.call('PEXPIRE', KEYS[2], ttl)
+        redis.call('SET', KEYS[3], ARGV[2], 'PX', ttl)
+        redis.call('PEXPIRE', KEYS[4], ttl)
+        return {1, redis.call('GET', KEYS[1])}
+        """);
+
+    /// <summary>
+    /// Hot → hot. ARGV: 1 lease, 2 target, 3 hot states that allow the target as <c>" a b "</c>, 4 now (Unix ms), 5 TTL ms.
+    /// Counts as a heartbeat. Reply: {1, previous hot state} (previous = target: nothing changed) or
+    /// {0, 'not-allowed', hot} or the lease refusal.
+    /// </summary>
+    public static readonly HotScript TransitionHot = new("transition", LeaseCheck + """
+
+        local hot = redis.call('GET', KEYS[1])
+        if hot ~= ARGV[2] and not string.find(ARGV[3], ' ' .. hot .. ' ', 1, true) then
+          return {0, 'not-allowed', hot}
+        end
+        local ttl = ARGV[5]
+        redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl)
+        redis.call('PEXPIRE', KEYS[2], ttl)
+        redis.call('SET', KEYS[3], ARGV[4], 'PX', ttl)
+        redis.call('PEXPIRE', KEYS[4], ttl)
+        return {1, hot}
+        """);
+
+    /// <summary>
+    /// Release or clear. ARGV: 1 lease, or '' to clear whoever holds it; 2 cold state to cache, or '' to keep it.
+    /// Reply: {1, number of hot keys deleted} or the lease refusal.
+    /// </summary>
+    public static readonly HotScript Clear = new("clear", """
+        if ARGV[1] ~= '' then
+        """ + LeaseCheck + """
+
+        end
+        local deleted = redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+        if ARGV[2] ~= '' then
+          redis.call('SET', KEYS[5], ARGV[2])
+        end
+        return {1, deleted}
+        """);
+
+    /// <summary>Seeds the fencing counter: KEYS[1] = fence, ARGV[1] = floor. Sets it to max(current, floor); replies with the result.</summary>
+    public static readonly HotScript SeedFence = new("seed-fence", """
+        local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+        local floor = tonumber(ARGV[1])
+        if floor > current then
+          redis.call('SET', KEYS[1], ARGV[1])
+          return floor
+        end
+        return current
+        """);
+}
