@@ -59,8 +59,6 @@ public sealed partial class TaskList
                         ColdStateLine = loc.InsertLine,
                         ColdStateStart = at + loc.KeyIndent + "cold_state: ".Length,
                         ColdStateEnd = at + loc.KeyIndent + "cold_state: ".Length + name.Length,
-                        InsertAt = loc.InsertAt + inserted.Length,
-                        InsertLine = loc.InsertLine + 1,
                         CloseLine = loc.CloseLine + 1,
                     };
                 prs[i] = p with { ColdState = state, Location = edited };

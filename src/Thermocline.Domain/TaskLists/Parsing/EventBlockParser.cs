@@ -20,9 +20,10 @@ internal static partial class EventBlockParser
     public static Result Parse(string text, int start, int end, int firstLine)
     {
         var state = new State(start, firstLine);
+        var block = text[start..end];
         try
         {
-            var parser = new Parser(new StringReader(text[start..end]));
+            var parser = new Parser(new StringReader(block));
             parser.Consume<StreamStart>();
             if (parser.TryConsume<StreamEnd>(out _))
             {
@@ -41,7 +42,7 @@ internal static partial class EventBlockParser
         }
         catch (YamlException ex)
         {
-            return new Result(null, state.LineOf(ex.Start), Describe(ex));
+            return new Result(null, state.LineOf(ex.Start), Describe(ex, LineAt(block, (int)ex.Start.Line)));
         }
         catch (BlockTooComplexException ex)
         {
@@ -121,7 +122,13 @@ internal static partial class EventBlockParser
         throw new BlockTooComplexException(state.LineOf(parser.Current!.Start), $"unexpected YAML {parser.Current.GetType().Name}");
     }
 
-    private static string Describe(YamlException ex)
+    private static string LineAt(string block, int line)
+    {
+        var lines = block.Split('\n');
+        return line >= 1 && line <= lines.Length ? lines[line - 1].TrimEnd('\r') : "";
+    }
+
+    private static string Describe(YamlException ex, string line)
     {
         var message = LocationPrefix().Replace(ex.Message, "").Trim();
         if (message.Length == 0 && ex.InnerException is not null)
@@ -130,9 +137,11 @@ internal static partial class EventBlockParser
         }
 
         var column = $" (column {ex.Start.Column})";
-        if (message.Contains("Mapping values are not allowed", StringComparison.OrdinalIgnoreCase))
+        var colon = line.IndexOf(": ", StringComparison.Ordinal);
+        var value = colon < 0 ? "" : line[(colon + 2)..].Trim();
+        if (value.Length > 0 && value[0] is not ('"' or '\'' or '[' or '{') && (value.Contains(": ", StringComparison.Ordinal) || value.EndsWith(':')))
         {
-            return $"YAML syntax error{column}: a ': ' inside a plain value starts a nested mapping, which is not allowed here; put the value in quotes, e.g. title: \"Fix: thing\"";
+            return $"YAML syntax error{column}: the value '{value}' contains ': ', which YAML reads as a nested key; put the value in quotes, e.g. {line[..colon].Trim()}: \"{value.Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
         }
 
         return $"YAML syntax error{column}: {message.TrimEnd('.')}";
