@@ -128,7 +128,7 @@ public sealed partial class RedisHotStore
             return new PrHotSnapshot(prId, cold, null, null, null, null, null);
         }
 
-        DateTimeOffset? heartbeat = values[2].TryParse(out long ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+        DateTimeOffset? heartbeat = !values[2].IsNull && values[2].TryParse(out long ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
         long? fence = Lease.TryParse((string?)values[3], out var lease) ? lease.Fence : null;
         return new PrHotSnapshot(prId, cold, hot, (string?)values[1], heartbeat, fence, ttl);
     }

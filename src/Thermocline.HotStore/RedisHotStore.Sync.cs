@@ -28,6 +28,6 @@ public sealed partial class RedisHotStore
         RunAsync("read the display update time", async () =>
         {
             var value = await _db.StringGetAsync(Keys.LastDisplayUpdate);
-            return value.TryParse(out long ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
+            return !value.IsNull && value.TryParse(out long ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : (DateTimeOffset?)null;
         }, cancellationToken);
 }

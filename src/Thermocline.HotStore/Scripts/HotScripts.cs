@@ -81,9 +81,7 @@ internal static class HotScripts
     /// Release or clear. ARGV: 1 lease, or '' to clear whoever holds it; 2 cold state to cache, or '' to keep it.
     /// Reply: {1, number of hot keys deleted} or the lease refusal.
     /// </summary>
-    public static readonly HotScript Clear = new("clear", """
-        if ARGV[1] ~= '' then
-        """ + LeaseCheck + """
+    public static readonly HotScript Clear = new("clear", "if ARGV[1] ~= '' then\n" + LeaseCheck + """
 
         end
         local deleted = redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])

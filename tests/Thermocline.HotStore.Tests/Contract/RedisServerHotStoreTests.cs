@@ -1,0 +1,6 @@
+using Thermocline.HotStore.Tests.Fixtures;
+
+namespace Thermocline.HotStore.Tests.Contract;
+
+/// <summary>The contract against a real redis-server process.</summary>
+public sealed class RedisServerHotStoreTests(RedisServerFixture server) : HotStoreContract(server), IClassFixture<RedisServerFixture>;

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Thermocline.Testing;
+
+/// <summary>
+/// A real <c>redis-server</c> process on a free loopback port, in its own temporary directory, with no snapshots
+/// (<c>--save ""</c>) and, unless asked, no append-only file. It can be killed and restarted on the same port (and,
+/// with <c>appendOnly</c>, the same data). Disposing kills it by PID and deletes the directory.
+/// Without redis-server installed, <see cref="StartAsync"/> throws: tests fail rather than skip.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    /// <summary>The message given when redis-server is missing.</summary>
+    public const string NotFoundMessage = "redis-server not found: install it (apt-get install -y redis-server) or run scripts/test.sh";
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly string _executable;
+    private readonly bool _appendOnly;
+    private Process? _process;
+
+    private RedisServer(string executable, string directory, int port, bool appendOnly)
+    {
+        _executable = executable;
+        Directory = directory;
+        Port = port;
+        _appendOnly = appendOnly;
+    }
+
+    /// <summary>The loopback port.</summary>
+    public int Port { get; }
+
+    /// <summary>The server's working directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>A StackExchange.Redis connection string for it.</summary>
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    /// <summary>True while the process runs.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>
+    /// Starts a server and waits until it answers PING. With <paramref name="appendOnly"/> every write is fsynced to an
+    /// append-only file, so a kill and restart keeps acknowledged data.
+    /// </summary>
+    public static async Task<RedisServer> StartAsync(bool appendOnly = false, CancellationToken cancellationToken = default)
+    {
+        var executable = FindExecutable() ?? throw new InvalidOperationException(NotFoundMessage);
+        Exception? last = null;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var dir = Path.Combine(Path.GetTempPath(), "thermocline-redis-" + Guid.NewGuid().ToString("N"));
+            System.IO.Directory.CreateDirectory(dir);
+            var server = new RedisServer(executable, dir, FreeLoopbackPort(), appendOnly);
+            try
+            {
+                await server.RestartAsync(cancellationToken);
+                return server;
+            }
+            catch (InvalidOperationException e)
+            {
+                // Most likely the port was taken between probing and binding: another port, another try.
+                last = e;
+                await server.DisposeAsync();
+            }
+        }
+
+        throw new InvalidOperationException($"redis-server did not start: {last?.Message}", last);
+    }
+
+    /// <summary>Kills the process (SIGKILL: no shutdown save) and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { } p)
+        {
+            if (!p.HasExited)
+            {
+                p.Kill();
+            }
+
+            await p.WaitForExitAsync();
+            p.Dispose();
+            _process = null;
+        }
+    }
+
+    /// <summary>Starts the process (again) on the same port and directory, and waits until it answers PING.</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        await KillAsync();
+        var info = new ProcessStartInfo(_executable)
+        {
+            WorkingDirectory = Directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+            "--dir", Directory, "--save", "", "--appendonly", _appendOnly ? "yes" : "no", "--appendfsync", "always",
+            "--protected-mode", "yes", "--logfile", Path.Combine(Directory, "redis.log")])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start");
+
+        // Drained so the pipes never fill; the server writes its log to redis.log.
+        _ = _process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        _ = _process.StandardError.ReadToEndAsync(CancellationToken.None);
+
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < StartTimeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"redis-server exited with {_process.ExitCode}: {ReadLog()}");
+            }
+
+            if (await AnswersPingAsync(cancellationToken))
+            {
+                return;
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+
+        await KillAsync();
+        throw new InvalidOperationException($"redis-server on port {Port} did not answer PING within {StartTimeout}: {ReadLog()}");
+    }
+
+    /// <summary>Kills the process and deletes its directory.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a temp directory left behind is harmless.
+        }
+    }
+
+    private async Task<bool> AnswersPingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, Port, cancellationToken);
+            var stream = client.GetStream();
+            await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellationToken);
+            var buffer = new byte[64];
+            var read = await stream.ReadAsync(buffer, cancellationToken);
+            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private string ReadLog()
+    {
+        var log = Path.Combine(Directory, "redis.log");
+        return File.Exists(log) ? string.Join(" | ", File.ReadLines(log).TakeLast(5)) : "(no log)";
+    }
+
+    private static string? FindExecutable()
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        foreach (var dir in path.Split(Path.PathSeparator).Append("/usr/bin").Append("/usr/local/bin"))
+        {
+            var candidate = Path.Combine(dir, "redis-server");
+            if (dir.Length > 0 && File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
