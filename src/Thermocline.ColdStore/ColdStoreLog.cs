@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+
+namespace Thermocline.ColdStore;
+
+/// <summary>Source-generated log messages of the cold store; event ids 3000–3099.</summary>
+internal static partial class ColdStoreLog
+{
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Cold store opened on {WorkDir} (task list {TaskListPath}, durable {Durable})")]
+    public static partial void Opened(ILogger logger, string workDir, string taskListPath, bool durable);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Committed {Title} as {Sha} in {ElapsedMs:F1} ms")]
+    public static partial void Committed(ILogger logger, string title, string sha, double elapsedMs);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "HEAD moved underneath ({Expected} → {Actual}); re-applying on the new HEAD (attempt {Attempt})")]
+    public static partial void HeadMoved(ILogger logger, string expected, string actual, int attempt);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "{LockFile} is held by another process; retrying for up to {TimeoutMs} ms")]
+    public static partial void LockHeld(ILogger logger, string lockFile, double timeoutMs);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Left the working-tree task list {Path} alone: {Why}")]
+    public static partial void WorkingTreeLeftAlone(ILogger logger, string path, string why);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Applied the edit to the working-tree task list {Path}, keeping a person's uncommitted edits")]
+    public static partial void WorkingTreeMerged(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Left the index entry of {Path} alone: {Why}")]
+    public static partial void IndexLeftAlone(ILogger logger, string path, string why);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Applied the edit to the staged task list {Path}, keeping a person's staged change")]
+    public static partial void IndexMergedStaged(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Debug, Message = "Display sync skipped: {Why}")]
+    public static partial void DisplaySkipped(ILogger logger, string why);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "Packed {Count} loose objects in {ElapsedMs:F0} ms")]
+    public static partial void Packed(ILogger logger, int count, double elapsedMs);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Packing loose objects failed; will try again later")]
+    public static partial void PackFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Updating the working-tree task list {Path} failed; the commit stands")]
+    public static partial void WorkingTreeFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Updating the index entry of {Path} failed; the commit stands")]
+    public static partial void IndexFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "Durability is off: acknowledged commits may be lost in a power cut")]
+    public static partial void NotDurable(ILogger logger);
+}

@@ -1,0 +1,78 @@
+using Thermocline.Domain.TaskLists;
+
+namespace Thermocline.ColdStore;
+
+/// <summary>Settings of a <see cref="GitColdStore"/>. <see cref="Validate"/> names the first bad property.</summary>
+public sealed class ColdStoreOptions
+{
+    /// <summary>The repository's working directory (or any path inside it). Required.</summary>
+    public string RepositoryPath { get; set; } = "";
+
+    /// <summary>The task list, relative to the working directory, with <c>/</c> separators. Default <c>docs/task-list.md</c>.</summary>
+    public string TaskListPath { get; set; } = TaskList.DefaultPath;
+
+    /// <summary>Author and committer name of every commit. Default <c>Thermocline Hub</c>.</summary>
+    public string CommitterName { get; set; } = "Thermocline Hub";
+
+    /// <summary>Author and committer e-mail of every commit. Default <c>thermocline@localhost</c>.</summary>
+    public string CommitterEmail { get; set; } = "thermocline@localhost";
+
+    /// <summary>
+    /// Make libgit2 fsync objects, refs and the index before a commit is acknowledged, so an acknowledged
+    /// transition survives a power cut. Process-wide once on; turning it off only affects stores opened later.
+    /// Default true.
+    /// </summary>
+    public bool Durable { get; set; } = true;
+
+    /// <summary>How long to keep retrying while another process holds <c>.git/index.lock</c> or a ref lock. Default 3 s; 0–60 s.</summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How many times a commit is re-applied when HEAD moves underneath it. Default 5; 1–100.</summary>
+    public int MaxHeadMovedRetries { get; set; } = 5;
+
+    /// <summary>Display syncs are skipped this long after a cold commit. Default 5 s; 0–10 min.</summary>
+    public TimeSpan DisplayQuietPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest free-text reason kept in a commit message, in characters. Default 200; 16–2000.</summary>
+    public int MaxReasonLength { get; set; } = 200;
+
+    /// <summary>Check for loose objects to pack after this many of our commits; 0 turns packing off. Default 50; 0–100,000.</summary>
+    public int PackCheckInterval { get; set; } = 50;
+
+    /// <summary>Pack loose objects when more than this many are found. Default 400; 1–1,000,000.</summary>
+    public int PackLooseObjectThreshold { get; set; } = 400;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first property that is out of range.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(RepositoryPath))
+        {
+            throw new ArgumentException($"{nameof(RepositoryPath)} is required.", nameof(RepositoryPath));
+        }
+
+        if (string.IsNullOrWhiteSpace(TaskListPath) || Path.IsPathRooted(TaskListPath) || TaskListPath.Contains('\\', StringComparison.Ordinal)
+            || TaskListPath.Split('/').Any(s => s is "" or "." or ".." || s.Equals(".git", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ArgumentException($"{nameof(TaskListPath)} must be a relative path with '/' separators inside the working directory, e.g. docs/task-list.md.", nameof(TaskListPath));
+        }
+
+        Require(IsSingleLine(CommitterName) && !CommitterName.Contains('<', StringComparison.Ordinal) && !CommitterName.Contains('>', StringComparison.Ordinal), nameof(CommitterName), "one line without '<' or '>'");
+        Require(IsSingleLine(CommitterEmail) && !CommitterEmail.Contains('<', StringComparison.Ordinal) && !CommitterEmail.Contains('>', StringComparison.Ordinal), nameof(CommitterEmail), "one line without '<' or '>'");
+        Require(LockTimeout >= TimeSpan.Zero && LockTimeout <= TimeSpan.FromSeconds(60), nameof(LockTimeout), "between 0 and 60 s");
+        Require(MaxHeadMovedRetries is >= 1 and <= 100, nameof(MaxHeadMovedRetries), "between 1 and 100");
+        Require(DisplayQuietPeriod >= TimeSpan.Zero && DisplayQuietPeriod <= TimeSpan.FromMinutes(10), nameof(DisplayQuietPeriod), "between 0 and 10 min");
+        Require(MaxReasonLength is >= 16 and <= 2000, nameof(MaxReasonLength), "between 16 and 2000");
+        Require(PackCheckInterval is >= 0 and <= 100_000, nameof(PackCheckInterval), "between 0 and 100,000");
+        Require(PackLooseObjectThreshold is >= 1 and <= 1_000_000, nameof(PackLooseObjectThreshold), "between 1 and 1,000,000");
+    }
+
+    private static bool IsSingleLine(string value) => !string.IsNullOrWhiteSpace(value) && !value.Any(char.IsControl);
+
+    private static void Require(bool ok, string property, string range)
+    {
+        if (!ok)
+        {
+            throw new ArgumentException($"{property} must be {range}.", property);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using Thermocline.Domain.Errors;
+
+namespace Thermocline.ColdStore.Git;
+
+/// <summary>
+/// Holds <c>.git/index.lock</c> the way git does (created exclusively), for the whole of a commit: git
+/// commands that would change the index or commit wait for us, we wait for them, and the index entry of the
+/// task list can be replaced without racing a person's <c>git add</c>.
+/// </summary>
+internal sealed class IndexLock : IDisposable
+{
+    private readonly FileStream _stream;
+
+    private IndexLock(string path, FileStream stream)
+    {
+        Path = path;
+        _stream = stream;
+    }
+
+    /// <summary>The lock file.</summary>
+    public string Path { get; }
+
+    /// <summary>Creates the lock file, retrying with backoff while another process holds it, then reports clearly.</summary>
+    public static async Task<IndexLock> AcquireAsync(string path, TimeSpan timeout, TimeProvider time, Action onFirstWait, CancellationToken cancellationToken)
+    {
+        var backoff = new Backoff(time, timeout);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                return new IndexLock(path, new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1));
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Held by someone else: wait and retry.
+            }
+
+            if (backoff.Attempts == 0)
+            {
+                onFirstWait();
+            }
+
+            if (!await backoff.TryWaitAsync(cancellationToken))
+            {
+                throw Held(path, backoff.Elapsed);
+            }
+        }
+    }
+
+    /// <summary>The error for a lock that stayed held: names the file and says what to do.</summary>
+    public static ThermoclineException Held(string path, TimeSpan waited) => ThermoclineException.Unavailable(
+        $"git is busy: {path} is held by another process (waited {waited.TotalSeconds:F1} s); nothing was committed. " +
+        $"If a git command is running (a commit waiting in an editor, a rebase), finish it and retry. " +
+        $"If no git process is running, a crashed one left the lock behind: remove it (rm '{path}') and retry.");
+
+    /// <summary>Releases the lock (deletes the file).</summary>
+    public void Dispose()
+    {
+        _stream.Dispose();
+        File.Delete(Path);
+    }
+}

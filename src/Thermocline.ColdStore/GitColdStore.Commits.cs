@@ -1,0 +1,154 @@
+using Thermocline.ColdStore.Git;
+using Thermocline.ColdStore.Messages;
+using Thermocline.Domain.Errors;
+using Thermocline.Domain.States;
+using Thermocline.Domain.TaskLists;
+
+namespace Thermocline.ColdStore;
+
+public sealed partial class GitColdStore
+{
+    /// <summary>
+    /// Commits one cold transition: the PR's <c>cold_state</c> line at HEAD is rewritten and only the task
+    /// list is committed, with the message of SPEC.md. Git must still show the PR at
+    /// <see cref="ColdTransition.ExpectedColdState"/>; HEAD moving underneath is re-applied on the new HEAD.
+    /// </summary>
+    /// <returns>The commit; <see cref="ColdCommit.Committed"/> is false for a same-state no-op.</returns>
+    /// <exception cref="ThermoclineException">
+    /// <see cref="ErrorKind.Usage"/> for an invalid PR id or agent name; <see cref="ErrorKind.InvalidTransition"/>
+    /// when the table forbids it; <see cref="ErrorKind.NotFound"/> for an unknown PR;
+    /// <see cref="ErrorKind.BadTaskList"/> when the task list at HEAD has errors;
+    /// <see cref="ErrorKind.LeaseConflict"/> when git's cold state moved underneath;
+    /// <see cref="ErrorKind.Unavailable"/> when git stays locked or fails. Nothing is committed in any of these.
+    /// </exception>
+    public Task<ColdCommit> CommitTransitionAsync(ColdTransition transition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transition);
+        CommitMessages.Validate(transition.PrId, transition.Agent);
+        var check = StateMachine.Check(transition.From, transition.To);
+        if (check.Verdict == TransitionVerdict.Refused)
+        {
+            throw ThermoclineException.InvalidTransition(transition.PrId, check);
+        }
+
+        var expected = transition.ExpectedColdState;
+        var id = transition.PrId;
+        var to = transition.To;
+        return CommitAsync(
+            (head, headCommit, now) =>
+            {
+                var list = head.List;
+                list.EnsureValid(_options.TaskListPath);
+                var pr = list.Find(id) ?? throw ThermoclineException.UnknownPr(id);
+                if (check.Verdict == TransitionVerdict.NoOp && pr.ColdState == to)
+                {
+                    return null;
+                }
+
+                if (pr.ColdState != expected)
+                {
+                    throw MovedUnderneath(id, expected, pr.ColdState, headCommit.Sha);
+                }
+
+                return new PlannedEdit(
+                    list.WithColdState(id, to),
+                    CommitMessages.Transition(transition, now, _options.MaxReasonLength),
+                    other => ReapplyColdState(other, [new ColdChange(id, expected, to)]),
+                    IsColdChange: true);
+            },
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Commits the cold-state changes one event causes through dependencies, together, in one commit that
+    /// lists them all. All or nothing: if git shows any PR at other than its <see cref="ColdChange.From"/>,
+    /// nothing is committed (recompute and retry).
+    /// </summary>
+    /// <exception cref="ThermoclineException">As for <see cref="CommitTransitionAsync"/>.</exception>
+    public Task<ColdCommit> CommitDependencyUpdateAsync(DependencyUpdate update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        ArgumentNullException.ThrowIfNull(update.Changes);
+        if (update.Changes.Count == 0)
+        {
+            throw ThermoclineException.Usage("a dependency update needs at least one change.");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in update.Changes)
+        {
+            CommitMessages.Validate(c.PrId, update.Agent);
+            if (!seen.Add(c.PrId))
+            {
+                throw ThermoclineException.Usage($"{c.PrId} appears twice in one dependency update.");
+            }
+
+            var check = StateMachine.Check(c.From, c.To);
+            if (!check.IsAllowed)
+            {
+                throw ThermoclineException.InvalidTransition(c.PrId, check);
+            }
+        }
+
+        var changes = update.Changes.ToList();
+        return CommitAsync(
+            (head, headCommit, now) =>
+            {
+                var list = head.List;
+                list.EnsureValid(_options.TaskListPath);
+                foreach (var c in changes)
+                {
+                    var pr = list.Find(c.PrId) ?? throw ThermoclineException.UnknownPr(c.PrId);
+                    if (pr.ColdState != c.From)
+                    {
+                        throw MovedUnderneath(c.PrId, c.From, pr.ColdState, headCommit.Sha);
+                    }
+
+                    list = list.WithColdState(c.PrId, c.To);
+                }
+
+                return new PlannedEdit(
+                    list,
+                    CommitMessages.Dependencies(update, now, _options.MaxReasonLength),
+                    other => ReapplyColdState(other, changes),
+                    IsColdChange: true);
+            },
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// The same cold-state edits on another copy (working tree, staged). A copy where a person changed one of
+    /// those very lines keeps their edit and is left alone as a whole.
+    /// </summary>
+    private static (TaskList? List, string? WhyNot) ReapplyColdState(TaskList other, IReadOnlyList<ColdChange> changes)
+    {
+        var list = other;
+        foreach (var c in changes)
+        {
+            var pr = list.Find(c.PrId);
+            if (pr is null)
+            {
+                return (null, $"{c.PrId} is not in it");
+            }
+
+            if (pr.ColdState == c.To && pr.Location.HasColdState)
+            {
+                continue;
+            }
+
+            if (pr.ColdState != c.From)
+            {
+                return (null, $"a person changed {c.PrId}'s cold_state there to {StateNames.Of(pr.ColdState)}; that edit is kept");
+            }
+
+            list = list.WithColdState(c.PrId, c.To);
+        }
+
+        return (list, null);
+    }
+
+    private static ThermoclineException MovedUnderneath(string prId, ColdState expected, ColdState actual, string sha) =>
+        ThermoclineException.LeaseConflict(
+            $"{prId}: the cold state moved underneath: git shows {StateNames.Of(actual)} at HEAD ({sha[..12]}), " +
+            $"but this transition started from {StateNames.Of(expected)}. Nothing was committed; re-read the PR's state and retry.");
+}

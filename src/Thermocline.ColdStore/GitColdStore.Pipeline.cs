@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using LibGit2Sharp;
+using Thermocline.ColdStore.Git;
+using Thermocline.ColdStore.History;
+using Thermocline.ColdStore.Messages;
+using Thermocline.ColdStore.Native;
+using Thermocline.Domain.Errors;
+using Thermocline.Domain.TaskLists;
+
+namespace Thermocline.ColdStore;
+
+public sealed partial class GitColdStore
+{
+    /// <summary>Plans an edit on HEAD's task list; null when there is nothing to commit.</summary>
+    private delegate PlannedEdit? Plan(TaskListSnapshot head, Commit headCommit, DateTimeOffset now);
+
+    /// <summary>
+    /// The one write path. Under the in-process gate and <c>.git/index.lock</c>: read HEAD, plan the edit on
+    /// its task list, write blob + tree + commit, move the branch only if it still points at the HEAD that was
+    /// read (else re-read and re-plan), then bring the working tree and the index entry up to date. Until the
+    /// branch moves nothing visible has changed (unreferenced objects at most), so any failure before that
+    /// leaves HEAD, the index and the working tree as they were.
+    /// </summary>
+    private async Task<ColdCommit> CommitAsync(Plan plan, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _gate.WaitAsync(cancellationToken);
+        ColdCommit result;
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var lockPath = Path.Combine(_gitDir, "index.lock");
+            using var indexLock = _workDir is null
+                ? null
+                : await IndexLock.AcquireAsync(lockPath, _options.LockTimeout, _time, () => ColdStoreLog.LockHeld(_logger, lockPath, _options.LockTimeout.TotalMilliseconds), cancellationToken);
+            var refLockWait = new Backoff(_time, _options.LockTimeout);
+            while (true)
+            {
+                ColdCommit? done;
+                string? lockedRef;
+                try
+                {
+                    (done, lockedRef) = await Task.Run(() => CommitOnce(plan, cancellationToken), cancellationToken);
+                }
+                catch (LibGit2SharpException ex)
+                {
+                    throw ThermoclineException.Unavailable($"git failed ({ex.Message}); nothing was committed.", ex);
+                }
+
+                if (done is not null)
+                {
+                    result = done;
+                    break;
+                }
+
+                if (refLockWait.Attempts == 0)
+                {
+                    ColdStoreLog.LockHeld(_logger, lockedRef!, _options.LockTimeout.TotalMilliseconds);
+                }
+
+                if (!await refLockWait.TryWaitAsync(cancellationToken))
+                {
+                    throw IndexLock.Held(lockedRef!, refLockWait.Elapsed);
+                }
+            }
+
+            if (result.Committed)
+            {
+                SchedulePackCheck();
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        return result;
+    }
+
+    private (ColdCommit? Done, string? LockedRef) CommitOnce(Plan plan, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        for (var moved = 0; ; moved++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (refName, head) = ReadHead();
+            var snapshot = Load(head);
+            var now = CommitText.WholeSeconds(_time.GetUtcNow());
+            var edit = plan(snapshot, head, now);
+            if (edit is null)
+            {
+                return (new ColdCommit(head.Sha, false, now, moved, WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged), null);
+            }
+
+            var bytes = edit.NewList.ToBytes();
+            Commit commit;
+            ObjectId blobId;
+            try
+            {
+                blobId = LibGit2Native.WriteBlob(_native, bytes);
+                var tree = _repo.ObjectDatabase.CreateTree(TreeDefinition.From(head.Tree).Add(_options.TaskListPath, blobId, snapshot.Mode));
+                var signature = new Signature(_options.CommitterName, _options.CommitterEmail, now);
+                commit = _repo.ObjectDatabase.CreateCommit(signature, signature, edit.Message, tree, [head], prettifyMessage: false);
+            }
+            catch (LibGit2SharpException ex)
+            {
+                throw ThermoclineException.Unavailable($"git could not write the commit ({ex.Message}); nothing was committed.", ex);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            BeforeRefUpdate?.Invoke();
+            var title = MilestoneParser.Title(edit.Message);
+            var rc = LibGit2Native.CompareAndSwapRef(_native, refName, commit.Id, head.Id, "commit: " + title, out var error);
+            if (rc == LibGit2Native.ErrorLocked)
+            {
+                return (null, Path.Combine(_gitDir, refName + ".lock"));
+            }
+
+            if (rc == LibGit2Native.ErrorModified)
+            {
+                var now2 = _repo.Refs[refName]?.ResolveToDirectReference()?.TargetIdentifier ?? "(gone)";
+                if (moved + 1 >= _options.MaxHeadMovedRetries)
+                {
+                    throw ThermoclineException.Unavailable($"{refName} kept moving underneath ({moved + 1} times); nothing was committed. Retry when the other writer is done.");
+                }
+
+                ColdStoreLog.HeadMoved(_logger, head.Sha[..12], now2.Length > 12 ? now2[..12] : now2, moved + 1);
+                continue;
+            }
+
+            if (rc < 0)
+            {
+                throw ThermoclineException.Unavailable($"git could not move {refName} to the new commit ({error}); nothing was committed.");
+            }
+
+            // The branch moved: the transition is committed (and, durable, on disk). What follows only keeps
+            // the working tree and the index in step; its failures are logged, never turned into an error.
+            var updated = new TaskListSnapshot(blobId, snapshot.Mode, bytes, edit.NewList);
+            _cache = updated;
+            if (edit.IsColdChange)
+            {
+                _lastColdCommitAt = _time.GetUtcNow();
+            }
+
+            var workingTree = SyncWorkingTree(snapshot, updated, edit.Reapply);
+            var index = SyncIndex(snapshot, updated, edit.Reapply);
+            var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            ColdStoreLog.Committed(_logger, title, commit.Sha, elapsedMs);
+            return (new ColdCommit(commit.Sha, true, now, moved, workingTree, index), null);
+        }
+    }
+
+    private (string RefName, Commit Head) ReadHead()
+    {
+        var headRef = _repo.Refs.Head ?? throw ThermoclineException.Unavailable($"{_gitDir} has no HEAD.");
+        var refName = headRef is SymbolicReference symbolic ? symbolic.TargetIdentifier : "HEAD";
+        if (headRef.ResolveToDirectReference()?.Target is not Commit head)
+        {
+            throw ThermoclineException.BadTaskList($"the repository has no commits yet (HEAD → {refName}); commit {_options.TaskListPath} first ('thermo init' does).");
+        }
+
+        return (refName, head);
+    }
+
+    private TaskListSnapshot Load(Commit head)
+    {
+        var entry = head[_options.TaskListPath];
+        if (entry is null || entry.TargetType != TreeEntryTargetType.Blob)
+        {
+            throw ThermoclineException.BadTaskList($"{_options.TaskListPath} is not in HEAD ({head.Sha[..12]}); commit a task list first ('thermo init' writes one).");
+        }
+
+        if (entry.Mode is not (Mode.NonExecutableFile or Mode.ExecutableFile))
+        {
+            throw ThermoclineException.BadTaskList($"{_options.TaskListPath} is a {entry.Mode} in HEAD; it must be a regular file.");
+        }
+
+        if (_cache is { } cached && cached.BlobId == entry.Target.Id)
+        {
+            return cached;
+        }
+
+        var blob = (Blob)entry.Target;
+        using var stream = blob.GetContentStream();
+        var bytes = new byte[blob.Size];
+        stream.ReadExactly(bytes);
+        var snapshot = new TaskListSnapshot(blob.Id, entry.Mode, bytes, TaskList.Parse(bytes));
+        _cache = snapshot;
+        return snapshot;
+    }
+
+    private WorkingTreeUpdate SyncWorkingTree(TaskListSnapshot old, TaskListSnapshot updated, Reapply reapply)
+    {
+        if (_workDir is null)
+        {
+            return WorkingTreeUpdate.Unchanged;
+        }
+
+        var fullPath = Path.Combine(_workDir, _options.TaskListPath);
+        try
+        {
+            return WorkingTreeSync.Apply(fullPath, _options.TaskListPath, old.Bytes, updated.Bytes, reapply, _logger);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ThermoclineException)
+        {
+            ColdStoreLog.WorkingTreeFailed(_logger, _options.TaskListPath, ex);
+            return WorkingTreeUpdate.LeftAlone;
+        }
+    }
+
+    private IndexUpdate SyncIndex(TaskListSnapshot old, TaskListSnapshot updated, Reapply reapply)
+    {
+        if (_workDir is null)
+        {
+            return IndexUpdate.Unchanged;
+        }
+
+        try
+        {
+            return IndexSync.Apply(_gitDir, _options.TaskListPath, old, updated, reapply, _logger);
+        }
+        catch (Exception ex) when (ex is LibGit2SharpException or IOException or UnauthorizedAccessException or ThermoclineException)
+        {
+            ColdStoreLog.IndexFailed(_logger, _options.TaskListPath, ex);
+            return IndexUpdate.LeftAlone;
+        }
+    }
+}

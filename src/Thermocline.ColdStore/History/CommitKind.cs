@@ -1,0 +1,14 @@
+namespace Thermocline.ColdStore.History;
+
+/// <summary>What a commit message says a commit is.</summary>
+internal enum CommitKind
+{
+    /// <summary>Not one of ours.</summary>
+    Other,
+    /// <summary><c>PR-xxx: from → to</c>.</summary>
+    Transition,
+    /// <summary><c>[Dependencies] …</c>.</summary>
+    Dependencies,
+    /// <summary><c>[Display Sync] …</c>.</summary>
+    DisplaySync,
+}

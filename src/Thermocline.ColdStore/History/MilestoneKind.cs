@@ -1,0 +1,10 @@
+namespace Thermocline.ColdStore.History;
+
+/// <summary>How a <see cref="Milestone"/> was committed.</summary>
+public enum MilestoneKind
+{
+    /// <summary>A transition with its own commit (<c>PR-005: in-progress → completed</c>).</summary>
+    Transition,
+    /// <summary>One change of a <c>[Dependencies]</c> commit.</summary>
+    Dependency,
+}

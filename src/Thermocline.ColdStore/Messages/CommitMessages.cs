@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text;
+using Thermocline.Domain.Errors;
+using Thermocline.Domain.Identity;
+using Thermocline.Domain.States;
+using Thermocline.Domain.TaskLists;
+
+namespace Thermocline.ColdStore.Messages;
+
+/// <summary>
+/// Writes the commit messages of SPEC.md. Ids are validated (an invalid one is refused), free text is made
+/// one safe line, so no input can add lines or trailers to a message.
+/// </summary>
+internal static class CommitMessages
+{
+    /// <summary>The first line of every display-sync commit.</summary>
+    public const string DisplaySyncTitle = "[Display Sync] Update hot state visibility";
+
+    /// <summary>The prefix of a dependency-update commit's first line.</summary>
+    public const string DependencyPrefix = "[Dependencies] ";
+
+    /// <summary>Refuses an invalid PR id or agent name with a usage error.</summary>
+    public static void Validate(string prId, string agent)
+    {
+        if (!PrId.IsValid(prId))
+        {
+            throw ThermoclineException.InvalidPrId(prId);
+        }
+
+        if (!AgentId.IsValid(agent))
+        {
+            throw ThermoclineException.InvalidAgentId(agent);
+        }
+    }
+
+    /// <summary>The message of a cold transition, exactly as SPEC.md shows it (a Reason line is added last when given).</summary>
+    public static string Transition(ColdTransition t, DateTimeOffset timestamp, int maxReasonLength)
+    {
+        Validate(t.PrId, t.Agent);
+        var to = StateNames.Of(t.To);
+        var sb = new StringBuilder(256);
+        sb.Append(CultureInfo.InvariantCulture, $"{t.PrId}: {t.From} → {to}\n\n");
+        sb.Append(Sentence(t)).Append("\n\n");
+        sb.Append("Metadata:\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- From: {t.From} ({(t.From.IsHot ? "hot" : "cold")})\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- To: {to} (cold)\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- Agent: {t.Agent}\n");
+        if (t.Lease is { } lease)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"- Lease: {lease}\n");
+        }
+
+        sb.Append(CultureInfo.InvariantCulture, $"- Timestamp: {CommitText.Timestamp(timestamp)}\n");
+        if (CommitText.SingleLine(t.Reason, maxReasonLength) is { } reason)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"- Reason: {reason}\n");
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The message of a dependency update: every change listed, one commit.</summary>
+    public static string Dependencies(DependencyUpdate update, DateTimeOffset timestamp, int maxCauseLength)
+    {
+        var cause = CommitText.SingleLine(update.Cause, maxCauseLength) ?? "dependency check";
+        var sb = new StringBuilder(128 + (update.Changes.Count * 40));
+        var noun = update.Changes.Count == 1 ? "PR" : "PRs";
+        sb.Append(CultureInfo.InvariantCulture, $"{DependencyPrefix}Update {update.Changes.Count} {noun} after {CommitText.SingleLine(cause, 48)}\n\n");
+        sb.Append("Cold states that follow from dependencies, changed together.\n\n");
+        sb.Append("Changes:\n");
+        foreach (var c in update.Changes)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"- {c.PrId}: {StateNames.Of(c.From)} → {StateNames.Of(c.To)}\n");
+        }
+
+        sb.Append("\nMetadata:\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- Cause: {cause}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- Agent: {update.Agent}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- Timestamp: {CommitText.Timestamp(timestamp)}\n");
+        return sb.ToString();
+    }
+
+    /// <summary>The message of a display sync: the PRs shown, or that none is hot.</summary>
+    public static string DisplaySync(IReadOnlyList<HotWorkItem> items)
+    {
+        var sb = new StringBuilder(DisplaySyncTitle.Length + 16 + (items.Count * 48));
+        sb.Append(DisplaySyncTitle).Append("\n\n");
+        if (items.Count == 0)
+        {
+            sb.Append("No PR is hot; display cleared.\n");
+            return sb.ToString();
+        }
+
+        sb.Append("Updated display for:\n");
+        foreach (var i in items.OrderBy(i => i.PrId, StringComparer.Ordinal))
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"- {i.PrId}: {StateNames.Of(i.State)} ({i.Agent})\n");
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Sentence(ColdTransition t) => (t.From.IsHot, t.To) switch
+    {
+        (true, ColdState.Completed) => $"Agent {t.Agent} finished work on {t.PrId}.",
+        (true, ColdState.Planned) => $"Agent {t.Agent} finished planning {t.PrId}.",
+        (_, ColdState.Approved) => $"Agent {t.Agent} approved {t.PrId}.",
+        (_, ColdState.Broken) => $"Agent {t.Agent} marked {t.PrId} broken.",
+        (_, ColdState.Planned) => $"Agent {t.Agent} planned {t.PrId}.",
+        (_, ColdState.Ready) => $"Agent {t.Agent} marked {t.PrId} ready.",
+        (_, ColdState.Blocked) => $"Agent {t.Agent} marked {t.PrId} blocked.",
+        _ => $"Agent {t.Agent} moved {t.PrId} to {StateNames.Of(t.To)}.",
+    };
+}
