@@ -59,9 +59,8 @@ internal static partial class EventBlockParser
 
         if (parser.TryConsume<Scalar>(out var scalar))
         {
-            var node = new YamlScalar
+            var node = new YamlScalar(scalar.Value)
             {
-                Value = scalar.Value,
                 Style = scalar.Style switch
                 {
                     ScalarStyle.SingleQuoted => YamlScalarStyle.SingleQuoted,

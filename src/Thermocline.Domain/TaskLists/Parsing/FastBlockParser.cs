@@ -205,7 +205,7 @@ internal sealed class FastBlockParser
                     }
 
                     EnsureOnlyComment(q + 1, contentEnd);
-                    return new YamlScalar { Value = sb.ToString(), Style = YamlScalarStyle.SingleQuoted, Start = at, End = q + 1, Line = line };
+                    return new YamlScalar(sb.ToString()) { Style = YamlScalarStyle.SingleQuoted, Start = at, End = q + 1, Line = line };
                 }
             }
 
@@ -218,7 +218,7 @@ internal sealed class FastBlockParser
                 }
 
                 EnsureOnlyComment(q + 1, contentEnd);
-                return new YamlScalar { Value = _text[(at + 1)..q], Style = YamlScalarStyle.DoubleQuoted, Start = at, End = q + 1, Line = line };
+                return new YamlScalar(_text, at + 1, q - at - 1) { Style = YamlScalarStyle.DoubleQuoted, Start = at, End = q + 1, Line = line };
             }
 
             case '{' or ']' or '}' or '&' or '*' or '!' or '|' or '>' or '%' or '@' or '`' or '#' or ',' or '?' or ':' or '-':
@@ -226,7 +226,7 @@ internal sealed class FastBlockParser
             default:
             {
                 var end = PlainEnd(at, contentEnd);
-                return new YamlScalar { Value = _text[at..end], Style = YamlScalarStyle.Plain, Start = at, End = end, Line = line };
+                return new YamlScalar(_text, at, end - at) { Style = YamlScalarStyle.Plain, Start = at, End = end, Line = line };
             }
         }
     }
@@ -260,7 +260,7 @@ internal sealed class FastBlockParser
                 throw Unsupported;
             }
 
-            seq.Items.Add(new YamlScalar { Value = _text[itemStart..i], Style = YamlScalarStyle.Plain, Start = itemStart, End = i, Line = line });
+            seq.Items.Add(new YamlScalar(_text, itemStart, i - itemStart) { Style = YamlScalarStyle.Plain, Start = itemStart, End = i, Line = line });
             i = SkipSpaces(i, close);
             if (i == close)
             {
@@ -326,7 +326,7 @@ internal sealed class FastBlockParser
             return null;
         }
 
-        return new YamlScalar { Value = _text[at..i], Style = YamlScalarStyle.Plain, Start = at, End = i, Line = _line + 1 };
+        return new YamlScalar(_text, at, i - at) { Style = YamlScalarStyle.Plain, Start = at, End = i, Line = _line + 1 };
     }
 
     private void EnsureOnlyComment(int from, int contentEnd)

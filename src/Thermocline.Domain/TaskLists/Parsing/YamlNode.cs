@@ -22,14 +22,38 @@ internal enum YamlScalarStyle
     Folded,
 }
 
+/// <summary>
+/// A scalar. The fast reader's values are slices of the file, made into strings only when asked for:
+/// most keys and many values are only compared, and a 10,000-PR list has hundreds of thousands of them.
+/// </summary>
 internal sealed class YamlScalar : YamlNode
 {
-    public required string Value { get; init; }
+    private readonly string? _source;
+    private readonly int _valueStart;
+    private readonly int _valueLength;
+    private string? _value;
+
+    /// <summary>A scalar whose value is <paramref name="value"/>.</summary>
+    public YamlScalar(string value) => _value = value;
+
+    /// <summary>A scalar whose value is the slice of <paramref name="source"/> at <paramref name="valueStart"/>.</summary>
+    public YamlScalar(string source, int valueStart, int valueLength)
+    {
+        _source = source;
+        _valueStart = valueStart;
+        _valueLength = valueLength;
+    }
+
+    public string Value => _value ??= _source!.Substring(_valueStart, _valueLength);
+
+    public ReadOnlySpan<char> Span => _value is not null ? _value.AsSpan() : _source.AsSpan(_valueStart, _valueLength);
 
     public YamlScalarStyle Style { get; init; }
 
     /// <summary>YAML's null: an empty or <c>~</c>/<c>null</c> plain scalar.</summary>
-    public bool IsNull => Style == YamlScalarStyle.Plain && Value is "" or "~" or "null" or "Null" or "NULL";
+    public bool IsNull => Style == YamlScalarStyle.Plain && Span is "" or "~" or "null" or "Null" or "NULL";
+
+    public bool Is(string value) => Span.SequenceEqual(value);
 }
 
 internal sealed class YamlSequence : YamlNode
@@ -48,7 +72,7 @@ internal sealed class YamlMapping : YamlNode
     {
         foreach (var e in Entries)
         {
-            if (e.Key.Value == key.Value)
+            if (e.Key.Span.SequenceEqual(key.Span))
             {
                 (Duplicates ??= []).Add((key, e.Key.Line));
                 return;
@@ -62,7 +86,7 @@ internal sealed class YamlMapping : YamlNode
     {
         foreach (var e in Entries)
         {
-            if (e.Key.Value == key)
+            if (e.Key.Is(key))
             {
                 return e.Value;
             }
@@ -75,7 +99,7 @@ internal sealed class YamlMapping : YamlNode
     {
         for (var i = 0; i < Entries.Count; i++)
         {
-            if (Entries[i].Key.Value == key)
+            if (Entries[i].Key.Is(key))
             {
                 return i;
             }
