@@ -21,8 +21,12 @@ internal sealed class PrReader
         _diagnostics = diagnostics;
     }
 
-    /// <summary>A PR and the file lines of its dependencies, or null when the block is unusable.</summary>
-    public (PrEntry Pr, int[] DependencyLines)? Read(RawBlock block)
+    /// <summary>
+    /// A PR and the file lines of its dependencies, or null when the block cannot be read at all. A PR read
+    /// with errors in its fields (<c>Usable</c> false) still takes part in the checks across PRs, so that every
+    /// problem is reported, but is left out of the list.
+    /// </summary>
+    public (PrEntry Pr, int[] DependencyLines, bool Usable)? Read(RawBlock block)
     {
         _prId = PrId.IsValid(block.HeadingId) ? block.HeadingId : null;
         var root = ParseBlock(block, out var failed);
@@ -88,7 +92,7 @@ internal sealed class PrReader
                 map.Entries[0].Key.Start - _lines.Start(map.Entries[0].Key.Line - 1),
                 _lines.Terminator(block.OpenLine) is { Length: > 0 } nl ? nl : "\n"),
         };
-        return coldStateOk ? (entry, dependencyLines) : null;
+        return (entry, dependencyLines, coldStateOk);
     }
 
     private YamlNode? ParseBlock(RawBlock block, out bool failed)

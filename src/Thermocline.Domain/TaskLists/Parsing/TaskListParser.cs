@@ -14,12 +14,17 @@ internal static class TaskListParser
         var prs = new List<PrEntry>(scan.Blocks.Count);
         var dependencyLines = new List<int[]>(scan.Blocks.Count);
         var unreadable = new HashSet<string>(StringComparer.Ordinal);
+        var unusable = new HashSet<PrEntry>(ReferenceEqualityComparer.Instance);
         foreach (var block in scan.Blocks)
         {
             if (reader.Read(block) is { } read)
             {
                 prs.Add(read.Pr);
                 dependencyLines.Add(read.DependencyLines);
+                if (!read.Usable)
+                {
+                    unusable.Add(read.Pr);
+                }
             }
             else
             {
@@ -29,6 +34,11 @@ internal static class TaskListParser
         }
 
         var unique = DependencyChecks.Run(prs, dependencyLines, unreadable, diagnostics);
+        if (unusable.Count > 0)
+        {
+            unique.RemoveAll(unusable.Contains);
+        }
+
         if (diagnostics.Count > 1)
         {
             diagnostics.Sort((a, b) => a.Line.CompareTo(b.Line));
