@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): installs what the tests need, builds, runs every test project
+# against real redis-server, embedded Garnet and real git, and ends with the line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "test.sh: redis-server not found; installing it with apt-get" >&2
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  else
+    sudo -n apt-get update -qq >/dev/null && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  fi
+fi
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "test.sh: redis-server is required (apt-get install -y redis-server) and could not be installed" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+if ! command -v git >/dev/null 2>&1; then
+  echo "test.sh: git is required" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+results=artifacts/test-results
+rm -rf "$results"
+mkdir -p "$results"
+
+echo "test.sh: building (Release)" >&2
+if ! dotnet build Thermocline.slnx -c Release -nologo -v quiet > "$results/build.log" 2>&1; then
+  grep -E "error|Error" "$results/build.log" | sort -u | head -n 40 >&2
+  echo "test.sh: build failed (full log: $results/build.log)" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+status=0
+crashed=0
+for project in tests/*.Tests/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  echo "test.sh: running $name" >&2
+  if ! dotnet test "$project" -c Release --no-build -nologo \
+      --logger "trx;LogFileName=$name.trx" --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=true >&2; then
+    status=1
+    [ -f "$results/$name.trx" ] || crashed=$((crashed + 1))
+  fi
+done
+
+# Count outcomes from the TRX files: CI reads only the last line.
+read -r passed failed skipped < <(python3 - "$results" <<'PY' 2>/dev/null || echo "0 0 0"
+import glob, re, sys
+p = f = s = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    text = open(path, encoding="utf-8").read()
+    counters = re.search(r"<Counters\b[^>]*>", text).group(0)
+    get = lambda name: int((re.search(name + r'="(\d+)"', counters) or [0, 0])[1])
+    p += get("passed")
+    f += get("failed") + get("error") + get("timeout") + get("aborted")
+    s += get("notExecuted")
+print(p, f, s)
+PY
+)
+failed=$((failed + crashed))
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1
+fi
+[ "$skipped" -gt 0 ] && echo "test.sh: $skipped skipped (not counted as passed)" >&2
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
