@@ -47,20 +47,18 @@ for project in tests/*.Tests/*.Tests.csproj; do
   fi
 done
 
-# Count outcomes from the TRX files: CI reads only the last line.
-read -r passed failed skipped < <(python3 - "$results" <<'PY' 2>/dev/null || echo "0 0 0"
-import glob, re, sys
-p = f = s = 0
-for path in glob.glob(sys.argv[1] + "/*.trx"):
-    text = open(path, encoding="utf-8").read()
-    counters = re.search(r"<Counters\b[^>]*>", text).group(0)
-    get = lambda name: int((re.search(name + r'="(\d+)"', counters) or [0, 0])[1])
-    p += get("passed")
-    f += get("failed") + get("error") + get("timeout") + get("aborted")
-    s += get("notExecuted")
-print(p, f, s)
-PY
-)
+# Count outcomes from each TRX file's <Counters> element: CI reads only the last line.
+counter() { local v; v=$(sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$2" | head -n 1); echo "${v:-0}"; }
+passed=0 failed=0 skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters[^>]*>' "$trx" | head -n 1)
+  passed=$((passed + $(counter passed "$counters")))
+  for outcome in failed error timeout aborted; do
+    failed=$((failed + $(counter "$outcome" "$counters")))
+  done
+  skipped=$((skipped + $(counter notExecuted "$counters")))
+done
 failed=$((failed + crashed))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
