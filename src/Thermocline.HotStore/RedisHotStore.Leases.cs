@@ -88,8 +88,9 @@ public sealed partial class RedisHotStore
     }
 
     /// <summary>
-    /// Moves a held PR from its hot state to <paramref name="target"/> (hot → hot); counts as a heartbeat. Asking for
-    /// the state it is already in changes nothing but the heartbeat. Queued when Redis is away.
+    /// Moves a held PR from its hot state to <paramref name="target"/> (hot → hot), keeping its expiry: only
+    /// <see cref="HeartbeatAsync"/> extends a lease. Asking for the state it is already in changes nothing. Queued when
+    /// Redis is away.
     /// </summary>
     /// <exception cref="ThermoclineException">
     /// <see cref="ErrorKind.LeaseConflict"/> when the lease is stale or foreign; <see cref="ErrorKind.InvalidTransition"/>
@@ -98,10 +99,9 @@ public sealed partial class RedisHotStore
     public Task<HotWriteResult> TransitionHotAsync(string prId, Lease lease, HotState target, CancellationToken cancellationToken)
     {
         var keys = CheckedKeys(prId, lease);
-        RedisValue[] args = [lease.ToString(), StateNames.Of(target), AllowedFrom(target), NowMs, TtlMs];
+        RedisValue[] args = [lease.ToString(), StateNames.Of(target), AllowedFrom(target)];
         return ApplyOrQueueAsync(new($"transition {prId} to {StateNames.Of(target)} (fence {lease.Fence})", async () =>
         {
-            _ = _db.SetAddAsync(Keys.HotIndex, prId, CommandFlags.FireAndForget);
             var parts = (RedisResult[])(await HotScripts.TransitionHot.EvaluateAsync(_db, keys.ScriptKeys, args))!;
             if ((long)parts[0] != 1)
             {

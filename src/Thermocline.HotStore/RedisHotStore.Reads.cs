@@ -64,8 +64,8 @@ public sealed partial class RedisHotStore
 
     /// <summary>
     /// Drops from the hot index the PRs whose hot state has expired or was cleared, and returns them. Should a claim
-    /// slip in between the check and the removal, the id is put back; failing that, the holder's next heartbeat or
-    /// transition re-adds it.
+    /// slip in between the check and the removal, the id is put back; failing that, the holder's next heartbeat
+    /// re-adds it.
     /// </summary>
     public async Task<IReadOnlyList<string>> SweepExpiredAsync(CancellationToken cancellationToken)
     {

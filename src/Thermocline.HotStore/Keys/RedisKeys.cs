@@ -52,7 +52,7 @@ public sealed class RedisKeys
 
     /// <summary>
     /// The set of PR ids that may hold a hot state. It is kept outside the per-PR scripts (a Redis Cluster puts it in
-    /// another slot), so it is a superset: every claim, heartbeat and hot transition adds the id in the same round trip,
+    /// another slot), so it is a superset: every claim and heartbeat adds the id in the same round trip,
     /// before its script runs; the sweep drops ids whose hot state is gone.
     /// </summary>
     public RedisKey HotIndex { get; }

@@ -1,6 +1,7 @@
 using Thermocline.Domain.Errors;
 using Thermocline.Domain.States;
 using Thermocline.HotStore.Queueing;
+using Thermocline.HotStore.Tests.Fixtures;
 
 namespace Thermocline.HotStore.Tests.Contract;
 
@@ -58,18 +59,44 @@ public abstract partial class HotStoreContract
     }
 
     [Fact]
-    public async Task TransitionHotAsync_SameState_IsNoOpButCountsAsHeartbeat()
+    public async Task TransitionHotAsync_SameState_ChangesNothing()
     {
         var store = await NewStoreAsync();
         var lease = await store.ClaimAsync("PR-005", "agent-1", HotState.Investigating, ColdState.Ready, Ct);
+        var claimed = await store.GetAsync("PR-005", Ct);
         Time.Advance(TimeSpan.FromSeconds(30));
 
         var result = await store.TransitionHotAsync("PR-005", lease, HotState.Investigating, Ct);
 
         var snapshot = await store.GetAsync("PR-005", Ct);
         Assert.Equal(HotWriteResult.Applied, result);
-        Assert.Equal(HotState.Investigating, snapshot.HotState);
-        Assert.Equal(Time.GetUtcNow(), snapshot.LastHeartbeat);
+        Assert.Equal(claimed with { ExpiresIn = null }, snapshot with { ExpiresIn = null });
+    }
+
+    [Fact]
+    public async Task TransitionHotAsync_Repeatedly_DoesNotExtendTheLease()
+    {
+        var store = await NewStoreAsync(ttl: TimeSpan.FromMilliseconds(400));
+        var lease = await store.ClaimAsync("PR-005", "agent-1", HotState.Investigating, ColdState.Ready, Ct);
+        await store.TransitionHotAsync("PR-005", lease, HotState.Planning, Ct);
+
+        // Transitions every poll: were they extending the lease, the state would never expire and this would time out.
+        await Eventually.ReturnsAsync(
+            async () =>
+            {
+                try
+                {
+                    await store.TransitionHotAsync("PR-005", lease, HotState.Planning, Ct);
+                }
+                catch (ThermoclineException e) when (e.Kind == ErrorKind.LeaseConflict)
+                {
+                    // Expired: what the probe waits for.
+                }
+
+                return await store.GetAsync("PR-005", Ct);
+            },
+            s => !s.IsHot,
+            "the hot state expired without heartbeats");
     }
 
     [Fact]

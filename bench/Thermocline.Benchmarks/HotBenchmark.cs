@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Globalization;
+using StackExchange.Redis;
+using Thermocline.Domain.States;
+using Thermocline.Domain.TaskLists;
+using Thermocline.HotStore;
+using Thermocline.HotStore.Connection;
+using Thermocline.HotStore.Embedded;
+
+namespace Thermocline.Benchmarks;
+
+/// <summary>
+/// The hot store against its baselines, on redis-server and embedded Garnet: hot transition latency versus a raw PING
+/// round trip, hot-operation throughput (1 and 32 agents) versus raw SET throughput at the same concurrency, and
+/// hydration (parse included) of 1,000 and 10,000 PRs. Arguments: <c>[redis|garnet] [--quick]</c>.
+/// </summary>
+internal sealed class HotBenchmark : IBenchmark
+{
+    private static readonly HotState[] Steps = [HotState.Planning, HotState.InProgress, HotState.UnderReview];
+    private static readonly (int Count, double TargetMs)[] HydrationTargets = [(1_000, 20), (10_000, 150)];
+
+    public string Name => "hot";
+
+    public string Description => "hot store: transition p50/p99 and throughput vs raw PING/SET; hydration of 1k/10k PRs";
+
+    public async Task RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var quick = args.Contains("--quick");
+        var kinds = args.Where(a => a is "redis" or "garnet").DefaultIfEmpty("redis").Concat(args.Any(a => a is "redis" or "garnet") ? [] : ["garnet"]);
+        foreach (var kind in kinds.Distinct())
+        {
+            if (kind == "redis")
+            {
+                await using var redis = await HotRedisProcess.StartAsync(cancellationToken);
+                await RunOnAsync("redis-server (process, loopback)", redis.ConnectionString, quick, cancellationToken);
+            }
+            else
+            {
+                await using var garnet = await EmbeddedGarnet.StartAsync(null, null, cancellationToken);
+                await RunOnAsync("Garnet (embedded, Lua transaction mode)", garnet.ConnectionString, quick, cancellationToken);
+            }
+        }
+    }
+
+    private static async Task RunOnAsync(string label, string connectionString, bool quick, CancellationToken ct)
+    {
+        Console.WriteLine($"-- {label} at {connectionString}");
+        await using var raw = await ConnectionMultiplexer.ConnectAsync(connectionString);
+        var db = raw.GetDatabase();
+        await using var store = await RedisHotStore.ConnectAsync(
+            new HotStoreOptions { ConnectionString = connectionString, KeyPrefix = $"bench{Guid.NewGuid():N}:" }, null, null, ct);
+        var samples = quick ? 2_000 : 20_000;
+        var duration = TimeSpan.FromSeconds(quick ? 1 : 3);
+
+        // Warm up both paths (JIT, script cache, connection buffers) before measuring anything.
+        await PingLatencyAsync(db, 2_000);
+        await TransitionLatencyAsync(store, "PR-W", 1_500, ct);
+
+        var ping = await PingLatencyAsync(db, samples);
+        var transition = await TransitionLatencyAsync(store, "PR-L", samples, ct);
+        Row("raw PING round trip", $"p50 {Stats.Ms(ping.Median),9}  p99 {Stats.Ms(ping.P99),9}");
+        Row("hot transition (1 script)", $"p50 {Stats.Ms(transition.Median),9}  p99 {Stats.Ms(transition.P99),9}"
+            + $"  p50 = {Stats.Ratio(transition.Median, ping.Median)} PING (target <= 1.50x)");
+
+        foreach (var agents in (int[])[1, 32])
+        {
+            var setRate = await RawSetThroughputAsync(db, agents, duration, ct);
+            var hotRate = await HotThroughputAsync(store, agents, duration, ct);
+            var target = agents == 32 ? " (target >= 0.50x)" : "";
+            Row($"throughput, {agents} agent{(agents == 1 ? "" : "s")}",
+                $"hot ops {Rate(hotRate),9}/s  raw SET {Rate(setRate),9}/s  = {Stats.Ratio(hotRate, setRate)} SET{target}");
+        }
+
+        foreach (var (count, targetMs) in HydrationTargets)
+        {
+            var (total, parse, hydrate) = await HydrationAsync(store, count, quick ? 3 : 10, ct);
+            Row($"hydrate {count:N0} PRs (parse incl.)",
+                $"median {Stats.Ms(total.Median),9}  (parse {Stats.Ms(parse.Median)}, Redis {Stats.Ms(hydrate.Median)})  target < {targetMs} ms: {(total.Median < targetMs ? "met" : "MISSED")}");
+        }
+
+        Console.WriteLine();
+    }
+
+    private static async Task<Stats> PingLatencyAsync(IDatabase db, int count)
+    {
+        var times = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await db.PingAsync();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        return new Stats(times);
+    }
+
+    /// <summary>Times hot → hot transitions only; the claims and releases around them are not counted.</summary>
+    private static async Task<Stats> TransitionLatencyAsync(RedisHotStore store, string stem, int count, CancellationToken ct)
+    {
+        var times = new List<double>(count);
+        var prId = stem + "1";
+        while (times.Count < count)
+        {
+            var lease = await store.ClaimAsync(prId, "agent-1", HotState.Investigating, ColdState.Ready, ct);
+            foreach (var step in Steps)
+            {
+                var start = Stopwatch.GetTimestamp();
+                await store.TransitionHotAsync(prId, lease, step, ct);
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+
+            await store.ReleaseAsync(prId, lease, ct);
+        }
+
+        return new Stats(times);
+    }
+
+    /// <summary>Hot operations per second: each agent cycles claim, three transitions, release on its own PR — five scripts.</summary>
+    private static async Task<double> HotThroughputAsync(RedisHotStore store, int agents, TimeSpan duration, CancellationToken ct)
+    {
+        long ops = 0;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, agents).Select(a => Task.Run(async () =>
+        {
+            var prId = $"PR-T{agents}-{a}";
+            var agent = $"agent-{a}";
+            while (watch.Elapsed < duration)
+            {
+                var lease = await store.ClaimAsync(prId, agent, HotState.Investigating, ColdState.Ready, ct);
+                foreach (var step in Steps)
+                {
+                    await store.TransitionHotAsync(prId, lease, step, ct);
+                }
+
+                await store.ReleaseAsync(prId, lease, ct);
+                Interlocked.Add(ref ops, 5);
+            }
+        }, ct)));
+        return ops / watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<double> RawSetThroughputAsync(IDatabase db, int clients, TimeSpan duration, CancellationToken ct)
+    {
+        long ops = 0;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        {
+            RedisKey key = $"bench:raw:{c}";
+            while (watch.Elapsed < duration)
+            {
+                await db.StringSetAsync(key, "in-progress");
+                Interlocked.Increment(ref ops);
+            }
+        }, ct)));
+        return ops / watch.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<(Stats Total, Stats Parse, Stats Hydrate)> HydrationAsync(RedisHotStore store, int count, int runs, CancellationToken ct)
+    {
+        var text = HotTaskListText.Generate(count);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        List<double> total = [], parse = [], hydrate = [];
+        for (var run = -2; run < runs; run++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var list = TaskList.Parse(bytes);
+            var parsed = Stopwatch.GetTimestamp();
+            if (list.HasErrors || list.Prs.Count != count)
+            {
+                throw new InvalidOperationException($"generated task list did not parse: {(list.Diagnostics.Count > 0 ? list.Diagnostics[0].Message : "wrong count")}");
+            }
+
+            await store.HydrateAsync(list.Prs, ct);
+            if (run >= 0)
+            {
+                parse.Add(Stopwatch.GetElapsedTime(start, parsed).TotalMilliseconds);
+                hydrate.Add(Stopwatch.GetElapsedTime(parsed).TotalMilliseconds);
+                total.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        }
+
+        return (new Stats(total), new Stats(parse), new Stats(hydrate));
+    }
+
+    private static void Row(string what, string figures) => Console.WriteLine($"  {what,-34} {figures}");
+
+    private static string Rate(double perSecond) => perSecond.ToString("N0", CultureInfo.InvariantCulture);
+}
