@@ -69,6 +69,7 @@ internal static class HistoryAuditor
         var text = blob.GetContentText();
         var start = text.IndexOf(HotStateDisplay.StartMarker, StringComparison.Ordinal);
         var end = start < 0 ? -1 : text.IndexOf(HotStateDisplay.EndMarker, start, StringComparison.Ordinal);
-        return start < 0 || end < 0 ? text : string.Concat(text.AsSpan(0, start), text.AsSpan(end + HotStateDisplay.EndMarker.Length));
+        // Trailing white space is ignored: the first sync appends the section after a blank line.
+        return (start < 0 || end < 0 ? text : string.Concat(text.AsSpan(0, start), text.AsSpan(end + HotStateDisplay.EndMarker.Length))).TrimEnd();
     }
 }
