@@ -5,17 +5,20 @@ using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
 using Thermocline.HotStore.Logging;
 using Thermocline.HotStore.Queueing;
+using Thermocline.HotStore.Scripts;
 
 namespace Thermocline.HotStore;
 
 public sealed partial class RedisHotStore
 {
-    // Commands in flight per pipelined batch: large enough to hide the round trip, small enough to bound memory.
-    private const int HydrationBatch = 4_096;
+    // PRs per multi-key command: large enough to amortise the command, small enough to keep replies and locks short.
+    private const int HydrationBatch = 1_000;
 
     /// <summary>
     /// Writes git's cold state and dependency set of every PR in <paramref name="prs"/> (replacing what was there) and
-    /// indexes their ids — pipelined, a few round trips in all. Hot states are left alone.
+    /// indexes their ids — pipelined, in effect one round trip. On a standalone server each 1,000 PRs are one script
+    /// call; on a cluster (where keys of different PRs live in different slots) it is one command per key. Hot states
+    /// are left alone. Not atomic as a whole: run it before serving, or run it again.
     /// </summary>
     public async Task HydrateAsync(IReadOnlyList<PrEntry> prs, CancellationToken cancellationToken)
     {
@@ -32,35 +35,53 @@ public sealed partial class RedisHotStore
             }
         }
 
+        var cluster = IsCluster();
         await RunAsync("hydrate PR states", async () =>
         {
-            var pending = new List<Task>(HydrationBatch);
-            for (var start = 0; start < prs.Count; start += HydrationBatch / 4)
+            var pending = new List<Task>(HydrationBatch + 4);
+            for (var start = 0; start < prs.Count; start += HydrationBatch)
             {
-                var end = Math.Min(prs.Count, start + (HydrationBatch / 4));
-                var ids = new RedisValue[end - start];
-                for (var i = start; i < end; i++)
+                var batch = prs.Skip(start).Take(HydrationBatch).ToList();
+                var keys = batch.Select(pr => Keys.For(pr.Id)).ToList();
+                if (cluster)
                 {
-                    var pr = prs[i];
-                    var keys = Keys.For(pr.Id);
-                    ids[i - start] = pr.Id;
-                    pending.Add(_db.StringSetAsync(keys.ColdState, StateNames.Of(pr.ColdState)));
-                    pending.Add(_db.KeyDeleteAsync(keys.Dependencies));
-                    if (pr.Dependencies.Count > 0)
+                    // Multi-key commands must stay within one slot on a cluster: one command per key there.
+                    for (var i = 0; i < batch.Count; i++)
                     {
-                        pending.Add(_db.SetAddAsync(keys.Dependencies, pr.Dependencies.Select(d => (RedisValue)d).ToArray()));
+                        pending.Add(_db.StringSetAsync(keys[i].ColdState, StateNames.Of(batch[i].ColdState)));
+                        pending.Add(_db.KeyDeleteAsync(keys[i].Dependencies));
+                        if (batch[i].Dependencies.Count > 0)
+                        {
+                            // Sent after the DEL on the same connection, so it lands after it.
+                            pending.Add(_db.SetAddAsync(keys[i].Dependencies, batch[i].Dependencies.Select(d => (RedisValue)d).ToArray()));
+                        }
                     }
                 }
+                else
+                {
+                    var scriptKeys = new RedisKey[batch.Count * 2];
+                    var values = new RedisValue[batch.Count * 2];
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        scriptKeys[2 * i] = keys[i].ColdState;
+                        scriptKeys[(2 * i) + 1] = keys[i].Dependencies;
+                        values[2 * i] = StateNames.Of(batch[i].ColdState);
+                        values[(2 * i) + 1] = string.Join(' ', batch[i].Dependencies);
+                    }
 
-                pending.Add(_db.SetAddAsync(Keys.PrIndex, ids));
-                await Task.WhenAll(pending);
-                pending.Clear();
+                    pending.Add(HotScripts.HydrateBatch.EvaluateAsync(_db, scriptKeys, values));
+                }
+
+                pending.Add(_db.SetAddAsync(Keys.PrIndex, batch.Select(pr => (RedisValue)pr.Id).ToArray()));
             }
 
+            await Task.WhenAll(pending);
             return true;
         }, cancellationToken);
         HotStoreLog.Hydrated(_logger, prs.Count);
     }
+
+    private bool IsCluster() => _connection.GetServers().Any(s => s.IsConnected && s.ServerType == ServerType.Cluster);
 
     /// <summary>Caches git's cold state of one PR (after a milestone commit, or on reconciliation). Queued when Redis is away.</summary>
     public Task<HotWriteResult> SetColdStateAsync(string prId, ColdState coldState, CancellationToken cancellationToken)

@@ -100,4 +100,26 @@ internal static class HotScripts
         end
         return current
         """);
+
+    /// <summary>
+    /// Hydrates a batch of PRs on a standalone server (the keys span slots, so never on a cluster). KEYS: per PR its
+    /// cold_state and dependencies keys; ARGV: per PR its cold state and its dependency ids joined by spaces.
+    /// Replaces each dependency set. Reply: the number of PRs.
+    /// </summary>
+    public static readonly HotScript HydrateBatch = new("hydrate", """
+        local unpack = unpack or table.unpack
+        local n = #KEYS / 2
+        for i = 1, n do
+          redis.call('SET', KEYS[2 * i - 1], ARGV[2 * i - 1])
+          redis.call('DEL', KEYS[2 * i])
+          local deps = {}
+          for d in string.gmatch(ARGV[2 * i], '%S+') do
+            deps[#deps + 1] = d
+          end
+          if #deps > 0 then
+            redis.call('SADD', KEYS[2 * i], unpack(deps))
+          end
+        end
+        return n
+        """);
 }
