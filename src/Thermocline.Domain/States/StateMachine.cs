@@ -25,6 +25,28 @@ public static class StateMachine
     /// <summary>Checks a transition of a PR given its cold state and its hot state, if any.</summary>
     public static TransitionCheck Check(ColdState cold, HotState? hot, WorkState to) => Check(WorkState.Effective(cold, hot), to);
 
+    /// <summary>
+    /// The hot states a PR can be in while git shows <paramref name="cold"/>: those a claim from it reaches, and
+    /// every hot state reachable from those by hot → hot steps. Any other hot state contradicts git.
+    /// </summary>
+    public static IReadOnlySet<HotState> HotStatesConsistentWith(ColdState cold)
+    {
+        var reached = new HashSet<HotState>();
+        var frontier = new Queue<WorkState>(TransitionTable.NextStates(cold).Where(s => s.IsHot));
+        while (frontier.TryDequeue(out var state))
+        {
+            if (reached.Add(state.Hot))
+            {
+                foreach (var next in TransitionTable.NextStates(state).Where(s => s.IsHot))
+                {
+                    frontier.Enqueue(next);
+                }
+            }
+        }
+
+        return reached;
+    }
+
     private static string ExplainRefusal(WorkState from, WorkState to)
     {
         var next = TransitionTable.NextStates(from).Select(s => s.ToString()).ToList();

@@ -93,3 +93,19 @@ public class StateMachineTests
         Assert.False(StateNames.TryParse("done", out _));
     }
 }
+
+public class HotStatesConsistentWithTests
+{
+    [Theory]
+    [InlineData(ColdState.Ready, new[] { HotState.Investigating, HotState.Planning, HotState.InProgress, HotState.UnderReview })]
+    [InlineData(ColdState.Planned, new[] { HotState.Investigating, HotState.Planning, HotState.InProgress, HotState.UnderReview })]
+    [InlineData(ColdState.Completed, new[] { HotState.UnderReview })]
+    [InlineData(ColdState.Broken, new[] { HotState.Investigating, HotState.Planning, HotState.InProgress, HotState.UnderReview })]
+    [InlineData(ColdState.Approved, new HotState[0])]
+    [InlineData(ColdState.New, new HotState[0])]
+    [InlineData(ColdState.Blocked, new HotState[0])]
+    public void HotStatesConsistentWith_EachColdState_IsWhatClaimsAndHotStepsReach(ColdState cold, HotState[] expected)
+    {
+        Assert.Equal(expected.Order(), StateMachine.HotStatesConsistentWith(cold).Order());
+    }
+}

@@ -1,0 +1,34 @@
+namespace Thermocline.Sync.Events;
+
+/// <summary>What happened, for logs, metrics and the API.</summary>
+public enum SyncEventKind
+{
+    /// <summary>The hub started; recovery ran if the last run crashed.</summary>
+    Started,
+    /// <summary>Redis was rebuilt from git.</summary>
+    Hydrated,
+    /// <summary>A PR was claimed into a hot state.</summary>
+    Claimed,
+    /// <summary>A hot → hot transition.</summary>
+    HotTransition,
+    /// <summary>A hot state was released; the PR is back at its cold state.</summary>
+    Released,
+    /// <summary>A milestone was committed to git.</summary>
+    ColdCommit,
+    /// <summary>Dependency changes were committed together.</summary>
+    DependencyCommit,
+    /// <summary>The display section was committed.</summary>
+    DisplaySync,
+    /// <summary>Redis and git disagreed.</summary>
+    Conflict,
+    /// <summary>Expired hot states were swept.</summary>
+    Swept,
+    /// <summary>The task list at HEAD stopped parsing; cold commits are refused until it does.</summary>
+    TaskListBroken,
+    /// <summary>The task list at HEAD parses again.</summary>
+    TaskListRepaired,
+    /// <summary>Something failed.</summary>
+    Error,
+    /// <summary>The hub stopped cleanly.</summary>
+    Stopped,
+}

@@ -1,0 +1,82 @@
+using Thermocline.ColdStore;
+using Thermocline.Domain.Dependencies;
+using Thermocline.Domain.States;
+using Thermocline.Sync.Events;
+
+namespace Thermocline.Sync;
+
+public sealed partial class StateSync
+{
+    /// <summary>The dependency changes one event caused: their commit (null when none) and the changes as text.</summary>
+    private readonly record struct DependencyOutcome(string? Commit, IReadOnlyList<string> Changes)
+    {
+        public static readonly DependencyOutcome None = new(null, []);
+    }
+
+    /// <summary>
+    /// Applies the dependency engine to git's task list: the changes it calls for go into one commit that lists them
+    /// all, then into Redis. Serialized, so two milestones never plan from the same HEAD.
+    /// </summary>
+    private async Task<DependencyOutcome> ApplyDependenciesAsync(string cause, CancellationToken cancellationToken)
+    {
+        await _dependencyGate.WaitAsync(cancellationToken);
+        try
+        {
+            var list = await _cold.ReadTaskListAsync(cancellationToken);
+            if (!Observe(list))
+            {
+                return DependencyOutcome.None;
+            }
+
+            var changes = DependencyRules.Plan(list.Prs);
+            if (changes.Count == 0)
+            {
+                return DependencyOutcome.None;
+            }
+
+            var committing = _time.GetTimestamp();
+            var commit = await _cold.CommitDependencyUpdateAsync(
+                new DependencyUpdate(changes.Select(c => new ColdChange(c.PrId, c.From, c.To)).ToList(), _options.HubAgent, cause),
+                cancellationToken);
+            Metrics.CommitLatency.Observe(_time.GetElapsedTime(committing));
+            foreach (var _ in changes)
+            {
+                Metrics.CountTransition(TransitionKind.ColdToCold);
+            }
+
+            var described = changes.Select(c => $"{c.PrId}: {StateNames.Of(c.From)} → {StateNames.Of(c.To)}").ToList();
+            SyncLog.DependencyChanges(_logger, cause, string.Join(", ", described));
+            Emit(SyncEventKind.DependencyCommit, null, $"after {cause}: {string.Join(", ", described)} (commit {commit.Sha[..10]})");
+            try
+            {
+                await Task.WhenAll(changes.Select(c => _hot.SetColdStateAsync(c.PrId, c.To, cancellationToken)));
+            }
+            catch (Exception ex) when (ex is Domain.Errors.ThermoclineException or TimeoutException)
+            {
+                Metrics.CountRedisCatchUp();
+                SyncLog.RedisCatchUp(_logger, ex, string.Join(",", changes.Select(c => c.PrId)), commit.Sha);
+            }
+
+            return new DependencyOutcome(commit.Sha, described);
+        }
+        finally
+        {
+            _dependencyGate.Release();
+        }
+    }
+
+    // After a milestone: its commit stands even if the dependency commit fails; reconciliation runs the engine again.
+    private async Task<DependencyOutcome> TryApplyDependenciesAsync(string cause, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ApplyDependenciesAsync(cause, cancellationToken);
+        }
+        catch (Domain.Errors.ThermoclineException ex)
+        {
+            SyncLog.CycleFailed(_logger, ex, $"dependency engine after {cause}");
+            Emit(SyncEventKind.Error, null, $"dependency changes after {cause} were not committed: {ex.Message}");
+            return DependencyOutcome.None;
+        }
+    }
+}

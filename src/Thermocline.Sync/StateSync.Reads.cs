@@ -1,0 +1,74 @@
+using Thermocline.Domain.Dependencies;
+using Thermocline.Domain.Errors;
+using Thermocline.Domain.TaskLists;
+using Thermocline.HotStore.Snapshots;
+using Thermocline.Sync.Status;
+
+namespace Thermocline.Sync;
+
+public sealed partial class StateSync
+{
+    /// <summary>Every PR with its cold and hot state, in task-list order; one pipelined Redis read. Without Redis, hot columns are empty.</summary>
+    public async Task<IReadOnlyList<PrStatus>> ListAsync(CancellationToken cancellationToken)
+    {
+        var list = RequireList(await ReadGitAsync(cancellationToken));
+        var ids = list.Prs.Select(p => p.Id).ToList();
+        IReadOnlyList<PrHotSnapshot?> snapshots;
+        try
+        {
+            snapshots = await _hot.GetManyAsync(ids, cancellationToken);
+        }
+        catch (ThermoclineException ex) when (ex.Kind == ErrorKind.Unavailable)
+        {
+            snapshots = new PrHotSnapshot?[ids.Count];
+        }
+
+        var now = _time.GetUtcNow();
+        return list.Prs.Select((pr, i) => ToStatus(pr, snapshots[i], list, now)).ToList();
+    }
+
+    /// <summary>One PR's status.</summary>
+    public async Task<PrStatus> GetAsync(string prId, CancellationToken cancellationToken)
+    {
+        if (!Domain.Identity.PrId.IsValid(prId))
+        {
+            throw ThermoclineException.InvalidPrId(prId);
+        }
+
+        var list = RequireList(await ReadGitAsync(cancellationToken));
+        var pr = list.Find(prId) ?? throw ThermoclineException.UnknownPr(prId);
+        var snapshot = await _hot.GetAsync(prId, cancellationToken);
+        return ToStatus(pr, snapshot, list, _time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// The PRs an agent may claim now: not hot, dependencies met, cold state allowing a claim; by priority (critical
+    /// first), then in task-list order.
+    /// </summary>
+    public async Task<IReadOnlyList<PrStatus>> ReadyAsync(CancellationToken cancellationToken) =>
+        (await ListAsync(cancellationToken))
+            .Select((s, i) => (Status: s, Order: i))
+            .Where(x => x.Status.ClaimableAs.Count > 0)
+            .OrderBy(x => x.Status.Priority)
+            .ThenBy(x => x.Order)
+            .Select(x => x.Status)
+            .ToList();
+
+    private static PrStatus ToStatus(PrEntry pr, PrHotSnapshot? hot, TaskList list, DateTimeOffset now)
+    {
+        var unmet = pr.Dependencies.Where(d => list.Find(d) is not { } dep || !DependencyRules.IsSatisfied(dep.ColdState)).ToList();
+        return new PrStatus(
+            pr.Id,
+            pr.Title,
+            pr.Priority ?? Priority.Medium,
+            pr.ColdState,
+            hot?.HotState,
+            hot?.IsHot == true ? hot.Agent : null,
+            hot?.IsHot == true ? hot.LastHeartbeat : null,
+            hot is { IsHot: true, LastHeartbeat: { } beat } ? now - beat : null,
+            hot?.IsHot == true ? hot.ExpiresIn : null,
+            hot?.IsHot == true ? hot.Fence : null,
+            pr.Dependencies,
+            unmet);
+    }
+}

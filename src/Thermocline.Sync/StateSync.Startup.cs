@@ -1,0 +1,89 @@
+using Thermocline.Sync.Events;
+using Thermocline.Sync.Status;
+
+namespace Thermocline.Sync;
+
+public sealed partial class StateSync
+{
+    /// <summary>
+    /// Marks the hub as running (finding the mark already set means the last run crashed), hydrates Redis from git,
+    /// re-seeds lease fencing numbers from git's milestones after a crash or wipe, resolves every conflict (git wins)
+    /// and applies the dependency engine. When the task list at HEAD does not parse, nothing is hydrated or cleared.
+    /// </summary>
+    public async Task<StartupReport> StartAsync(CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var recovered = await _hot.MarkHubRunningAsync(cancellationToken);
+        if (recovered)
+        {
+            SyncLog.RecoveringFromCrash(_logger);
+        }
+
+        var list = await ReadGitAsync(cancellationToken);
+        if (list is null)
+        {
+            var broken = new StartupReport(recovered, 0, 0, 0, _time.GetElapsedTime(started), TaskListProblem);
+            Emit(SyncEventKind.Started, null, "started without a task list: the one at HEAD does not parse");
+            return broken;
+        }
+
+        var hydrating = _time.GetTimestamp();
+        await _hot.HydrateAsync(list.Prs, cancellationToken);
+        Metrics.HydrationDuration.Observe(_time.GetElapsedTime(hydrating));
+        Emit(SyncEventKind.Hydrated, null, $"hydrated {list.Prs.Count} PRs from git");
+
+        if (recovered)
+        {
+            await SeedFencesAsync(cancellationToken);
+        }
+
+        var conflicts = await _reconciliation.DetectAsync(list, cancellationToken);
+        Report(conflicts);
+        await _reconciliation.ResolveAsync(list, conflicts, cancellationToken);
+        var dependencies = await ApplyDependenciesAsync("start-up", cancellationToken);
+
+        var duration = _time.GetElapsedTime(started);
+        Metrics.StartupDuration.Observe(duration);
+        SyncLog.Started(_logger, (long)duration.TotalMilliseconds, list.Prs.Count, recovered, conflicts.Count, dependencies.Changes.Count);
+        Emit(SyncEventKind.Started, null, $"started: {list.Prs.Count} PRs, crash recovery {(recovered ? "ran" : "not needed")}, {conflicts.Count} conflicts resolved");
+        return new StartupReport(recovered, list.Prs.Count, conflicts.Count, dependencies.Changes.Count, duration, TaskListProblem);
+    }
+
+    /// <summary>
+    /// Clean shutdown: a final display sync, then the "recovery needed" mark is cleared. Each step is tried on its
+    /// own; a failure is logged and the next start recovers as after a crash.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SyncDisplayAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SyncLog.ShutdownStepFailed(_logger, ex, "final display sync");
+        }
+
+        try
+        {
+            await _hot.MarkHubStoppedAsync(cancellationToken);
+            SyncLog.Stopped(_logger);
+            Emit(SyncEventKind.Stopped, null, "stopped cleanly");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SyncLog.ShutdownStepFailed(_logger, ex, "clear sync:crash_recovery_needed");
+        }
+    }
+
+    // After Redis lost its counters, every fence restarts above the highest one git recorded for the PR.
+    private async Task SeedFencesAsync(CancellationToken cancellationToken)
+    {
+        var history = await _cold.GetHistoryAsync(null, null, cancellationToken);
+        var floors = history
+            .Where(m => m.Lease is not null)
+            .GroupBy(m => m.PrId, StringComparer.Ordinal)
+            .Select(g => (PrId: g.Key, Floor: g.Max(m => m.Lease!.Value)));
+        await Task.WhenAll(floors.Select(f => _hot.SeedFenceAsync(f.PrId, f.Floor, cancellationToken)));
+    }
+}

@@ -1,0 +1,233 @@
+using Thermocline.ColdStore;
+using Thermocline.Domain.Dependencies;
+using Thermocline.Domain.Errors;
+using Thermocline.Domain.States;
+using Thermocline.Domain.TaskLists;
+using Thermocline.HotStore.Leases;
+using Thermocline.HotStore.Queueing;
+using Thermocline.HotStore.Snapshots;
+using Thermocline.Sync.Events;
+using Thermocline.Sync.Status;
+
+namespace Thermocline.Sync;
+
+public sealed partial class StateSync
+{
+    /// <summary>
+    /// Claims <paramref name="prId"/> for <paramref name="agent"/> into <paramref name="target"/> (cold → hot): only when
+    /// git's cold state allows it, its dependencies are met (for ready and planned PRs) and nobody live holds it.
+    /// Returns the new lease.
+    /// </summary>
+    public async Task<TransitionResult> ClaimAsync(string prId, string agent, HotState target, CancellationToken cancellationToken)
+    {
+        ValidateIds(prId, agent);
+        using (await _locks.AcquireAsync(prId, cancellationToken))
+        {
+            return await ClaimLockedAsync(prId, agent, target, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Any allowed transition from the PR's effective state to <paramref name="target"/>: a claim when the PR is not hot
+    /// and the target is, a hot → hot step or a milestone (hot → cold, committed) for the lease holder, or a cold → cold
+    /// milestone (committed; needs no lease). A milestone triggers the dependency engine, whose changes go into one
+    /// following commit. Asking for the state the PR is in changes nothing.
+    /// </summary>
+    public async Task<TransitionResult> TransitionAsync(string prId, WorkState target, string agent, Lease? lease, string? reason, CancellationToken cancellationToken)
+    {
+        ValidateIds(prId, agent);
+        using (await _locks.AcquireAsync(prId, cancellationToken))
+        {
+            if (target.IsHot)
+            {
+                var snapshot = await _hot.GetAsync(prId, cancellationToken);
+                if (!snapshot.IsHot)
+                {
+                    if (lease is not null)
+                    {
+                        throw LeaseLost(prId, lease, snapshot);
+                    }
+
+                    return await ClaimLockedAsync(prId, agent, target.Hot, cancellationToken);
+                }
+
+                var held = RequireHolder(snapshot, agent, lease);
+                var check = StateMachine.Check(WorkState.Of(snapshot.HotState!.Value), target);
+                if (check.Verdict == TransitionVerdict.NoOp)
+                {
+                    return new TransitionResult(prId, target, target, true, held, null, null, []);
+                }
+
+                await _hot.TransitionHotAsync(prId, held, target.Hot, cancellationToken);
+                Metrics.CountTransition(TransitionKind.HotToHot);
+                SyncLog.Transition(_logger, prId, snapshot.HotState.Value.ToString(), target.ToString(), agent);
+                Emit(SyncEventKind.HotTransition, prId, $"{prId}: {StateNames.Of(snapshot.HotState.Value)} → {target} by {agent}");
+                return new TransitionResult(prId, snapshot.HotState.Value, target, false, held, null, null, []);
+            }
+
+            return await CommitMilestoneLockedAsync(prId, target.Cold, agent, lease, reason, cancellationToken);
+        }
+    }
+
+    /// <summary>Keeps the lease alive another heartbeat period. Queued while Redis is away.</summary>
+    public async Task<HotWriteResult> HeartbeatAsync(string prId, string agent, Lease lease, CancellationToken cancellationToken)
+    {
+        ValidateIds(prId, agent);
+        await CheckHolderIfReachableAsync(prId, agent, lease, cancellationToken);
+        return await _hot.HeartbeatAsync(prId, lease, cancellationToken);
+    }
+
+    /// <summary>Drops the PR's hot state; it is back at its cold state. Queued while Redis is away.</summary>
+    public async Task<HotWriteResult> ReleaseAsync(string prId, string agent, Lease lease, CancellationToken cancellationToken)
+    {
+        ValidateIds(prId, agent);
+        using (await _locks.AcquireAsync(prId, cancellationToken))
+        {
+            await CheckHolderIfReachableAsync(prId, agent, lease, cancellationToken);
+            var result = await _hot.ReleaseAsync(prId, lease, cancellationToken);
+            _claims.TryRemove(prId, out _);
+            Metrics.CountTransition("release");
+            Emit(SyncEventKind.Released, prId, $"{prId} released by {agent}");
+            return result;
+        }
+    }
+
+    private async Task<TransitionResult> ClaimLockedAsync(string prId, string agent, HotState target, CancellationToken cancellationToken)
+    {
+        var list = RequireList(await ReadGitAsync(cancellationToken));
+        var pr = list.Find(prId) ?? throw ThermoclineException.UnknownPr(prId);
+        var check = StateMachine.Check(pr.ColdState, null, target);
+        if (!check.IsAllowed)
+        {
+            throw ThermoclineException.InvalidTransition(prId, check);
+        }
+
+        if (pr.ColdState is ColdState.Ready or ColdState.Planned && Unmet(pr, list) is { Count: > 0 } unmet)
+        {
+            throw ThermoclineException.InvalidTransition(prId, check with
+            {
+                Verdict = TransitionVerdict.Refused,
+                Reason = $"{pr.ColdState} → {StateNames.Of(target)} waits on unmet dependencies: {string.Join(", ", unmet)}",
+            });
+        }
+
+        var lease = await _hot.ClaimAsync(prId, agent, target, pr.ColdState, cancellationToken);
+        _claims[prId] = (lease.Fence, _time.GetUtcNow());
+        Metrics.CountTransition(TransitionKind.ColdToHot);
+        SyncLog.Transition(_logger, prId, StateNames.Of(pr.ColdState), StateNames.Of(target), agent);
+        Emit(SyncEventKind.Claimed, prId, $"{prId}: {StateNames.Of(pr.ColdState)} → {StateNames.Of(target)} claimed by {agent} (lease {lease.Fence})");
+        return new TransitionResult(prId, pr.ColdState, target, false, lease, null, null, []);
+    }
+
+    private async Task<TransitionResult> CommitMilestoneLockedAsync(string prId, ColdState target, string agent, Lease? lease, string? reason, CancellationToken cancellationToken)
+    {
+        var list = await ReadGitForCommitAsync(cancellationToken);
+        var pr = list.Find(prId) ?? throw ThermoclineException.UnknownPr(prId);
+
+        // Without Redis a cold → cold milestone still goes through (git is the truth); ending a hot state needs the lease checked.
+        PrHotSnapshot? snapshot = null;
+        try
+        {
+            snapshot = await _hot.GetAsync(prId, cancellationToken);
+        }
+        catch (ThermoclineException ex) when (ex.Kind == ErrorKind.Unavailable && lease is null)
+        {
+        }
+
+        if (lease is not null && snapshot is { IsHot: false })
+        {
+            throw LeaseLost(prId, lease, snapshot);
+        }
+
+        var from = WorkState.Effective(pr.ColdState, snapshot?.HotState);
+        var check = StateMachine.Check(from, target);
+        if (check.Verdict == TransitionVerdict.NoOp)
+        {
+            return new TransitionResult(prId, from, target, true, null, null, null, []);
+        }
+
+        if (!check.IsAllowed)
+        {
+            throw ThermoclineException.InvalidTransition(prId, check);
+        }
+
+        Lease? held = null;
+        if (from.IsHot)
+        {
+            held = RequireHolder(snapshot!, agent, lease);
+            await _hot.VerifyLeaseAsync(prId, held, cancellationToken);
+        }
+
+        var committing = _time.GetTimestamp();
+        var commit = await _cold.CommitTransitionAsync(
+            new ColdTransition(prId, from, target, agent) { Lease = held?.Fence, Reason = reason, ClaimedFrom = pr.ColdState },
+            cancellationToken);
+        Metrics.CommitLatency.Observe(_time.GetElapsedTime(committing));
+        Metrics.CountTransition(check.Transition.Kind);
+        SyncLog.Transition(_logger, prId, from.ToString(), StateNames.Of(target), agent);
+        Emit(SyncEventKind.ColdCommit, prId, $"{prId}: {from} → {StateNames.Of(target)} by {agent}, commit {commit.Sha[..10]}");
+
+        try
+        {
+            if (from.IsHot)
+            {
+                await _hot.ClearHotAsync(prId, held, target, cancellationToken);
+                _claims.TryRemove(prId, out _);
+            }
+            else
+            {
+                await _hot.SetColdStateAsync(prId, target, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is ThermoclineException or TimeoutException)
+        {
+            Metrics.CountRedisCatchUp();
+            SyncLog.RedisCatchUp(_logger, ex, prId, commit.Sha);
+        }
+
+        var dependencies = await TryApplyDependenciesAsync($"{prId} → {StateNames.Of(target)}", cancellationToken);
+        return new TransitionResult(prId, from, target, false, held, commit.Sha, dependencies.Commit, dependencies.Changes);
+    }
+
+    private static Lease RequireHolder(PrHotSnapshot snapshot, string agent, Lease? lease)
+    {
+        if (lease is null)
+        {
+            throw ThermoclineException.LeaseConflict(
+                $"{snapshot.PrId} is {StateNames.Of(snapshot.HotState!.Value)}, held by {snapshot.Agent}: present that claim's lease (--lease FENCE:ID) to move it.");
+        }
+
+        if (snapshot.Agent is not null && snapshot.Agent != agent)
+        {
+            throw ThermoclineException.LeaseConflict(
+                $"{snapshot.PrId} is held by {snapshot.Agent}, not {agent}; only the holder may move or release it.");
+        }
+
+        return lease;
+    }
+
+    private static ThermoclineException LeaseLost(string prId, Lease lease, PrHotSnapshot snapshot) => ThermoclineException.LeaseConflict(
+        $"lease {lease.Fence} on {prId} is no longer current: the hot state expired or was released, and the PR is back at " +
+        $"{(snapshot.ColdState is { } cold ? StateNames.Of(cold) : "its cold state")}. Claim it again (thermo claim {prId}) to continue.");
+
+    private async Task CheckHolderIfReachableAsync(string prId, string agent, Lease lease, CancellationToken cancellationToken)
+    {
+        PrHotSnapshot snapshot;
+        try
+        {
+            snapshot = await _hot.GetAsync(prId, cancellationToken);
+        }
+        catch (ThermoclineException ex) when (ex.Kind == ErrorKind.Unavailable)
+        {
+            return; // the update is queued; the lease itself is checked when it is replayed
+        }
+
+        if (snapshot.IsHot)
+        {
+            RequireHolder(snapshot, agent, lease);
+        }
+    }
+
+    private static List<string> Unmet(PrEntry pr, TaskList list) =>
+        pr.Dependencies.Where(d => list.Find(d) is not { } dep || !DependencyRules.IsSatisfied(dep.ColdState)).ToList();
+}

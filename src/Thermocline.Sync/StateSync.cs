@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Thermocline.ColdStore;
+using Thermocline.Domain.Errors;
+using Thermocline.Domain.Identity;
+using Thermocline.Domain.TaskLists;
+using Thermocline.HotStore;
+using Thermocline.Sync.Events;
+using Thermocline.Sync.Reconciliation;
+
+namespace Thermocline.Sync;
+
+/// <summary>
+/// The coordinator of the design document: git holds the cold state and always wins, Redis holds the hot state.
+/// Cold transitions commit to git first and update Redis after (a failed Redis update leaves the milestone
+/// standing; reconciliation catches up); hot transitions touch Redis only. Transitions of one PR are serialized,
+/// different PRs proceed in parallel. Start with <see cref="StartAsync"/>, stop with <see cref="StopAsync"/>;
+/// the background cycles (display, sweep, reconciliation) call <see cref="SyncDisplayAsync"/>,
+/// <see cref="SweepExpiredAsync"/> and <see cref="ReconcileAsync"/>.
+/// </summary>
+public sealed partial class StateSync : IDisposable
+{
+    private readonly GitColdStore _cold;
+    private readonly RedisHotStore _hot;
+    private readonly SyncOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly PrLocks _locks = new();
+    private readonly SemaphoreSlim _dependencyGate = new(1, 1);
+    private readonly RedisReconciliation _reconciliation;
+    private readonly ConcurrentDictionary<string, (long Fence, DateTimeOffset Since)> _claims = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private TaskList? _lastGood;
+    private string? _taskListProblem;
+
+    /// <summary>Coordinates <paramref name="cold"/> and <paramref name="hot"/>; both stay owned by the caller.</summary>
+    public StateSync(GitColdStore cold, RedisHotStore hot, SyncOptions? options = null, TimeProvider? timeProvider = null, ILogger<StateSync>? logger = null)
+    {
+        _cold = cold;
+        _hot = hot;
+        _options = options ?? new SyncOptions();
+        _options.Validate();
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger<StateSync>.Instance;
+        _reconciliation = new RedisReconciliation(hot);
+    }
+
+    /// <summary>Raised for every sync, commit, conflict and error (on the thread that caused it; keep handlers quick).</summary>
+    public event EventHandler<SyncEvent>? EventRaised;
+
+    /// <summary>Counters and timings, for <c>/metrics</c>.</summary>
+    public SyncMetrics Metrics { get; } = new();
+
+    /// <summary>The git side.</summary>
+    public GitColdStore ColdStore => _cold;
+
+    /// <summary>The Redis side.</summary>
+    public RedisHotStore HotStore => _hot;
+
+    /// <summary>The settings in force.</summary>
+    public SyncOptions Options => _options;
+
+    /// <summary>When the task list at HEAD does not parse: its errors (cold commits are refused meanwhile); else null.</summary>
+    public string? TaskListProblem
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _taskListProblem;
+            }
+        }
+    }
+
+    /// <summary>Releases the locks; the stores stay open (the caller owns them).</summary>
+    public void Dispose() => _dependencyGate.Dispose();
+
+    private void Emit(SyncEventKind kind, string? prId, string message)
+    {
+        if (kind == SyncEventKind.Error)
+        {
+            Metrics.CountError();
+        }
+
+        EventRaised?.Invoke(this, new SyncEvent(kind, _time.GetUtcNow(), prId, message));
+    }
+
+    /// <summary>
+    /// The task list at HEAD. When it does not parse, the problem is recorded and reported once, and the last good
+    /// list is returned instead (null when there never was one): state is never cleared because of a broken file.
+    /// </summary>
+    private async Task<TaskList?> ReadGitAsync(CancellationToken cancellationToken)
+    {
+        var list = await _cold.ReadTaskListAsync(cancellationToken);
+        return Observe(list) ? list : LastGood;
+    }
+
+    /// <summary>The task list at HEAD for a cold commit: refused while it does not parse.</summary>
+    private async Task<TaskList> ReadGitForCommitAsync(CancellationToken cancellationToken)
+    {
+        var list = await _cold.ReadTaskListAsync(cancellationToken);
+        if (!Observe(list))
+        {
+            throw ThermoclineException.BadTaskList(
+                $"{_cold.TaskListPath} at HEAD does not parse, so cold commits are refused until it is fixed and committed (thermo validate {_cold.TaskListPath}):{Environment.NewLine}{list.DescribeErrors(_cold.TaskListPath)}");
+        }
+
+        return list;
+    }
+
+    private TaskList? LastGood
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastGood;
+            }
+        }
+    }
+
+    // Records whether the list at HEAD parses; reports each change between broken and repaired once.
+    private bool Observe(TaskList list)
+    {
+        string? broke = null;
+        var repaired = false;
+        lock (_gate)
+        {
+            if (!list.HasErrors)
+            {
+                repaired = _taskListProblem is not null;
+                _taskListProblem = null;
+                _lastGood = list;
+            }
+            else
+            {
+                var problem = list.DescribeErrors(_cold.TaskListPath);
+                if (problem != _taskListProblem)
+                {
+                    _taskListProblem = broke = problem;
+                }
+            }
+        }
+
+        if (broke is not null)
+        {
+            SyncLog.TaskListBroken(_logger, broke);
+            Emit(SyncEventKind.TaskListBroken, null, $"{_cold.TaskListPath} at HEAD does not parse: {broke}");
+        }
+        else if (repaired)
+        {
+            SyncLog.TaskListRepaired(_logger);
+            Emit(SyncEventKind.TaskListRepaired, null, $"{_cold.TaskListPath} at HEAD parses again");
+        }
+
+        return !list.HasErrors;
+    }
+
+    private TaskList RequireList(TaskList? list) => list ?? throw ThermoclineException.BadTaskList(
+        $"{_cold.TaskListPath} at HEAD does not parse and the hub has no earlier good version of it:{Environment.NewLine}{TaskListProblem}");
+
+    private static void ValidateIds(string prId, string agent)
+    {
+        if (!PrId.IsValid(prId))
+        {
+            throw ThermoclineException.InvalidPrId(prId);
+        }
+
+        if (!AgentId.IsValid(agent))
+        {
+            throw ThermoclineException.InvalidAgentId(agent);
+        }
+    }
+}

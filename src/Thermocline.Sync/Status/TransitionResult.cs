@@ -1,0 +1,27 @@
+using Thermocline.Domain.States;
+using Thermocline.HotStore.Leases;
+
+namespace Thermocline.Sync.Status;
+
+/// <summary>What a transition did.</summary>
+/// <param name="PrId">The PR.</param>
+/// <param name="From">The effective state it started from.</param>
+/// <param name="To">The state it ended in.</param>
+/// <param name="NoOp">True when the PR was already there: nothing was written.</param>
+/// <param name="Lease">The lease: new for a claim, the caller's for other hot transitions; null for cold ones.</param>
+/// <param name="Commit">The milestone commit, for a transition ending cold.</param>
+/// <param name="DependencyCommit">The commit of the dependency changes it caused, if any.</param>
+/// <param name="DependencyChanges">Those changes, as <c>PR-xxx: from → to</c>.</param>
+public sealed record TransitionResult(
+    string PrId,
+    WorkState From,
+    WorkState To,
+    bool NoOp,
+    Lease? Lease,
+    string? Commit,
+    string? DependencyCommit,
+    IReadOnlyList<string> DependencyChanges)
+{
+    /// <summary>The transition's kind.</summary>
+    public TransitionKind Kind => new Transition(From, To).Kind;
+}

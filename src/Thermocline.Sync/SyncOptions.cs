@@ -1,0 +1,40 @@
+using Thermocline.Domain.Errors;
+using Thermocline.Domain.Identity;
+
+namespace Thermocline.Sync;
+
+/// <summary>Settings of <see cref="StateSync"/> and its cycles. <see cref="Validate"/> names the first bad property.</summary>
+public sealed class SyncOptions
+{
+    /// <summary>How often the "Active work" display is written into the task list (default 30 s; 1 s to 1 h).</summary>
+    public TimeSpan DisplayInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often expired hot states are swept from the hot index (default 15 s; 100 ms to 1 h).</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often Redis is reconciled with git (default 60 s; 1 s to 1 day).</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The agent name the hub's own commits (dependency changes) carry (default <c>thermocline-hub</c>).</summary>
+    public string HubAgent { get; set; } = "thermocline-hub";
+
+    /// <summary>Throws <see cref="ThermoclineException"/> (usage) naming the first invalid property.</summary>
+    public void Validate()
+    {
+        Check(nameof(DisplayInterval), DisplayInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        Check(nameof(SweepInterval), SweepInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+        Check(nameof(ReconcileInterval), ReconcileInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        if (!AgentId.IsValid(HubAgent))
+        {
+            throw ThermoclineException.Usage($"{nameof(HubAgent)} '{HubAgent}' is not a valid agent name; expected {AgentId.FormatDescription}.");
+        }
+    }
+
+    private static void Check(string name, TimeSpan value, TimeSpan min, TimeSpan max)
+    {
+        if (value < min || value > max)
+        {
+            throw ThermoclineException.Usage($"{name} is {value}; it must be between {min} and {max}.");
+        }
+    }
+}
