@@ -1,5 +1,6 @@
 using LibGit2Sharp;
 using Microsoft.Extensions.Logging;
+using Thermocline.ColdStore.Native;
 using Thermocline.Domain.TaskLists;
 
 namespace Thermocline.ColdStore.Git;
@@ -27,9 +28,10 @@ internal static class IndexSync
         try
         {
             File.Copy(indexPath, copy, overwrite: true);
-            IndexUpdate outcome;
-            using (var repo = new Repository(gitDir, new RepositoryOptions { IndexPath = copy }))
+            var outcome = FastPath(copy, path, old, updated);
+            if (outcome is null)
             {
+                using var repo = new Repository(gitDir, new RepositoryOptions { IndexPath = copy });
                 outcome = Edit(repo, path, old, updated, reapply, logger);
             }
 
@@ -38,7 +40,7 @@ internal static class IndexSync
                 File.Move(copy, indexPath, overwrite: true);
             }
 
-            return outcome;
+            return outcome.Value;
         }
         finally
         {
@@ -47,6 +49,26 @@ internal static class IndexSync
                 File.Delete(copy);
             }
         }
+    }
+
+    /// <summary>The usual cases without opening a repository or reading a blob; null for the rest.</summary>
+    private static IndexUpdate? FastPath(string indexFile, string path, TaskListSnapshot old, TaskListSnapshot updated)
+    {
+        using var index = NativeIndex.Open(indexFile);
+        var id = index.IdOf(path);
+        if (id == updated.BlobId)
+        {
+            return IndexUpdate.Unchanged;
+        }
+
+        if (id != old.BlobId || old.Mode != updated.Mode)
+        {
+            return null;
+        }
+
+        index.Repoint(path, updated.BlobId);
+        index.Write();
+        return IndexUpdate.Updated;
     }
 
     private static IndexUpdate Edit(Repository repo, string path, TaskListSnapshot old, TaskListSnapshot updated, Reapply reapply, ILogger logger)
