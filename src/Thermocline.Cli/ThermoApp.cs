@@ -36,6 +36,46 @@ public static class ThermoApp
                 .WithDescription("Parse and check a task list. Every problem is reported as file:line: severity: PR: message. Exit 0 when it has no errors (warnings allowed), 65 when it has.")
                 .WithExample("validate")
                 .WithExample("validate", "docs/task-list.md", "--json");
+            config.AddCommand<HubCommand>("hub")
+                .WithData(streams)
+                .WithDescription("Run the hub for a repository in the foreground: recovers from git, keeps Redis (or an embedded store) in step, serves the HTTP API agents use. Ctrl-C / SIGTERM stop it cleanly.")
+                .WithExample("hub")
+                .WithExample("hub", "--repo", "../my-project", "--redis", "localhost:6379");
+            config.AddCommand<StatusCommand>("status")
+                .WithData(streams)
+                .WithDescription("Every PR (or one): cold state, hot state, agent, heartbeat age.")
+                .WithExample("status")
+                .WithExample("status", "PR-005", "--json");
+            config.AddCommand<ReadyCommand>("ready")
+                .WithData(streams)
+                .WithDescription("The PRs an agent may claim now: dependencies met, not held, by priority.")
+                .WithExample("ready", "--json");
+            config.AddCommand<ClaimCommand>("claim")
+                .WithData(streams)
+                .WithDescription("Take a PR into a hot state and print the lease (FENCE:ID) that later commands need. With --keep-alive, run a command and heartbeat for it until it exits.")
+                .WithExample("claim", "PR-005", "--agent", "agent-1")
+                .WithExample("claim", "PR-005", "--agent", "agent-1", "--keep-alive", "--", "./work.sh");
+            config.AddCommand<HeartbeatCommand>("heartbeat")
+                .WithData(streams)
+                .WithDescription("Keep a lease alive (hot states expire 5 minutes after the last heartbeat). With --every, keep beating until Ctrl-C.")
+                .WithExample("heartbeat", "PR-005", "--agent", "agent-1", "--lease", "17:3f2a9c…", "--every", "60s");
+            config.AddCommand<TransitionCommand>("transition")
+                .WithData(streams)
+                .WithDescription("Any allowed transition. Ending in a cold state commits a milestone to git; hot → hot changes Redis only. While the PR is hot, the holder's lease is required.")
+                .WithExample("transition", "PR-005", "completed", "--agent", "agent-1", "--lease", "17:3f2a9c…")
+                .WithExample("transition", "PR-005", "approved", "--agent", "reviewer");
+            config.AddCommand<ReleaseCommand>("release")
+                .WithData(streams)
+                .WithDescription("Drop a PR's hot state; it is back at its cold state. Needs the holder's lease.")
+                .WithExample("release", "PR-005", "--agent", "agent-1", "--lease", "17:3f2a9c…");
+            config.AddCommand<ReconcileCommand>("reconcile")
+                .WithData(streams)
+                .WithDescription("Report and fix conflicts between Redis and git (git wins). --dry-run only reports.")
+                .WithExample("reconcile", "--dry-run");
+            config.AddCommand<LogCommand>("log")
+                .WithData(streams)
+                .WithDescription("Milestone history from git, newest first.")
+                .WithExample("log", "PR-005");
         });
 
         return app.RunAsync(args, cancellationToken);
@@ -49,6 +89,11 @@ public static class ThermoApp
                 streams.Error.WriteLine($"thermo: {te.Message}");
                 return te.ExitCode;
             case CommandParseException or CommandRuntimeException:
+                if (ex.InnerException is ThermoclineException inner)
+                {
+                    return Report(inner, streams);
+                }
+
                 streams.Error.WriteLine($"thermo: {ex.Message} (see 'thermo --help')");
                 return ExitCodes.Usage;
             case OperationCanceledException:

@@ -24,6 +24,9 @@ public sealed partial class ThermoclineException
     public static ThermoclineException InvalidTransition(string prId, TransitionCheck check) =>
         new(ErrorKind.InvalidTransition, $"{prId}: {check.Reason}");
 
+    /// <summary>A refused transition whose explanation is already written (e.g. relayed from the hub).</summary>
+    public static ThermoclineException InvalidTransitionMessage(string message) => new(ErrorKind.InvalidTransition, message);
+
     /// <summary>The PR is held by someone else, or the caller's lease is no longer current.</summary>
     public static ThermoclineException LeaseConflict(string message) => new(ErrorKind.LeaseConflict, message);
 

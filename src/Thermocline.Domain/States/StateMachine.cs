@@ -47,6 +47,19 @@ public static class StateMachine
         return reached;
     }
 
+    /// <summary>
+    /// The hot state a claim of a PR at <paramref name="cold"/> goes to when the agent names none: work
+    /// (<c>in-progress</c>) from ready and planned, review from completed, investigation from broken; null when no
+    /// claim is allowed.
+    /// </summary>
+    public static HotState? DefaultClaimTarget(ColdState cold) => cold switch
+    {
+        ColdState.Ready or ColdState.Planned => HotState.InProgress,
+        ColdState.Completed => HotState.UnderReview,
+        ColdState.Broken => HotState.Investigating,
+        _ => null,
+    };
+
     private static string ExplainRefusal(WorkState from, WorkState to)
     {
         var next = TransitionTable.NextStates(from).Select(s => s.ToString()).ToList();

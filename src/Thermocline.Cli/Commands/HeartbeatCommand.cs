@@ -1,0 +1,88 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+using Thermocline.Cli.Client;
+using Thermocline.Cli.Output;
+using Thermocline.Domain.Errors;
+using Thermocline.Hub.Api;
+
+namespace Thermocline.Cli.Commands;
+
+/// <summary><c>thermo heartbeat PR --agent A --lease L [--every D]</c>: keep the lease alive, once or until Ctrl-C.</summary>
+internal sealed class HeartbeatCommand : AsyncCommand<HeartbeatCommand.Settings>
+{
+    public sealed class Settings : AgentSettings
+    {
+        [CommandOption("--lease <LEASE>")]
+        [Description("The lease of your claim (FENCE:ID). Default: THERMO_LEASE.")]
+        public string? Lease { get; init; }
+
+        [CommandOption("--every <DURATION>")]
+        [Description("Keep beating at this period (e.g. 30s, 2m) until Ctrl-C or until the lease is lost (exit 4).")]
+        public string? Every { get; init; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var streams = (CliStreams)context.Data!;
+        var agent = settings.ResolveAgent();
+        var lease = LeaseArgument.Resolve(settings.Lease);
+        using var hub = new HubClient(settings.Hub, settings.Token);
+        if (settings.Every is null)
+        {
+            var result = await hub.PostAsync<WriteView>($"api/prs/{Uri.EscapeDataString(settings.Pr)}/heartbeat", new LeaseRequest(agent, lease), cancellationToken);
+            await Report(streams, result, settings.Json);
+            return 0;
+        }
+
+        if (!Durations.TryParse(settings.Every, out var every))
+        {
+            throw ThermoclineException.Usage($"--every '{settings.Every}' is not a duration; use e.g. 30s, 2m or 500ms.");
+        }
+
+        try
+        {
+            await BeatAsync(hub, settings.Pr, agent, lease, every, streams, quiet: settings.Json, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        return 0;
+    }
+
+    /// <summary>Heartbeats every <paramref name="every"/> until cancelled; throws when the lease is lost.</summary>
+    public static async Task BeatAsync(HubClient hub, string pr, string agent, string lease, TimeSpan every, CliStreams streams, bool quiet, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(every);
+        do
+        {
+            try
+            {
+                var result = await hub.PostAsync<WriteView>($"api/prs/{Uri.EscapeDataString(pr)}/heartbeat", new LeaseRequest(agent, lease), cancellationToken);
+                if (!quiet)
+                {
+                    await Report(streams, result, json: false);
+                }
+            }
+            catch (ThermoclineException ex) when (ex.Kind == ErrorKind.Unavailable)
+            {
+                // The hub may be restarting: keep trying until the lease would be lost anyway.
+                await streams.Error.WriteLineAsync($"thermo: heartbeat not delivered, retrying: {ex.Message}");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(cancellationToken));
+    }
+
+    private static async Task Report(CliStreams streams, WriteView result, bool json)
+    {
+        if (json)
+        {
+            Json.Write(streams.Out, result);
+            return;
+        }
+
+        await streams.Out.WriteLineAsync(result.Result == "queued"
+            ? $"{result.PrId}: heartbeat queued (Redis is unreachable; the hub replays it on reconnect)"
+            : $"{result.PrId}: heartbeat ok");
+    }
+}

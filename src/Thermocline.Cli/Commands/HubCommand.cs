@@ -1,0 +1,98 @@
+using System.ComponentModel;
+using Microsoft.Extensions.Logging;
+using Spectre.Console.Cli;
+using Thermocline.Cli.Output;
+using Thermocline.Domain.Errors;
+using Thermocline.Hub.Configuration;
+using Thermocline.Hub.Hosting;
+
+namespace Thermocline.Cli.Commands;
+
+/// <summary><c>thermo hub</c>: run the hub in the foreground until Ctrl-C or SIGTERM.</summary>
+internal sealed class HubCommand : AsyncCommand<HubCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--repo <DIR>")]
+        [Description("The git repository whose docs/task-list.md the hub owns. Default: THERMO_REPO, else the current directory.")]
+        public string? Repo { get; init; }
+
+        [CommandOption("--redis <CONN>")]
+        [Description("A Redis connection string (host:port,password=…,ssl=true,defaultDatabase=N). Default: THERMO_REDIS, else an embedded store in this process (no setup).")]
+        public string? Redis { get; init; }
+
+        [CommandOption("--port <N>")]
+        [Description("The port to listen on. Default: THERMO_PORT, else 7420; 0 picks a free port.")]
+        public int? Port { get; init; }
+
+        [CommandOption("--bind <ADDRESS>")]
+        [Description("The address to listen on. Default: THERMO_BIND, else 127.0.0.1. Off loopback a bearer token is required.")]
+        public string? Bind { get; init; }
+
+        [CommandOption("--token <TOKEN>")]
+        [Description("Bearer token agents must present. Default: THERMO_TOKEN. Required off loopback; never logged.")]
+        public string? Token { get; init; }
+
+        [CommandOption("--key-prefix <PREFIX>")]
+        [Description("Prefix of every Redis key, to share one Redis between hubs. Default: THERMO_KEY_PREFIX, else none.")]
+        public string? KeyPrefix { get; init; }
+
+        [CommandOption("--json")]
+        [Description("Print one JSON line with the hub's address when it serves (for scripts).")]
+        public bool Json { get; init; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var streams = (CliStreams)context.Data!;
+        var options = HubOptionsLoader.Load(
+            new HubOptionsLoader.Flags(settings.Repo, settings.Redis, settings.Port, settings.Bind, settings.Token, settings.KeyPrefix),
+            Environment.GetEnvironmentVariable);
+        using var loggerFactory = LoggerFactory.Create(b => b
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+                o.UseUtcTimestamp = true;
+            })
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("StackExchange", LogLevel.Warning)
+            .SetMinimumLevel(LogLevel.Information));
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            stop.Cancel();
+        });
+
+        HubHost host;
+        try
+        {
+            host = await HubHost.StartAsync(options, loggerFactory, TimeProvider.System, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return 130;
+        }
+        catch (IOException ex) when (ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            throw ThermoclineException.Unavailable($"port {options.Port} is in use by another program; pick another with --port.", ex);
+        }
+
+        if (settings.Json)
+        {
+            Json.Write(streams.Out, new { address = host.Address.ToString().TrimEnd('/'), pid = Environment.ProcessId });
+        }
+        else
+        {
+            await streams.Out.WriteLineAsync($"Thermocline hub serving {Path.GetFullPath(options.Repository)} at {host.Address.ToString().TrimEnd('/')} — Ctrl-C to stop.");
+        }
+
+        await streams.Out.FlushAsync(cancellationToken);
+        await host.RunAsync(stop.Token);
+        await streams.Error.WriteLineAsync("hub stopped cleanly.");
+        return ExitCodes.Ok;
+    }
+}

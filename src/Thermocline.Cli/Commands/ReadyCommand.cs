@@ -1,0 +1,32 @@
+using Spectre.Console.Cli;
+using Thermocline.Cli.Client;
+using Thermocline.Cli.Output;
+using Thermocline.Hub.Api;
+
+namespace Thermocline.Cli.Commands;
+
+/// <summary><c>thermo ready</c>: the PRs an agent may claim now, dependency-aware, by priority.</summary>
+internal sealed class ReadyCommand : AsyncCommand<HubSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, HubSettings settings, CancellationToken cancellationToken)
+    {
+        var streams = (CliStreams)context.Data!;
+        using var hub = new HubClient(settings.Hub, settings.Token);
+        var prs = await hub.GetAsync<List<PrView>>("api/ready", cancellationToken);
+        if (settings.Json)
+        {
+            Json.Write(streams.Out, prs);
+            return 0;
+        }
+
+        var table = new TextTable("PR", "PRIORITY", "COLD", "CLAIM AS", "TITLE");
+        foreach (var p in prs)
+        {
+            table.Add(p.Id, p.Priority, p.ColdState, string.Join(",", p.ClaimableAs), p.Title);
+        }
+
+        await streams.Out.WriteAsync(table.ToString());
+        await streams.Out.WriteLineAsync(prs.Count == 0 ? "nothing to claim right now" : $"{prs.Count} PRs ready; claim one with: thermo claim {prs[0].Id} --agent NAME");
+        return 0;
+    }
+}

@@ -1,0 +1,50 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+using Thermocline.Cli.Client;
+using Thermocline.Cli.Output;
+using Thermocline.Domain.Errors;
+using Thermocline.Hub.Api;
+
+namespace Thermocline.Cli.Commands;
+
+/// <summary><c>thermo release PR --agent A --lease L</c>: drop the hot state; the PR is back at its cold state.</summary>
+internal sealed class ReleaseCommand : AsyncCommand<ReleaseCommand.Settings>
+{
+    public sealed class Settings : AgentSettings
+    {
+        [CommandOption("--lease <LEASE>")]
+        [Description("The lease of your claim (FENCE:ID). Default: THERMO_LEASE.")]
+        public string? Lease { get; init; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var streams = (CliStreams)context.Data!;
+        using var hub = new HubClient(settings.Hub, settings.Token);
+        var result = await hub.PostAsync<WriteView>(
+            $"api/prs/{Uri.EscapeDataString(settings.Pr)}/release",
+            new LeaseRequest(settings.ResolveAgent(), LeaseArgument.Resolve(settings.Lease)),
+            cancellationToken);
+        if (settings.Json)
+        {
+            Json.Write(streams.Out, result);
+        }
+        else
+        {
+            await streams.Out.WriteLineAsync(result.Result == "queued"
+                ? $"{result.PrId}: release queued (Redis is unreachable; the hub replays it on reconnect)."
+                : $"{result.PrId} released; it is back at its cold state.");
+        }
+
+        return 0;
+    }
+}
+
+/// <summary>The lease from <c>--lease</c> or <c>THERMO_LEASE</c>.</summary>
+internal static class LeaseArgument
+{
+    public static string Resolve(string? flag) =>
+        flag is { Length: > 0 } lease ? lease
+        : Environment.GetEnvironmentVariable("THERMO_LEASE") is { Length: > 0 } env ? env
+        : throw ThermoclineException.Usage("pass the lease your claim printed: --lease FENCE:ID (or set THERMO_LEASE).");
+}

@@ -1,0 +1,56 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+using Thermocline.Cli.Client;
+using Thermocline.Cli.Output;
+using Thermocline.Hub.Api;
+
+namespace Thermocline.Cli.Commands;
+
+/// <summary><c>thermo status [PR]</c>: every PR (or one) with cold state, hot state, agent and heartbeat age.</summary>
+internal sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
+{
+    public sealed class Settings : HubSettings
+    {
+        [CommandArgument(0, "[PR]")]
+        [Description("Show only this PR.")]
+        public string? Pr { get; init; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var streams = (CliStreams)context.Data!;
+        using var hub = new HubClient(settings.Hub, settings.Token);
+        List<PrView> prs = settings.Pr is { } id
+            ? [await hub.GetAsync<PrView>($"api/prs/{Uri.EscapeDataString(id)}", cancellationToken)]
+            : await hub.GetAsync<List<PrView>>("api/prs", cancellationToken);
+        if (settings.Json)
+        {
+            if (settings.Pr is null)
+            {
+                Json.Write(streams.Out, prs);
+            }
+            else
+            {
+                Json.Write(streams.Out, prs[0]);
+            }
+
+            return 0;
+        }
+
+        await streams.Out.WriteAsync(Render(prs));
+        var hot = prs.Count(p => p.HotState is not null);
+        await streams.Out.WriteLineAsync($"{prs.Count} PRs, {hot} hot");
+        return 0;
+    }
+
+    public static string Render(IReadOnlyList<PrView> prs)
+    {
+        var table = new TextTable("PR", "COLD", "HOT", "AGENT", "HEARTBEAT", "TITLE");
+        foreach (var p in prs)
+        {
+            table.Add(p.Id, p.ColdState, p.HotState, p.Agent, p.HeartbeatAgeSeconds is { } age ? Durations.Format(age) + " ago" : null, p.Title);
+        }
+
+        return table.ToString();
+    }
+}

@@ -1,0 +1,66 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+using Thermocline.Cli.Client;
+using Thermocline.Cli.Output;
+using Thermocline.Hub.Api;
+
+namespace Thermocline.Cli.Commands;
+
+/// <summary><c>thermo transition PR STATE --agent A [--lease L] [--reason R]</c>: any allowed transition.</summary>
+internal sealed class TransitionCommand : AsyncCommand<TransitionCommand.Settings>
+{
+    public sealed class Settings : AgentSettings
+    {
+        [CommandArgument(1, "<STATE>")]
+        [Description("The target state: new, ready, blocked, planned, completed, approved, broken (cold) or investigating, planning, in-progress, under-review (hot).")]
+        public string State { get; init; } = "";
+
+        [CommandOption("--lease <LEASE>")]
+        [Description("The lease of your claim (FENCE:ID), needed while the PR is hot. Default: THERMO_LEASE.")]
+        public string? Lease { get; init; }
+
+        [CommandOption("--reason <TEXT>")]
+        [Description("Why, for the milestone commit (one line, at most 200 characters kept).")]
+        public string? Reason { get; init; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var streams = (CliStreams)context.Data!;
+        using var hub = new HubClient(settings.Hub, settings.Token);
+        var lease = settings.Lease ?? (Environment.GetEnvironmentVariable("THERMO_LEASE") is { Length: > 0 } env ? env : null);
+        var result = await hub.PostAsync<TransitionView>(
+            $"api/prs/{Uri.EscapeDataString(settings.Pr)}/transition",
+            new TransitionRequest(settings.ResolveAgent(), settings.State, lease, settings.Reason),
+            cancellationToken);
+        await Print(streams, result, settings.Json);
+        return 0;
+    }
+
+    public static async Task Print(CliStreams streams, TransitionView result, bool json)
+    {
+        if (json)
+        {
+            Json.Write(streams.Out, result);
+            return;
+        }
+
+        if (result.NoOp)
+        {
+            await streams.Out.WriteLineAsync($"{result.PrId} is already {result.To}; nothing changed.");
+            return;
+        }
+
+        await streams.Out.WriteLineAsync($"{result.PrId}: {result.From} → {result.To}" + (result.Commit is { } sha ? $" (commit {sha[..10]})" : " (Redis only, no commit)"));
+        if (result.Lease is { } lease && result.Kind == "cold-to-hot")
+        {
+            await streams.Out.WriteLineAsync($"lease {lease}");
+            await streams.Out.WriteLineAsync($"keep it alive: thermo heartbeat {result.PrId} --agent NAME --lease {lease} --every 60s");
+        }
+
+        foreach (var change in result.DependencyChanges)
+        {
+            await streams.Out.WriteLineAsync($"  unlocked by dependencies: {change}");
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Thermocline.Domain.Errors;
+using Thermocline.Domain.States;
+using Thermocline.HotStore.Leases;
+using Thermocline.Sync;
+
+namespace Thermocline.Hub.Api;
+
+/// <summary>The <c>/api</c> routes of SPEC.md, each a thin translation to <see cref="StateSync"/>.</summary>
+internal static class ApiEndpoints
+{
+    public static void MapThermoclineApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+
+        api.MapGet("/prs", async (StateSync sync, CancellationToken ct) =>
+            Results.Ok((await sync.ListAsync(ct)).Select(s => s.ToView())));
+
+        api.MapGet("/prs/{id}", async (string id, StateSync sync, CancellationToken ct) =>
+            Results.Ok((await sync.GetAsync(id, ct)).ToView()));
+
+        api.MapGet("/ready", async (StateSync sync, CancellationToken ct) =>
+            Results.Ok((await sync.ReadyAsync(ct)).Select(s => s.ToView())));
+
+        api.MapPost("/prs/{id}/claim", async (string id, ClaimRequest? body, StateSync sync, CancellationToken ct) =>
+        {
+            var agent = Require(body?.Agent, "agent");
+            HotState target;
+            if (body!.State is { } name)
+            {
+                target = StateNames.TryParseHot(name, out var hot) ? hot
+                    : throw ThermoclineException.Usage($"'{name}' is not a hot state; a claim takes a PR into one of: {string.Join(", ", StateNames.AllHot)}.");
+            }
+            else
+            {
+                var status = await sync.GetAsync(id, ct);
+                target = StateMachine.DefaultClaimTarget(status.ColdState)
+                    ?? throw ThermoclineException.InvalidTransition(id, StateMachine.Check(status.EffectiveState, HotState.InProgress));
+            }
+
+            return Results.Ok((await sync.ClaimAsync(id, agent, target, ct)).ToView());
+        });
+
+        api.MapPost("/prs/{id}/heartbeat", async (string id, LeaseRequest? body, StateSync sync, CancellationToken ct) =>
+        {
+            var result = await sync.HeartbeatAsync(id, Require(body?.Agent, "agent"), ParseLease(body!.Lease, required: true)!, ct);
+            return Results.Ok(new WriteView(id, result.ToString().ToLowerInvariant()));
+        });
+
+        api.MapPost("/prs/{id}/transition", async (string id, TransitionRequest? body, StateSync sync, CancellationToken ct) =>
+        {
+            var agent = Require(body?.Agent, "agent");
+            var name = Require(body!.State, "state");
+            var target = StateNames.TryParse(name, out var state) ? state.Value
+                : throw ThermoclineException.Usage($"'{name}' is not a state; expected one of: {string.Join(", ", StateNames.AllCold.Concat(StateNames.AllHot))}.");
+            var result = await sync.TransitionAsync(id, target, agent, ParseLease(body.Lease, required: false), body.Reason, ct);
+            return Results.Ok(result.ToView());
+        });
+
+        api.MapPost("/prs/{id}/release", async (string id, LeaseRequest? body, StateSync sync, CancellationToken ct) =>
+        {
+            var result = await sync.ReleaseAsync(id, Require(body?.Agent, "agent"), ParseLease(body!.Lease, required: true)!, ct);
+            return Results.Ok(new WriteView(id, result.ToString().ToLowerInvariant()));
+        });
+
+        api.MapPost("/reconcile", async (ReconcileRequest? body, bool? dryRun, StateSync sync, CancellationToken ct) =>
+            Results.Ok((await sync.ReconcileAsync(dryRun ?? body?.DryRun ?? false, ct)).ToView()));
+
+        api.MapGet("/log", async (string? pr, int? limit, StateSync sync, CancellationToken ct) =>
+        {
+            if (pr is not null && !Domain.Identity.PrId.IsValid(pr))
+            {
+                throw ThermoclineException.InvalidPrId(pr);
+            }
+
+            if (limit is < 1 or > 100_000)
+            {
+                throw ThermoclineException.Usage($"limit {limit} is out of range; use 1 to 100000.");
+            }
+
+            var history = await sync.ColdStore.GetHistoryAsync(pr, limit, ct);
+            return Results.Ok(history.Select(m => m.ToView()));
+        });
+    }
+
+    private static string Require(string? value, string field) =>
+        string.IsNullOrEmpty(value) ? throw ThermoclineException.Usage($"the request body needs \"{field}\".") : value;
+
+    private static Lease? ParseLease(string? text, bool required)
+    {
+        if (text is null)
+        {
+            return required ? throw ThermoclineException.Usage("the request body needs \"lease\" (FENCE:ID, as the claim returned it).") : null;
+        }
+
+        return Lease.TryParse(text, out var lease)
+            ? lease
+            : throw ThermoclineException.Usage("\"lease\" is not a lease; expected FENCE:ID as the claim returned it, e.g. 17:3f2a….");
+    }
+}

@@ -1,0 +1,71 @@
+namespace Thermocline.Hub.Api;
+
+// The JSON contract of the HTTP API (camelCase on the wire). States are their SPEC.md names ("in-progress"),
+// leases their text form "FENCE:ID", durations seconds.
+
+/// <summary>One PR: git's cold state and Redis's hot state together.</summary>
+public sealed record PrView(
+    string Id,
+    string Title,
+    string Priority,
+    string ColdState,
+    string? HotState,
+    string State,
+    string? Agent,
+    DateTimeOffset? LastHeartbeat,
+    double? HeartbeatAgeSeconds,
+    double? ExpiresInSeconds,
+    long? Fence,
+    IReadOnlyList<string> Dependencies,
+    IReadOnlyList<string> UnmetDependencies,
+    IReadOnlyList<string> ClaimableAs);
+
+/// <summary>Body of <c>POST /api/prs/{id}/claim</c>.</summary>
+public sealed record ClaimRequest(string? Agent, string? State);
+
+/// <summary>Body of <c>POST /api/prs/{id}/heartbeat</c> and <c>/release</c>.</summary>
+public sealed record LeaseRequest(string? Agent, string? Lease);
+
+/// <summary>Body of <c>POST /api/prs/{id}/transition</c>.</summary>
+public sealed record TransitionRequest(string? Agent, string? State, string? Lease, string? Reason);
+
+/// <summary>Body of <c>POST /api/reconcile</c>.</summary>
+public sealed record ReconcileRequest(bool DryRun);
+
+/// <summary>What a claim or transition did.</summary>
+public sealed record TransitionView(
+    string PrId,
+    string From,
+    string To,
+    string Kind,
+    bool NoOp,
+    string? Lease,
+    long? Fence,
+    string? Commit,
+    string? DependencyCommit,
+    IReadOnlyList<string> DependencyChanges);
+
+/// <summary>What a heartbeat or release did: <c>applied</c>, or <c>queued</c> while Redis is away.</summary>
+public sealed record WriteView(string PrId, string Result);
+
+/// <summary>One conflict of a reconciliation.</summary>
+public sealed record ConflictView(string Kind, string PrId, string? Redis, string? Git, string Resolution);
+
+/// <summary>What a reconciliation found and (unless a dry run) resolved.</summary>
+public sealed record ReconcileView(bool DryRun, bool Clean, string? Skipped, IReadOnlyList<ConflictView> Conflicts);
+
+/// <summary>One milestone from git history.</summary>
+public sealed record MilestoneView(string Sha, string PrId, string From, string To, string Agent, long? Lease, DateTimeOffset Timestamp, string Kind, string? Reason);
+
+/// <summary>The hub's health: Redis, git, degraded or not.</summary>
+public sealed record HealthView(
+    string Status,
+    string Repository,
+    string TaskList,
+    string? TaskListProblem,
+    string RedisEndpoint,
+    bool RedisEmbedded,
+    bool RedisDegraded,
+    int QueuedHotUpdates,
+    bool GitDurable,
+    DateTimeOffset StartedAt);

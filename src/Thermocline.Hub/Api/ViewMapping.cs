@@ -1,0 +1,53 @@
+using Thermocline.ColdStore.History;
+using Thermocline.Domain.States;
+using Thermocline.Sync.Reconciliation;
+using Thermocline.Sync.Status;
+
+namespace Thermocline.Hub.Api;
+
+/// <summary>Domain results to their wire form.</summary>
+internal static class ViewMapping
+{
+    public static PrView ToView(this PrStatus s) => new(
+        s.Id,
+        s.Title,
+        s.Priority.ToString().ToLowerInvariant(),
+        StateNames.Of(s.ColdState),
+        s.HotState is { } h ? StateNames.Of(h) : null,
+        s.EffectiveState.ToString(),
+        s.Agent,
+        s.LastHeartbeat,
+        s.HeartbeatAge?.TotalSeconds,
+        s.ExpiresIn?.TotalSeconds,
+        s.Fence,
+        s.Dependencies,
+        s.UnmetDependencies,
+        s.ClaimableAs.Select(StateNames.Of).ToList());
+
+    public static TransitionView ToView(this TransitionResult r) => new(
+        r.PrId,
+        r.From.ToString(),
+        r.To.ToString(),
+        r.Kind switch
+        {
+            TransitionKind.ColdToCold => "cold-to-cold",
+            TransitionKind.ColdToHot => "cold-to-hot",
+            TransitionKind.HotToHot => "hot-to-hot",
+            _ => "hot-to-cold",
+        },
+        r.NoOp,
+        r.Lease?.ToString(),
+        r.Lease?.Fence,
+        r.Commit,
+        r.DependencyCommit,
+        r.DependencyChanges);
+
+    public static ReconcileView ToView(this ReconciliationReport r) => new(
+        r.DryRun,
+        r.Clean,
+        r.Skipped,
+        r.Conflicts.Select(c => new ConflictView(c.Kind.ToString(), c.PrId, c.Redis, c.Git, c.Resolution)).ToList());
+
+    public static MilestoneView ToView(this Milestone m) => new(
+        m.Sha, m.PrId, m.From.ToString(), StateNames.Of(m.To), m.Agent, m.Lease, m.Timestamp, m.Kind.ToString(), m.Reason);
+}

@@ -1,0 +1,217 @@
+using System.Net;
+using System.Text;
+using LibGit2Sharp;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Thermocline.ColdStore;
+using Thermocline.Domain.Errors;
+using Thermocline.HotStore;
+using Thermocline.HotStore.Connection;
+using Thermocline.HotStore.Embedded;
+using Thermocline.Hub.Api;
+using Thermocline.Hub.Configuration;
+using Thermocline.Hub.Security;
+using Thermocline.Sync;
+using Thermocline.Sync.Cycles;
+
+namespace Thermocline.Hub.Hosting;
+
+/// <summary>
+/// The running hub: one repository's lock, its git cold store, the Redis (or embedded Garnet) hot store, the state
+/// sync and its cycles, and the HTTP API on Kestrel. <see cref="StartAsync"/> returns once recovery is done and the
+/// API answers; dispose (or cancel <see cref="RunAsync"/>) for a clean shutdown.
+/// </summary>
+public sealed partial class HubHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly HubLock _lock;
+    private readonly GitColdStore _cold;
+    private readonly RedisHotStore _hot;
+    private readonly EmbeddedGarnet? _embedded;
+    private readonly StateSync _sync;
+    private int _disposed;
+
+    private HubHost(WebApplication app, HubLock hubLock, GitColdStore cold, RedisHotStore hot, EmbeddedGarnet? embedded, StateSync sync, Uri address)
+    {
+        _app = app;
+        _lock = hubLock;
+        _cold = cold;
+        _hot = hot;
+        _embedded = embedded;
+        _sync = sync;
+        Address = address;
+    }
+
+    /// <summary>Where the API listens, e.g. <c>http://127.0.0.1:7420/</c>.</summary>
+    public Uri Address { get; }
+
+    /// <summary>The state sync the hub runs.</summary>
+    public StateSync Sync => _sync;
+
+    /// <summary>Starts the hub; returns when it serves. Throws <see cref="ThermoclineException"/> naming what stopped it.</summary>
+    public static async Task<HubHost> StartAsync(HubOptions options, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        var time = timeProvider ?? TimeProvider.System;
+        var logger = loggerFactory.CreateLogger<HubHost>();
+        var repoPath = Path.GetFullPath(options.Repository);
+        var gitDir = Repository.Discover(repoPath) ?? throw ThermoclineException.Usage(
+            $"{repoPath} is not inside a git repository; create one with 'thermo init --repo {options.Repository}'.");
+
+        var hubLock = HubLock.Acquire(gitDir, $"listening on {options.Bind}:{options.Port}");
+        var owned = new Stack<IAsyncDisposable>();
+        try
+        {
+            var cold = await GitColdStore.OpenAsync(new ColdStoreOptions { RepositoryPath = repoPath }, time, loggerFactory.CreateLogger<GitColdStore>(), cancellationToken);
+            owned.Push(cold);
+
+            EmbeddedGarnet? embedded = null;
+            var connection = options.Redis;
+            if (connection is null)
+            {
+                var data = options.PersistEmbedded ? Path.Combine(gitDir, "thermocline", "garnet") : null;
+                embedded = await EmbeddedGarnet.StartAsync(new EmbeddedGarnetOptions { DataDirectory = data }, loggerFactory, cancellationToken);
+                owned.Push(embedded);
+                connection = embedded.ConnectionString;
+            }
+
+            var hot = await RedisHotStore.ConnectAsync(
+                new HotStoreOptions { ConnectionString = connection, KeyPrefix = options.KeyPrefix, HeartbeatTtl = TimeSpan.FromSeconds(options.HeartbeatTtlSeconds) },
+                time,
+                loggerFactory,
+                cancellationToken);
+            owned.Push(hot);
+            HubLog.Stores(logger, repoPath, embedded is null ? "Redis" : "embedded Garnet", hot.Endpoint);
+
+            var sync = new StateSync(cold, hot, new SyncOptions { DisplayInterval = TimeSpan.FromSeconds(options.DisplayIntervalSeconds) }, time, loggerFactory.CreateLogger<StateSync>());
+            var app = Build(options, loggerFactory, time, sync);
+            await app.StartAsync(cancellationToken);
+            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            HubLog.Listening(logger, address.ToString(), options.Token is null ? "none (loopback only)" : "bearer token");
+            return new HubHost(app, hubLock, cold, hot, embedded, sync, address);
+        }
+        catch
+        {
+            while (owned.TryPop(out var d))
+            {
+                await d.DisposeAsync();
+            }
+
+            hubLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled or the host is told to stop (SIGINT/SIGTERM), then shuts down cleanly.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var lifetime = _app.Services.GetRequiredService<IHostApplicationLifetime>();
+        var stopped = new TaskCompletionSource();
+        using (lifetime.ApplicationStopping.Register(() => stopped.TrySetResult()))
+        using (cancellationToken.Register(() => stopped.TrySetResult()))
+        {
+            await stopped.Task;
+        }
+
+        await DisposeAsync();
+    }
+
+    /// <summary>Stops the API and cycles, runs the final display sync, clears the crash mark, closes the stores, releases the lock.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _app.StopAsync(timeout.Token);
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+            _sync.Dispose();
+            await _hot.DisposeAsync();
+            if (_embedded is not null)
+            {
+                await _embedded.DisposeAsync();
+            }
+
+            await _cold.DisposeAsync();
+            _lock.Dispose();
+        }
+    }
+
+    private static WebApplication Build(HubOptions options, ILoggerFactory loggerFactory, TimeProvider time, StateSync sync)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "thermocline-hub" });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(sync);
+        builder.Services.AddSingleton(new HubStartTime(time.GetUtcNow()));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.AllowTrailingCommas = false;
+        });
+
+        // Recovery first, then the cycles; the host stops them in reverse order, so the final display sync runs last.
+        builder.Services.AddHostedService<HubLifecycle>();
+        builder.Services.AddHostedService<DisplaySyncCycle>();
+        builder.Services.AddHostedService<HeartbeatSweepCycle>();
+        builder.Services.AddHostedService<ReconciliationCycle>();
+
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = HubDefaults.MaxRequestBodyBytes;
+            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            k.AddServerHeader = false;
+            var ip = options.Bind == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Bind);
+            k.Listen(ip, options.Port);
+        });
+
+        var app = builder.Build();
+        app.UseMiddleware<ErrorMapping>();
+        if (options.Token is { } token)
+        {
+            app.UseMiddleware<BearerTokenAuth>(Encoding.UTF8.GetBytes(token));
+        }
+
+        app.MapThermoclineApi();
+        app.MapGet("/healthz", (HttpContext context) => Health(sync, options, context));
+        app.MapGet("/metrics", () => Results.Text(
+            sync.Metrics.RenderPrometheus(sync.HotStore.QueuedUpdates, sync.HotStore.IsDegraded, sync.TaskListProblem is not null),
+            "text/plain; version=0.0.4; charset=utf-8"));
+        return app;
+    }
+
+    private static IResult Health(StateSync sync, HubOptions options, HttpContext context)
+    {
+        var degraded = sync.HotStore.IsDegraded;
+        var broken = sync.TaskListProblem;
+        var status = broken is not null ? "unhealthy" : degraded ? "degraded" : "ok";
+        var view = new HealthView(
+            status,
+            sync.ColdStore.WorkingDirectory ?? options.Repository,
+            sync.ColdStore.TaskListPath,
+            broken,
+            sync.HotStore.Endpoint,
+            options.Redis is null,
+            degraded,
+            sync.HotStore.QueuedUpdates,
+            sync.ColdStore.IsDurable,
+            context.RequestServices.GetRequiredService<HubStartTime>().At);
+        return Results.Json(view, statusCode: broken is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+}
