@@ -68,4 +68,6 @@ public sealed record HealthView(
     bool RedisDegraded,
     int QueuedHotUpdates,
     bool GitDurable,
-    DateTimeOffset StartedAt);
+    DateTimeOffset StartedAt,
+    bool? RecoveredFromCrash,
+    double? StartupMilliseconds);

@@ -198,6 +198,7 @@ public sealed partial class HubHost : IAsyncDisposable
 
     private static IResult Health(StateSync sync, HubOptions options, HttpContext context)
     {
+        var lifecycle = context.RequestServices.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<HubLifecycle>().FirstOrDefault();
         var degraded = sync.HotStore.IsDegraded;
         var broken = sync.TaskListProblem;
         var status = broken is not null ? "unhealthy" : degraded ? "degraded" : "ok";
@@ -211,7 +212,9 @@ public sealed partial class HubHost : IAsyncDisposable
             degraded,
             sync.HotStore.QueuedUpdates,
             sync.ColdStore.IsDurable,
-            context.RequestServices.GetRequiredService<HubStartTime>().At);
+            context.RequestServices.GetRequiredService<HubStartTime>().At,
+            lifecycle?.Report?.RecoveredFromCrash,
+            lifecycle?.Report?.Duration.TotalMilliseconds);
         return Results.Json(view, statusCode: broken is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }
