@@ -26,6 +26,11 @@ public static class ThermoApp
             config.Settings.CancellationExitCode = 130;
             config.SetExceptionHandler((ex, _) => Report(ex, streams));
 
+            config.AddCommand<DemoCommand>("demo")
+                .WithData(streams)
+                .WithDescription("A self-contained run in under 30 s: a temporary repository, a hub on the embedded store, simulated agents taking PRs to approval, the hub killed (SIGKILL) and restarted in the middle, then the board and the git log, checked.")
+                .WithExample("demo")
+                .WithExample("demo", "--keep");
             config.AddCommand<InitCommand>("init")
                 .WithData(streams)
                 .WithDescription("Create a git repository (or use the one there) with a sample docs/task-list.md, and commit only that file. Never overwrites an existing task list.")

@@ -83,7 +83,7 @@ internal sealed class HubCommand : AsyncCommand<HubCommand.Settings>
 
         if (settings.Json)
         {
-            Json.Write(streams.Out, new { address = host.Address.ToString().TrimEnd('/'), pid = Environment.ProcessId });
+            Json.WriteLine(streams.Out, new { address = host.Address.ToString().TrimEnd('/'), pid = Environment.ProcessId });
         }
         else
         {

@@ -13,5 +13,10 @@ internal static class Json
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
+    private static readonly JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
+
     public static void Write<T>(TextWriter writer, T value) => writer.WriteLine(JsonSerializer.Serialize(value, Options));
+
+    /// <summary>One line, for output that scripts read line by line (e.g. <c>thermo hub --json</c>).</summary>
+    public static void WriteLine<T>(TextWriter writer, T value) => writer.WriteLine(JsonSerializer.Serialize(value, Compact));
 }
