@@ -38,6 +38,7 @@ public sealed partial class StateSync
             var commit = await _cold.CommitDependencyUpdateAsync(
                 new DependencyUpdate(changes.Select(c => new ColdChange(c.PrId, c.From, c.To)).ToList(), _options.HubAgent, cause),
                 cancellationToken);
+            Failpoints.Reach(Failpoints.AfterDependencyCommit);
             Metrics.CommitLatency.Observe(_time.GetElapsedTime(committing));
             foreach (var _ in changes)
             {
