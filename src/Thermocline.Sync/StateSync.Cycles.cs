@@ -86,6 +86,14 @@ public sealed partial class StateSync
         Report(conflicts);
         if (!dryRun)
         {
+            // A missing cache means Redis lost the PR's keys, its fencing counter with them (a restart or wipe while the
+            // hub runs): seed the counter from git before the cache comes back, so no claim in between starts at 1.
+            var lost = conflicts.Where(c => c.Kind == ConflictKind.ColdStateMissing).Select(c => c.PrId).ToHashSet(StringComparer.Ordinal);
+            if (lost.Count > 0)
+            {
+                await SeedFencesAsync(lost, cancellationToken);
+            }
+
             await _reconciliation.ResolveAsync(list, conflicts, cancellationToken);
             await TryApplyDependenciesAsync("reconciliation", cancellationToken);
         }

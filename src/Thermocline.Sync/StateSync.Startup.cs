@@ -34,7 +34,7 @@ public sealed partial class StateSync
 
         if (recovered)
         {
-            await SeedFencesAsync(cancellationToken);
+            await SeedFencesAsync(null, cancellationToken);
         }
 
         var conflicts = await _reconciliation.DetectAsync(list, cancellationToken);
@@ -77,11 +77,11 @@ public sealed partial class StateSync
     }
 
     // After Redis lost its counters, every fence restarts above the highest one git recorded for the PR.
-    private async Task SeedFencesAsync(CancellationToken cancellationToken)
+    private async Task SeedFencesAsync(HashSet<string>? only, CancellationToken cancellationToken)
     {
         var history = await _cold.GetHistoryAsync(null, null, cancellationToken);
         var floors = history
-            .Where(m => m.Lease is not null)
+            .Where(m => m.Lease is not null && (only is null || only.Contains(m.PrId)))
             .GroupBy(m => m.PrId, StringComparer.Ordinal)
             .Select(g => (PrId: g.Key, Floor: g.Max(m => m.Lease!.Value)));
         await Task.WhenAll(floors.Select(f => _hot.SeedFenceAsync(f.PrId, f.Floor, cancellationToken)));

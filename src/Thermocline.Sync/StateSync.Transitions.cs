@@ -23,7 +23,7 @@ public sealed partial class StateSync
         ValidateIds(prId, agent);
         using (await _locks.AcquireAsync(prId, cancellationToken))
         {
-            return await ClaimLockedAsync(prId, agent, target, cancellationToken);
+            return await ClaimLockedAsync(prId, agent, target, await _hot.GetAsync(prId, cancellationToken), cancellationToken);
         }
     }
 
@@ -48,7 +48,7 @@ public sealed partial class StateSync
                         throw LeaseLost(prId, lease, snapshot);
                     }
 
-                    return await ClaimLockedAsync(prId, agent, target.Hot, cancellationToken);
+                    return await ClaimLockedAsync(prId, agent, target.Hot, snapshot, cancellationToken);
                 }
 
                 var held = RequireHolder(snapshot, agent, lease);
@@ -86,16 +86,26 @@ public sealed partial class StateSync
             await CheckHolderIfReachableAsync(prId, agent, lease, cancellationToken);
             var result = await _hot.ReleaseAsync(prId, lease, cancellationToken);
             _claims.TryRemove(prId, out _);
+            if (result == HotWriteResult.Applied)
+            {
+                await DropClearedFromHotIndexAsync(prId, cancellationToken);
+            }
+
             Metrics.CountTransition("release");
             Emit(SyncEventKind.Released, prId, $"{prId} released by {agent}");
             return result;
         }
     }
 
-    private async Task<TransitionResult> ClaimLockedAsync(string prId, string agent, HotState target, CancellationToken cancellationToken)
+    private async Task<TransitionResult> ClaimLockedAsync(string prId, string agent, HotState target, PrHotSnapshot snapshot, CancellationToken cancellationToken)
     {
         var list = RequireList(await ReadGitAsync(cancellationToken));
         var pr = list.Find(prId) ?? throw ThermoclineException.UnknownPr(prId);
+        if (snapshot.ColdState != pr.ColdState && !snapshot.IsHot)
+        {
+            (list, pr) = await RecacheColdStateAsync(prId, snapshot.ColdState is null, cancellationToken);
+        }
+
         var check = StateMachine.Check(pr.ColdState, null, target);
         if (!check.IsAllowed)
         {
@@ -155,6 +165,15 @@ public sealed partial class StateSync
         if (from.IsHot)
         {
             held = RequireHolder(snapshot!, agent, lease);
+            if (!StateMachine.HotStatesConsistentWith(pr.ColdState).Contains(from.Hot))
+            {
+                // Git moved underneath the work (a person's commit, a dependency that broke): git wins, so this
+                // milestone must not be stacked on a cold state the claim never started from.
+                throw ThermoclineException.LeaseConflict(
+                    $"{prId}: the cold state moved underneath: git now shows {StateNames.Of(pr.ColdState)}, which {from} does not follow from. " +
+                    $"Nothing was committed; reconciliation clears the hot state. Re-read the PR's state and claim it again if it is still to be done.");
+            }
+
             await _hot.VerifyLeaseAsync(prId, held, cancellationToken);
         }
 
@@ -162,6 +181,7 @@ public sealed partial class StateSync
         var commit = await _cold.CommitTransitionAsync(
             new ColdTransition(prId, from, target, agent) { Lease = held?.Fence, Reason = reason, ClaimedFrom = pr.ColdState },
             cancellationToken);
+        Failpoints.Reach(Failpoints.AfterColdCommit);
         Metrics.CommitLatency.Observe(_time.GetElapsedTime(committing));
         Metrics.CountTransition(check.Transition.Kind);
         SyncLog.Transition(_logger, prId, from.ToString(), StateNames.Of(target), agent);
@@ -173,6 +193,7 @@ public sealed partial class StateSync
             {
                 await _hot.ClearHotAsync(prId, held, target, cancellationToken);
                 _claims.TryRemove(prId, out _);
+                await DropClearedFromHotIndexAsync(prId, cancellationToken);
             }
             else
             {
@@ -225,6 +246,60 @@ public sealed partial class StateSync
         if (snapshot.IsHot)
         {
             RequireHolder(snapshot, agent, lease);
+        }
+    }
+
+    /// <summary>
+    /// Redis's cache of <paramref name="prId"/>'s cold state disagrees with git (a person committed to git, or Redis lost
+    /// its data): git wins. Under the dependency gate, so the engine's own commit-then-cache cannot interleave: re-reads
+    /// git, seeds the fencing counter from git's milestones when Redis lost it, and caches git's state.
+    /// </summary>
+    private async Task<(TaskList List, PrEntry Pr)> RecacheColdStateAsync(string prId, bool lost, CancellationToken cancellationToken)
+    {
+        await _dependencyGate.WaitAsync(cancellationToken);
+        try
+        {
+            var list = RequireList(await ReadGitAsync(cancellationToken));
+            var pr = list.Find(prId) ?? throw ThermoclineException.UnknownPr(prId);
+            if (lost && await _cold.GetHighestLeaseAsync(prId, cancellationToken) is { } floor)
+            {
+                await _hot.SeedFenceAsync(prId, floor, cancellationToken);
+            }
+
+            await _hot.SetColdStateAsync(prId, pr.ColdState, cancellationToken);
+            return (list, pr);
+        }
+        finally
+        {
+            _dependencyGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The hot index lives outside the PR's hash slot, so clearing a hot state leaves the id behind; without this,
+    /// reconciliation would report every milestone and release as an expired heartbeat. Best effort: the sweep
+    /// cycle catches up when it fails.
+    /// </summary>
+    private async Task DropClearedFromHotIndexAsync(string prId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var swept = await _hot.SweepExpiredAsync(cancellationToken);
+            foreach (var id in swept)
+            {
+                _claims.TryRemove(id, out _);
+            }
+
+            var expired = swept.Where(id => id != prId).ToList();
+            if (expired.Count > 0)
+            {
+                SyncLog.Swept(_logger, expired.Count, string.Join(", ", expired));
+                Emit(SyncEventKind.Swept, null, $"expired hot states swept: {string.Join(", ", expired)}");
+            }
+        }
+        catch (Exception ex) when (ex is ThermoclineException or TimeoutException)
+        {
+            SyncLog.CycleFailed(_logger, ex, $"hot index clean-up after {prId}");
         }
     }
 

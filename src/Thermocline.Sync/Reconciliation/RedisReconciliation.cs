@@ -102,11 +102,13 @@ public sealed class RedisReconciliation
             writes.Add(_hot.ClearOrphansAsync(git.Prs.Select(p => p.Id).ToHashSet(StringComparer.Ordinal), cancellationToken));
         }
 
-        if (conflicts.Any(c => c.Kind == ConflictKind.HeartbeatExpired))
-        {
-            writes.Add(_hot.SweepExpiredAsync(cancellationToken));
-        }
-
         await Task.WhenAll(writes);
+
+        // After the clears, not beside them: a cleared hot state leaves its id in the hot index (another slot), which
+        // the next reconciliation would otherwise report as an expired heartbeat.
+        if (conflicts.Any(c => c.Kind is ConflictKind.HeartbeatExpired or ConflictKind.HotStateContradictsGit))
+        {
+            await _hot.SweepExpiredAsync(cancellationToken);
+        }
     }
 }
