@@ -1,0 +1,47 @@
+using Thermocline.HotStore.Embedded;
+using Thermocline.Testing;
+
+namespace Thermocline.Sync.Tests.Support;
+
+/// <summary>A Redis-compatible server the shared suite runs against.</summary>
+public interface IStoreServer
+{
+    /// <summary>A connection string for it.</summary>
+    string ConnectionString { get; }
+}
+
+/// <summary>One real redis-server per test class; every test works under its own key prefix (never FLUSHALL).</summary>
+public sealed class RedisServerFixture : IStoreServer, IAsyncLifetime
+{
+    private RedisServer? _server;
+
+    public string ConnectionString => _server?.ConnectionString ?? throw new InvalidOperationException("not started");
+
+    public async Task InitializeAsync() => _server = await RedisServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>One embedded Garnet per test class, exactly as the hub starts it.</summary>
+public sealed class GarnetFixture : IStoreServer, IAsyncLifetime
+{
+    private EmbeddedGarnet? _garnet;
+
+    public string ConnectionString => _garnet?.ConnectionString ?? throw new InvalidOperationException("not started");
+
+    public async Task InitializeAsync() => _garnet = await EmbeddedGarnet.StartAsync(null, null, CancellationToken.None);
+
+    public async Task DisposeAsync()
+    {
+        if (_garnet is not null)
+        {
+            await _garnet.DisposeAsync();
+        }
+    }
+}
