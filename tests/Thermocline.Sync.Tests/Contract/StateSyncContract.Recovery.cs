@@ -130,4 +130,34 @@ public abstract partial class StateSyncContract
 
         Assert.True(review.Lease!.Fence > lease.Fence, $"fence {review.Lease.Fence} after git's {lease.Fence}");
     }
+
+    [Fact]
+    public async Task StartAsync_CrashBetweenGitCommitAndRedisUpdate_GitWinsAndDependantsUnlocked()
+    {
+        var h = await HarnessAsync();
+        var first = await h.StartSyncAsync();
+        var lease = (await first.ClaimAsync("PR-001", "agent-1", HotState.InProgress, Ct)).Lease!;
+
+        // The milestone reached git, then the hub died before Redis heard of it (and before the dependency commit).
+        var milestone = await h.Cold.CommitTransitionAsync(
+            new ColdStore.ColdTransition("PR-001", HotState.InProgress, ColdState.Completed, "agent-1") { Lease = lease.Fence, ClaimedFrom = ColdState.Ready }, Ct);
+        first.Dispose();
+
+        var second = h.NewSync();
+        var report = await second.StartAsync(Ct);
+
+        Assert.True(report.RecoveredFromCrash);
+        var pr001 = await h.Hot.GetAsync("PR-001", Ct);
+        Assert.False(pr001.IsHot);
+        Assert.Equal(ColdState.Completed, pr001.ColdState);
+        Assert.Equal(2, report.DependencyChanges);
+        Assert.Equal(milestone.Sha, h.Repo.Git("rev-parse", "HEAD~1").Trim());
+        Assert.StartsWith("[Dependencies] Update 2 PRs after start-up", h.Message(), StringComparison.Ordinal);
+        Assert.Equal(ColdState.Ready, (await h.Hot.GetAsync("PR-002", Ct)).ColdState);
+        Assert.True((await second.ReconcileAsync(dryRun: true, Ct)).Clean);
+
+        // The fence of the acknowledged milestone stays below every later lease.
+        var review = await second.ClaimAsync("PR-001", "qc-1", HotState.UnderReview, Ct);
+        Assert.True(review.Lease!.Fence > lease.Fence);
+    }
 }
