@@ -48,6 +48,29 @@ internal static partial class EventBlockParser
         {
             return new Result(null, ex.Line, ex.Message);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this (not a YamlException) when a flow collection runs into the end of the
+            // block, e.g. "title: [Draft" with no closing bracket. It is still bad input, not a crash of ours.
+            var line = UnclosedFlowLine(block);
+            return new Result(null, firstLine + line, $"a '[' or '{{' is never closed: \"{LineAt(block, line + 1).Trim()}\"; quote the value if the bracket is part of the text");
+        }
+    }
+
+    // The 0-based line of the block where '[' or '{' first outnumber their closing brackets (0 when none does).
+    private static int UnclosedFlowLine(string block)
+    {
+        var lines = block.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var l = lines[i];
+            if (l.Count(c => c is '[' or '{') > l.Count(c => c is ']' or '}'))
+            {
+                return i;
+            }
+        }
+
+        return 0;
     }
 
     private static YamlNode ReadNode(Parser parser, State state, int depth)
