@@ -16,6 +16,13 @@ internal sealed partial class ErrorMapping(RequestDelegate next, ILogger<ErrorMa
         IResult? problem;
         try
         {
+            // Kestrel's own limit surfaces inside minimal APIs' body binding as an IOException they swallow, leaving a bare
+            // 413; a declared oversized body is refused here, up front, as a usage problem.
+            if (context.Request.ContentLength > HubDefaults.MaxRequestBodyBytes)
+            {
+                throw new BadHttpRequestException("request body too large", StatusCodes.Status413PayloadTooLarge);
+            }
+
             await next(context);
             return;
         }

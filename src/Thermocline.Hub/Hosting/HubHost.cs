@@ -160,6 +160,9 @@ public sealed partial class HubHost : IAsyncDisposable
         builder.Services.AddSingleton(sync);
         builder.Services.AddSingleton(new HubStartTime(time.GetUtcNow()));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        // Minimal APIs answer a body they cannot read (malformed JSON, over the size limit) with a bare 400/413 of their
+        // own; thrown instead, ErrorMapping turns it into a usage problem the CLI maps to exit 2.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
