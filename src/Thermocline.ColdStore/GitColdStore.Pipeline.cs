@@ -32,7 +32,13 @@ public sealed partial class GitColdStore
             var lockPath = Path.Combine(_gitDir, "index.lock");
             using var indexLock = _workDir is null
                 ? null
-                : await IndexLock.AcquireAsync(lockPath, _options.LockTimeout, _time, () => ColdStoreLog.LockHeld(_logger, lockPath, _options.LockTimeout.TotalMilliseconds), cancellationToken);
+                : await IndexLock.AcquireAsync(
+                    lockPath,
+                    _options.LockTimeout,
+                    _time,
+                    () => ColdStoreLog.LockHeld(_logger, lockPath, _options.LockTimeout.TotalMilliseconds),
+                    pid => ColdStoreLog.StaleLockRemoved(_logger, lockPath, pid),
+                    cancellationToken);
             var refLockWait = new Backoff(_time, _options.LockTimeout);
             while (true)
             {

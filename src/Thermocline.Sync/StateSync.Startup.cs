@@ -17,6 +17,9 @@ public sealed partial class StateSync
         if (recovered)
         {
             SyncLog.RecoveringFromCrash(_logger);
+
+            // A crash between a commit and the working-tree update leaves a stale copy that would revert the milestone.
+            await _cold.RepairWorkingCopyAsync(cancellationToken);
         }
 
         var list = await ReadGitAsync(cancellationToken);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Thermocline.Domain.Errors;
 using Thermocline.Hub;
@@ -51,10 +50,16 @@ internal sealed class HubClient : IDisposable
         {
             response = await _http.SendAsync(request, cancellationToken);
         }
-        catch (HttpRequestException ex) when (ex.InnerException is SocketException || ex.HttpRequestError == HttpRequestError.ConnectionError)
+        catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError)
         {
             throw ThermoclineException.Unavailable(
                 $"no hub answers at {BaseAddress}: start one with 'thermo hub' in the repository, or point at it with --hub URL / THERMO_HUB.", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            // The hub went away mid-request: whether it acted is unknown, so say so rather than guess.
+            throw ThermoclineException.Unavailable(
+                $"the connection to the hub at {BaseAddress} broke ({ex.Message}); the request may or may not have taken effect — check with 'thermo status' before retrying.", ex);
         }
         catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -64,10 +64,20 @@ internal sealed class HubProcess : IDisposable
         return hub;
     }
 
+    /// <summary>True once the process has ended.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits for the process to end (e.g. when a failpoint kills it).</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
+
     /// <summary>SIGKILL: no clean shutdown, exactly like a crash.</summary>
     public async Task KillAsync()
     {
-        _process.Kill(entireProcessTree: true);
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
         await _process.WaitForExitAsync();
     }
 
