@@ -75,10 +75,11 @@ public sealed partial class AgentRaceTests(RedisServerFixture redis, ITestOutput
             Assert.Equal(hold.Fence, milestone.Lease);
         }
 
-        var dependencies = history.Where(m => m.Kind == MilestoneKind.Dependency).ToList();
+        // History is newest first (in commit order; timestamps have one-second resolution and tie).
+        var dependencies = history.Where(m => m.Kind == MilestoneKind.Dependency).Reverse().ToList();
         foreach (var pr in dependencies.GroupBy(m => m.PrId))
         {
-            var steps = pr.OrderBy(m => m.Timestamp).Select(m => $"{m.From} → {StateNames.Of(m.To)}").ToList();
+            var steps = pr.Select(m => $"{m.From} → {StateNames.Of(m.To)}").ToList();
             Assert.True(steps.SequenceEqual(["new → ready"]) || steps.SequenceEqual(["new → blocked", "blocked → ready"]), $"{pr.Key}: {string.Join(", ", steps)}");
         }
 

@@ -28,6 +28,20 @@ public sealed class HubLifecycleTests(RedisServerFixture redis) : IClassFixture<
         await world.ExpectAsync(0, "status");
     }
 
+    [Fact]
+    public async Task Hub_OnAPortInUse_ExitsSixtyNineNamingThePort()
+    {
+        await using var first = HubWorld.Create(Store.Embedded, redis);
+        var serving = await first.StartHubAsync();
+        var port = new Uri(serving.Address).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        await using var second = HubWorld.Create(Store.Embedded, redis);
+        var refused = second.LaunchHub("--port", port);
+        Assert.Equal(69, await refused.WaitForExitAsync());
+        Assert.Contains($"port {port} is in use", refused.Log, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(second.Repo.GitDir, "thermocline", "hub.lock.owner")));
+    }
+
     [Theory]
     [InlineData(Store.Embedded)]
     [InlineData(Store.Redis)]
@@ -35,6 +49,12 @@ public sealed class HubLifecycleTests(RedisServerFixture redis) : IClassFixture<
     {
         // No start-up commit, so the final display sync is not skipped for a cold commit in the last 5 s.
         await using var world = HubWorld.Create(store, redis, ContractTaskList.Settled);
+        if (store == Store.Embedded)
+        {
+            // Persisted (append-only log under .git/thermocline/garnet), so the flag's fate outlives the process.
+            world.Repo.WriteFile(".thermocline.json", "{\"persist\": true}\n");
+        }
+
         var hub = await world.StartHubAsync();
         await world.ExpectAsync(0, "claim", "PR-001", "--agent", "alice");
         if (store == Store.Redis)
@@ -51,22 +71,13 @@ public sealed class HubLifecycleTests(RedisServerFixture redis) : IClassFixture<
         Assert.Contains("PR-001", world.Repo.Show("HEAD", "docs/task-list.md").Split("<!-- HOT STATE DISPLAY -->")[1], StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(world.Repo.GitDir, "thermocline", "hub.lock.owner")));
 
+        // sync:crash_recovery_needed was cleared at the stop: the next start reports no crash, and the hot work survived.
         var restarted = await world.StartHubAsync();
-        if (store == Store.Redis)
-        {
-            // sync:crash_recovery_needed was cleared at the stop: the next start reports no crash, and the hot work survived.
-            Assert.Contains("crash recovery False", restarted.Log, StringComparison.Ordinal);
-            Assert.DoesNotContain("did not stop cleanly", restarted.Log, StringComparison.Ordinal);
-            using var status = JsonDocument.Parse((await world.ExpectAsync(0, "status", "PR-001", "--json")).Out);
-            Assert.Equal("alice", status.RootElement.GetProperty("agent").GetString());
-        }
-        else
-        {
-            // The embedded store lives in the hub's process: it starts empty, and is rebuilt from git.
-            Assert.Contains("crash recovery True", restarted.Log, StringComparison.Ordinal);
-            using var status = JsonDocument.Parse((await world.ExpectAsync(0, "status", "PR-001", "--json")).Out);
-            Assert.Equal("ready", status.RootElement.GetProperty("state").GetString());
-        }
+        Assert.Contains("crash recovery False", restarted.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain("did not stop cleanly", restarted.Log, StringComparison.Ordinal);
+        using var status = JsonDocument.Parse((await world.ExpectAsync(0, "status", "PR-001", "--json")).Out);
+        Assert.Equal("alice", status.RootElement.GetProperty("agent").GetString());
+        Assert.Equal("in-progress", status.RootElement.GetProperty("hotState").GetString());
 
         Assert.Equal(0, await restarted.TerminateAsync());
         if (store == Store.Redis)
