@@ -2,45 +2,45 @@ using Microsoft.Extensions.Logging;
 
 namespace Thermocline.Sync;
 
-/// <summary>The state sync's log messages, source-generated, with stable event ids (3000–3099).</summary>
+/// <summary>The state sync's log messages, source-generated, with stable event ids (6000–6099).</summary>
 internal static partial class SyncLog
 {
-    [LoggerMessage(3000, LogLevel.Information, "Started in {Duration} ms: {Prs} PRs hydrated, crash recovery {Recovered}, {Conflicts} conflicts resolved, {DependencyChanges} dependency changes")]
+    [LoggerMessage(6000, LogLevel.Information, "Started in {Duration} ms: {Prs} PRs hydrated, crash recovery {Recovered}, {Conflicts} conflicts resolved, {DependencyChanges} dependency changes")]
     public static partial void Started(ILogger logger, long duration, int prs, bool recovered, int conflicts, int dependencyChanges);
 
-    [LoggerMessage(3001, LogLevel.Warning, "The last hub did not stop cleanly (or Redis was empty): rebuilding Redis from git")]
+    [LoggerMessage(6001, LogLevel.Warning, "The last hub did not stop cleanly (or Redis was empty): rebuilding Redis from git")]
     public static partial void RecoveringFromCrash(ILogger logger);
 
-    [LoggerMessage(3002, LogLevel.Information, "{PrId}: {From} → {To} by {Agent}")]
+    [LoggerMessage(6002, LogLevel.Information, "{PrId}: {From} → {To} by {Agent}")]
     public static partial void Transition(ILogger logger, string prId, string from, string to, string agent);
 
-    [LoggerMessage(3003, LogLevel.Warning, "{PrId}: committed to git as {Sha}, but updating Redis failed; reconciliation will catch up")]
+    [LoggerMessage(6003, LogLevel.Warning, "{PrId}: committed to git as {Sha}, but updating Redis failed; reconciliation will catch up")]
     public static partial void RedisCatchUp(ILogger logger, Exception exception, string prId, string sha);
 
-    [LoggerMessage(3004, LogLevel.Information, "Dependency changes after {Cause}: {Changes}")]
+    [LoggerMessage(6004, LogLevel.Information, "Dependency changes after {Cause}: {Changes}")]
     public static partial void DependencyChanges(ILogger logger, string cause, string changes);
 
-    [LoggerMessage(3005, LogLevel.Warning, "Conflict {Kind} on {PrId}: Redis {Redis}, git {Git}; {Resolution}")]
+    [LoggerMessage(6005, LogLevel.Warning, "Conflict {Kind} on {PrId}: Redis {Redis}, git {Git}; {Resolution}")]
     public static partial void Conflict(ILogger logger, string kind, string prId, string? redis, string? git, string resolution);
 
-    [LoggerMessage(3006, LogLevel.Error, "The task list at HEAD does not parse; cold commits are refused and no state is cleared until it does:\n{Problems}")]
+    [LoggerMessage(6006, LogLevel.Error, "The task list at HEAD does not parse; cold commits are refused and no state is cleared until it does:\n{Problems}")]
     public static partial void TaskListBroken(ILogger logger, string problems);
 
-    [LoggerMessage(3007, LogLevel.Information, "The task list at HEAD parses again")]
+    [LoggerMessage(6007, LogLevel.Information, "The task list at HEAD parses again")]
     public static partial void TaskListRepaired(ILogger logger);
 
-    [LoggerMessage(3008, LogLevel.Information, "Display sync: {Outcome} ({Prs} hot PRs) in {Duration} ms")]
+    [LoggerMessage(6008, LogLevel.Information, "Display sync: {Outcome} ({Prs} hot PRs) in {Duration} ms")]
     public static partial void DisplaySync(ILogger logger, string outcome, int prs, long duration);
 
-    [LoggerMessage(3009, LogLevel.Information, "Swept {Count} expired hot states: {PrIds}")]
+    [LoggerMessage(6009, LogLevel.Information, "Swept {Count} expired hot states: {PrIds}")]
     public static partial void Swept(ILogger logger, int count, string prIds);
 
-    [LoggerMessage(3010, LogLevel.Error, "{Cycle} failed; it runs again at its next tick")]
+    [LoggerMessage(6010, LogLevel.Error, "{Cycle} failed; it runs again at its next tick")]
     public static partial void CycleFailed(ILogger logger, Exception exception, string cycle);
 
-    [LoggerMessage(3011, LogLevel.Information, "Stopped cleanly")]
+    [LoggerMessage(6011, LogLevel.Information, "Stopped cleanly")]
     public static partial void Stopped(ILogger logger);
 
-    [LoggerMessage(3012, LogLevel.Warning, "Clean shutdown could not finish: {Step}")]
+    [LoggerMessage(6012, LogLevel.Warning, "Clean shutdown could not finish: {Step}")]
     public static partial void ShutdownStepFailed(ILogger logger, Exception exception, string step);
 }

@@ -57,6 +57,6 @@ internal sealed partial class ErrorMapping(RequestDelegate next, ILogger<ErrorMa
         }
     }
 
-    [LoggerMessage(4000, LogLevel.Error, "Unexpected failure serving {Method} {Path}")]
+    [LoggerMessage(5100, LogLevel.Error, "Unexpected failure serving {Method} {Path}")]
     private static partial void Unexpected(ILogger logger, Exception exception, string method, string path);
 }
