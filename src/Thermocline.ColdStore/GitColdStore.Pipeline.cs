@@ -29,16 +29,7 @@ public sealed partial class GitColdStore
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var lockPath = Path.Combine(_gitDir, "index.lock");
-            using var indexLock = _workDir is null
-                ? null
-                : await IndexLock.AcquireAsync(
-                    lockPath,
-                    _options.LockTimeout,
-                    _time,
-                    () => ColdStoreLog.LockHeld(_logger, lockPath, _options.LockTimeout.TotalMilliseconds),
-                    pid => ColdStoreLog.StaleLockRemoved(_logger, lockPath, pid),
-                    cancellationToken);
+            using var indexLock = _workDir is null ? null : await AcquireIndexLockAsync(cancellationToken);
             var refLockWait = new Backoff(_time, _options.LockTimeout);
             while (true)
             {
@@ -154,6 +145,19 @@ public sealed partial class GitColdStore
             ColdStoreLog.Committed(_logger, title, commit.Sha, elapsedMs);
             return (new ColdCommit(commit.Sha, true, now, moved, workingTree, index), null);
         }
+    }
+
+    // .git/index.lock for the whole of a commit or repair, taken the way git takes it.
+    private Task<IndexLock> AcquireIndexLockAsync(CancellationToken cancellationToken)
+    {
+        var lockPath = Path.Combine(_gitDir, "index.lock");
+        return IndexLock.AcquireAsync(
+            lockPath,
+            _options.LockTimeout,
+            _time,
+            () => ColdStoreLog.LockHeld(_logger, lockPath, _options.LockTimeout.TotalMilliseconds),
+            pid => ColdStoreLog.StaleLockRemoved(_logger, lockPath, pid),
+            cancellationToken);
     }
 
     private (string RefName, Commit Head) ReadHead()

@@ -25,14 +25,7 @@ public sealed partial class GitColdStore
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var lockPath = Path.Combine(_gitDir, "index.lock");
-            using var indexLock = await IndexLock.AcquireAsync(
-                lockPath,
-                _options.LockTimeout,
-                _time,
-                () => ColdStoreLog.LockHeld(_logger, lockPath, _options.LockTimeout.TotalMilliseconds),
-                pid => ColdStoreLog.StaleLockRemoved(_logger, lockPath, pid),
-                cancellationToken);
+            using var indexLock = await AcquireIndexLockAsync(cancellationToken);
             return await Task.Run(Repair, cancellationToken);
         }
         finally

@@ -43,8 +43,11 @@ internal sealed class ReleaseCommand : AsyncCommand<ReleaseCommand.Settings>
 /// <summary>The lease from <c>--lease</c> or <c>THERMO_LEASE</c>.</summary>
 internal static class LeaseArgument
 {
-    public static string Resolve(string? flag) =>
+    public static string Resolve(string? flag) => ResolveOptional(flag)
+        ?? throw ThermoclineException.Usage("pass the lease your claim printed: --lease FENCE:ID (or set THERMO_LEASE).");
+
+    public static string? ResolveOptional(string? flag) =>
         flag is { Length: > 0 } lease ? lease
         : Environment.GetEnvironmentVariable("THERMO_LEASE") is { Length: > 0 } env ? env
-        : throw ThermoclineException.Usage("pass the lease your claim printed: --lease FENCE:ID (or set THERMO_LEASE).");
+        : null;
 }

@@ -28,7 +28,7 @@ internal sealed class TransitionCommand : AsyncCommand<TransitionCommand.Setting
     {
         var streams = (CliStreams)context.Data!;
         using var hub = new HubClient(settings.Hub, settings.Token);
-        var lease = settings.Lease ?? (Environment.GetEnvironmentVariable("THERMO_LEASE") is { Length: > 0 } env ? env : null);
+        var lease = LeaseArgument.ResolveOptional(settings.Lease);
         var result = await hub.PostAsync<TransitionView>(
             $"api/prs/{Uri.EscapeDataString(settings.Pr)}/transition",
             new TransitionRequest(settings.ResolveAgent(), settings.State, lease, settings.Reason),
