@@ -40,7 +40,19 @@ public sealed partial class StateSync
         {
             if (target.IsHot)
             {
-                var snapshot = await _hot.GetAsync(prId, cancellationToken);
+                PrHotSnapshot snapshot;
+                try
+                {
+                    snapshot = await _hot.GetAsync(prId, cancellationToken);
+                }
+                catch (ThermoclineException ex) when (ex.Kind == ErrorKind.Unavailable && lease is not null)
+                {
+                    // Redis is away: a hot → hot step of a lease holder is queued and checked when it is replayed.
+                    var queued = await _hot.TransitionHotAsync(prId, lease, target.Hot, cancellationToken);
+                    Metrics.CountTransition(TransitionKind.HotToHot);
+                    return new TransitionResult(prId, target, target, false, lease, null, null, []) { Queued = queued == HotWriteResult.Queued };
+                }
+
                 if (!snapshot.IsHot)
                 {
                     if (lease is not null)
@@ -60,7 +72,7 @@ public sealed partial class StateSync
 
                 await _hot.TransitionHotAsync(prId, held, target.Hot, cancellationToken);
                 Metrics.CountTransition(TransitionKind.HotToHot);
-                SyncLog.Transition(_logger, prId, snapshot.HotState.Value.ToString(), target.ToString(), agent);
+                SyncLog.Transition(_logger, prId, StateNames.Of(snapshot.HotState.Value), target.ToString(), agent);
                 Emit(SyncEventKind.HotTransition, prId, $"{prId}: {StateNames.Of(snapshot.HotState.Value)} → {target} by {agent}");
                 return new TransitionResult(prId, snapshot.HotState.Value, target, false, held, null, null, []);
             }
@@ -144,9 +156,19 @@ public sealed partial class StateSync
         {
         }
 
-        if (lease is not null && snapshot is { IsHot: false })
+        if (lease is not null && snapshot is not null && (!snapshot.IsHot || snapshot.Fence != lease.Fence))
         {
-            throw LeaseLost(prId, lease, snapshot);
+            // A retry of a milestone that already landed (its answer was lost, or the hub crashed after the commit)
+            // is answered from git instead of failing: the holder's lease is in the milestone's commit.
+            if (await _cold.GetLastMilestoneAsync(prId, cancellationToken) is { } done && done.Lease == lease.Fence && done.To == target && done.Agent == agent)
+            {
+                return new TransitionResult(prId, done.From, target, true, lease, done.Sha, null, []);
+            }
+
+            if (!snapshot.IsHot)
+            {
+                throw LeaseLost(prId, lease, snapshot);
+            }
         }
 
         var from = WorkState.Effective(pr.ColdState, snapshot?.HotState);

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Thermocline.Cli.Commands;
@@ -29,6 +30,11 @@ internal class AgentSettings : HubSettings
     [CommandOption("--agent <NAME>")]
     [Description("Your agent name (letters, digits, '.', '_', '-', '@'). Default: THERMO_AGENT.")]
     public string? Agent { get; init; }
+
+    /// <summary>Refuses a malformed PR id here, so the message shows it as typed.</summary>
+    public override ValidationResult Validate() => Domain.Identity.PrId.IsValid(Pr)
+        ? ValidationResult.Success()
+        : ValidationResult.Error($"'{Pr}' is not a valid PR id; expected {Domain.Identity.PrId.FormatDescription}.");
 
     /// <summary>The agent name from the flag or THERMO_AGENT.</summary>
     public string ResolveAgent() =>

@@ -47,7 +47,15 @@ internal sealed class TransitionCommand : AsyncCommand<TransitionCommand.Setting
 
         if (result.NoOp)
         {
-            await streams.Out.WriteLineAsync($"{result.PrId} is already {result.To}; nothing changed.");
+            await streams.Out.WriteLineAsync(result.Commit is { } done
+                ? $"{result.PrId} is already {result.To}: this milestone was committed before as {done[..10]}; nothing changed."
+                : $"{result.PrId} is already {result.To}; nothing changed.");
+            return;
+        }
+
+        if (result.Queued)
+        {
+            await streams.Out.WriteLineAsync($"{result.PrId} → {result.To} queued: Redis is unreachable; the hub replays it (checking your lease) on reconnect.");
             return;
         }
 

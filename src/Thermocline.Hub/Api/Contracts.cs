@@ -43,7 +43,8 @@ public sealed record TransitionView(
     long? Fence,
     string? Commit,
     string? DependencyCommit,
-    IReadOnlyList<string> DependencyChanges);
+    IReadOnlyList<string> DependencyChanges,
+    bool Queued = false);
 
 /// <summary>What a heartbeat or release did: <c>applied</c>, or <c>queued</c> while Redis is away.</summary>
 public sealed record WriteView(string PrId, string Result);

@@ -40,7 +40,8 @@ internal static class ViewMapping
         r.Lease?.Fence,
         r.Commit,
         r.DependencyCommit,
-        r.DependencyChanges);
+        r.DependencyChanges,
+        r.Queued);
 
     public static ReconcileView ToView(this ReconciliationReport r) => new(
         r.DryRun,

@@ -65,6 +65,16 @@ public sealed partial class HubHost : IAsyncDisposable
             $"{repoPath} is not inside a git repository; create one with 'thermo init --repo {options.Repository}'.");
 
         var hubLock = HubLock.Acquire(gitDir, $"listening on {options.Bind}:{options.Port}");
+        try
+        {
+            EnsurePortFree(options);
+        }
+        catch
+        {
+            hubLock.Dispose();
+            throw;
+        }
+
         var owned = new Stack<IAsyncDisposable>();
         try
         {
@@ -147,6 +157,29 @@ public sealed partial class HubHost : IAsyncDisposable
 
             await _cold.DisposeAsync();
             _lock.Dispose();
+        }
+    }
+
+    // Recovery commits to git and marks Redis before Kestrel binds; find a taken port before any of that.
+    private static void EnsurePortFree(HubOptions options)
+    {
+        if (options.Port == 0)
+        {
+            return;
+        }
+
+        var probe = new System.Net.Sockets.TcpListener(options.Bind == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Bind), options.Port);
+        try
+        {
+            probe.Start();
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            throw ThermoclineException.Unavailable($"port {options.Port} is in use on {options.Bind} by another program; pick another with --port (or THERMO_PORT).", ex);
+        }
+        finally
+        {
+            probe.Stop();
         }
     }
 

@@ -22,6 +22,9 @@ public sealed record TransitionResult(
     string? DependencyCommit,
     IReadOnlyList<string> DependencyChanges)
 {
+    /// <summary>True when Redis was unreachable and the hot → hot step was queued, to be replayed (and its lease checked) on reconnect.</summary>
+    public bool Queued { get; init; }
+
     /// <summary>The transition's kind.</summary>
     public TransitionKind Kind => new Transition(From, To).Kind;
 }

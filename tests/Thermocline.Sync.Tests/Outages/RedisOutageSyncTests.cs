@@ -80,6 +80,25 @@ public sealed class RedisOutageSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HotToHot_RedisDown_QueuedAndAppliedAfterRestart()
+    {
+        var h = await HarnessAsync();
+        var sync = await h.StartSyncAsync();
+        var lease = (await sync.ClaimAsync("PR-001", "agent-1", HotState.Investigating, Ct)).Lease!;
+        var commits = h.CommitCount();
+        await KillRedisAsync(h);
+
+        var step = await sync.TransitionAsync("PR-001", HotState.Planning, "agent-1", lease, null, Ct);
+
+        Assert.True(step.Queued);
+        Assert.Null(step.Commit);
+        await _redis.RestartAsync();
+        await Eventually.TrueAsync(() => !h.Hot.IsDegraded, "the queue drained after the restart");
+        Assert.Equal(HotState.Planning, (await h.Hot.GetAsync("PR-001", Ct)).HotState);
+        Assert.Equal(commits, h.CommitCount());
+    }
+
+    [Fact]
     public async Task ColdToCold_RedisDown_CommitsToGitAndCacheCatchesUp()
     {
         var h = await HarnessAsync();
