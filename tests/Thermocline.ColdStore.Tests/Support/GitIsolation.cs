@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using LibGit2Sharp;
+using Thermocline.Testing;
 
 namespace Thermocline.ColdStore.Tests.Support;
 
@@ -7,13 +7,5 @@ namespace Thermocline.ColdStore.Tests.Support;
 internal static class GitIsolation
 {
     [ModuleInitializer]
-    internal static void Isolate()
-    {
-        var empty = Path.Combine(Path.GetTempPath(), "thermocline-empty-git-config");
-        Directory.CreateDirectory(empty);
-        foreach (var level in new[] { ConfigurationLevel.Global, ConfigurationLevel.Xdg, ConfigurationLevel.System, ConfigurationLevel.ProgramData })
-        {
-            GlobalSettings.SetConfigSearchPaths(level, empty);
-        }
-    }
+    internal static void Isolate() => GitConfigIsolation.Apply();
 }

@@ -1,7 +1,7 @@
 using Thermocline.Domain.Errors;
 using Thermocline.Domain.States;
 using Thermocline.HotStore.Queueing;
-using Thermocline.HotStore.Tests.Fixtures;
+using Thermocline.Testing;
 
 namespace Thermocline.HotStore.Tests.Contract;
 

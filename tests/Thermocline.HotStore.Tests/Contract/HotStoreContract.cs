@@ -3,7 +3,7 @@ using Thermocline.Domain.Errors;
 using Thermocline.Domain.States;
 using Thermocline.HotStore.Connection;
 using Thermocline.HotStore.Leases;
-using Thermocline.HotStore.Tests.Fixtures;
+using Thermocline.Testing;
 
 namespace Thermocline.HotStore.Tests.Contract;
 

@@ -1,4 +1,4 @@
-using Thermocline.HotStore.Tests.Fixtures;
+using Thermocline.Testing;
 
 namespace Thermocline.HotStore.Tests.Contract;
 

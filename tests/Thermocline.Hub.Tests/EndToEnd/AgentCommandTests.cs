@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Thermocline.Hub.Tests.Support;
+using Thermocline.Testing;
 
 namespace Thermocline.Hub.Tests.EndToEnd;
 

@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text.Json;
 using Thermocline.Hub.Tests.Support;
+using Thermocline.Testing;
 
 namespace Thermocline.Hub.Tests.EndToEnd;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using StackExchange.Redis;
 using Thermocline.Hub.Tests.Support;
+using Thermocline.Testing;
 
 namespace Thermocline.Hub.Tests.EndToEnd;
 

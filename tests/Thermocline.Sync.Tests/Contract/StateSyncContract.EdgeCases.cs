@@ -3,6 +3,7 @@ using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
 using Thermocline.HotStore.Leases;
 using Thermocline.Sync.Tests.Support;
+using Thermocline.Testing;
 
 namespace Thermocline.Sync.Tests.Contract;
 

@@ -2,6 +2,7 @@ using Thermocline.Domain.States;
 using Thermocline.Sync.Events;
 using Thermocline.Sync.Reconciliation;
 using Thermocline.Sync.Tests.Support;
+using Thermocline.Testing;
 
 namespace Thermocline.Sync.Tests.Contract;
 

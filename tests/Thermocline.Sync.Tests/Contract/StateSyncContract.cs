@@ -1,6 +1,7 @@
 using Thermocline.Domain.Errors;
 using Thermocline.Sync.Events;
 using Thermocline.Sync.Tests.Support;
+using Thermocline.Testing;
 
 namespace Thermocline.Sync.Tests.Contract;
 

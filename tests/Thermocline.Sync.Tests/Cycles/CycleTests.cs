@@ -5,6 +5,7 @@ using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
 using Thermocline.Sync.Cycles;
 using Thermocline.Sync.Tests.Support;
+using Thermocline.Testing;
 
 namespace Thermocline.Sync.Tests.Cycles;
 

@@ -1,21 +1,24 @@
 using Thermocline.HotStore.Embedded;
-using Thermocline.Testing;
+using Xunit;
 
-namespace Thermocline.Sync.Tests.Support;
+namespace Thermocline.Testing;
 
-/// <summary>A Redis-compatible server the shared suite runs against.</summary>
+/// <summary>A Redis-compatible server a shared test suite runs against.</summary>
 public interface IStoreServer
 {
     /// <summary>A connection string for it.</summary>
     string ConnectionString { get; }
 }
 
-/// <summary>One real redis-server per test class; every test works under its own key prefix (never FLUSHALL).</summary>
+/// <summary>One real redis-server per test class, killed by PID at the end; every test works under its own key prefix (never FLUSHALL).</summary>
 public sealed class RedisServerFixture : IStoreServer, IAsyncLifetime
 {
     private RedisServer? _server;
 
-    public string ConnectionString => _server?.ConnectionString ?? throw new InvalidOperationException("not started");
+    /// <summary>The server, for tests that kill or restart it.</summary>
+    public RedisServer Server => _server ?? throw new InvalidOperationException("not started");
+
+    public string ConnectionString => Server.ConnectionString;
 
     public async Task InitializeAsync() => _server = await RedisServer.StartAsync();
 

@@ -1,7 +1,9 @@
-namespace Thermocline.Hub.Tests.Support;
+using Xunit;
+
+namespace Thermocline.Testing;
 
 /// <summary>Waits on a condition (not a fixed sleep): polls until true, fails after a generous limit.</summary>
-internal static class Eventually
+public static class Eventually
 {
     public static async Task<T> ReturnsAsync<T>(Func<Task<T>> probe, Func<T, bool> condition, string what, TimeSpan? limit = null)
     {
