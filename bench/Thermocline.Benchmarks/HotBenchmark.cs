@@ -168,7 +168,16 @@ internal sealed class HotBenchmark : IBenchmark
         var text = HotTaskListText.Generate(count);
         var bytes = System.Text.Encoding.UTF8.GetBytes(text);
         List<double> total = [], parse = [], hydrate = [];
-        for (var run = -2; run < runs; run++)
+
+        // Warm up until the parser and the pipeline run tier-1 code, as in a hub that has been up for a moment
+        // (a cold first start is what the sync benchmark's recovery figure shows).
+        var warm = Stopwatch.StartNew();
+        while (warm.ElapsedMilliseconds < 1500)
+        {
+            await store.HydrateAsync(TaskList.Parse(bytes).Prs, ct);
+        }
+
+        for (var run = 0; run < runs; run++)
         {
             var start = Stopwatch.GetTimestamp();
             var list = TaskList.Parse(bytes);
