@@ -52,4 +52,7 @@ internal static partial class ColdStoreLog
 
     [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "The {Where} copy of {Path} was the hub's version {Stale}, left behind by a crash after a commit; brought up to {Head}")]
     public static partial void WorkingCopyRepaired(ILogger logger, string path, string where, string stale, string head);
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Warning, Message = "Removed {File}, a temp file left by a process killed while writing")]
+    public static partial void LeftoverRemoved(ILogger logger, string file);
 }

@@ -36,6 +36,7 @@ public sealed partial class GitColdStore
 
     private (WorkingTreeUpdate, IndexUpdate) Repair()
     {
+        RemoveLeftoverTempFiles();
         var (_, head) = ReadHead();
         var current = Load(head);
         var stale = StaleVersions(head, current.BlobId);
@@ -72,6 +73,35 @@ public sealed partial class GitColdStore
         }
 
         return (workingTree, index);
+    }
+
+    // Temp files of the atomic working-tree write and of the index edit, left by a process killed mid-write. Only files
+    // named for another process id go: this one's may be in use.
+    private void RemoveLeftoverTempFiles()
+    {
+        var taskList = Path.Combine(_workDir!, _options.TaskListPath);
+        var folder = Path.GetDirectoryName(taskList)!;
+        var candidates = (Directory.Exists(folder) ? Directory.EnumerateFiles(folder, $".{Path.GetFileName(taskList)}.thermocline-*.tmp") : [])
+            .Concat(Directory.EnumerateFiles(_gitDir, "thermocline-index-*.tmp"))
+            .ToList();
+        var mine = $"-{Environment.ProcessId}";
+        foreach (var file in candidates)
+        {
+            var name = Path.GetFileName(file);
+            if (name.Contains(mine + "-", StringComparison.Ordinal) || name.Contains(mine + ".", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            try
+            {
+                File.Delete(file);
+                ColdStoreLog.LeftoverRemoved(_logger, file);
+            }
+            catch (IOException)
+            {
+            }
+        }
     }
 
     private static TaskListSnapshot Snapshot((Blob Blob, Mode Mode) version)

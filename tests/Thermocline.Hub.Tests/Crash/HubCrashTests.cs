@@ -50,12 +50,17 @@ public sealed class HubCrashTests(ITestOutputHelper output)
         await RunRoundsAsync(repo, rounds: 4, seed: 41, _ => new Dictionary<string, string>(), redis, restartRedisMidRound: true);
     }
 
+    // scripts/soak.sh multiplies the rounds for a longer run; the suite itself runs the base counts.
+    private static readonly int SoakFactor =
+        int.TryParse(System.Environment.GetEnvironmentVariable("THERMO_SOAK_FACTOR"), out var factor) && factor > 0 ? factor : 1;
+
     private static TempGitRepository NewRepository(int seed) =>
         TempGitRepository.CreateWith(TaskList.DefaultPath, TaskListGenerator.Generate(24, seed));
 
     private async Task RunRoundsAsync(
         TempGitRepository repo, int rounds, int seed, Func<int, Dictionary<string, string>> environmentOf, RedisServer? redis, bool restartRedisMidRound = false)
     {
+        rounds *= SoakFactor;
         var random = new Random(seed);
         var acknowledged = new List<(string PrId, string To, string Sha)>();
         var prefix = $"crash{seed}:";
