@@ -50,6 +50,12 @@ public sealed partial class GitColdStore
                     break;
                 }
 
+                if (LockOwnership.RemoveIfCrashed(_gitDir, lockedRef!) is { } crashedPid)
+                {
+                    ColdStoreLog.StaleLockRemoved(_logger, lockedRef!, crashedPid);
+                    continue;
+                }
+
                 if (refLockWait.Attempts == 0)
                 {
                     ColdStoreLog.LockHeld(_logger, lockedRef!, _options.LockTimeout.TotalMilliseconds);
@@ -107,7 +113,24 @@ public sealed partial class GitColdStore
             cancellationToken.ThrowIfCancellationRequested();
             BeforeRefUpdate?.Invoke();
             var title = MilestoneParser.Title(edit.Message);
-            var rc = LibGit2Native.CompareAndSwapRef(_native, refName, commit.Id, head.Id, "commit: " + title, out var error);
+            var refLock = Path.Combine(_gitDir, refName + ".lock");
+            if (File.Exists(refLock))
+            {
+                return (null, refLock); // held, or left by a crash: the caller finds out which before our intention replaces its record
+            }
+
+            LockOwnership.Intend(_gitDir, refLock);
+            int rc;
+            string? error;
+            try
+            {
+                rc = LibGit2Native.CompareAndSwapRef(_native, refName, commit.Id, head.Id, "commit: " + title, out error);
+            }
+            finally
+            {
+                LockOwnership.Release(_gitDir, refLock);
+            }
+
             if (rc == LibGit2Native.ErrorLocked)
             {
                 return (null, Path.Combine(_gitDir, refName + ".lock"));

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Thermocline.ColdStore.Git;
+
+/// <summary>
+/// Lets a lock file that a killed process left behind (<c>index.lock</c>, <c>refs/heads/main.lock</c>) be told apart
+/// from one a live git holds. Before creating a lock we write an intention beside it naming this process (pid and
+/// start time), and remove it after the lock is gone; our own <c>index.lock</c> also carries that marker. A lock is
+/// left by a crash when the marker or intention names a process that no longer runs: only then is it removed.
+/// </summary>
+internal static class LockOwnership
+{
+    private const string MarkerPrefix = "thermocline-lock pid=";
+
+    /// <summary>The marker naming this process.</summary>
+    public static byte[] Marker()
+    {
+        using var self = Process.GetCurrentProcess();
+        return Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{MarkerPrefix}{Environment.ProcessId} {self.StartTime.ToUniversalTime().Ticks}\n"));
+    }
+
+    /// <summary>Records that this process is about to create <paramref name="lockPath"/> (a file under <paramref name="gitDir"/>).</summary>
+    public static void Intend(string gitDir, string lockPath)
+    {
+        var intention = IntentionPath(gitDir, lockPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(intention)!);
+        File.WriteAllBytes(intention, Marker());
+    }
+
+    /// <summary>Removes the intention once the lock is released.</summary>
+    public static void Release(string gitDir, string lockPath)
+    {
+        try
+        {
+            File.Delete(IntentionPath(gitDir, lockPath));
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Removes <paramref name="lockPath"/> when its marker, or else our intention beside it, names a process that is
+    /// gone; returns that process id, or null when the lock may belong to someone alive (then leave it alone).
+    /// </summary>
+    public static int? RemoveIfCrashed(string gitDir, string lockPath)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(lockPath, Encoding.ASCII);
+            if (!text.StartsWith(MarkerPrefix, StringComparison.Ordinal))
+            {
+                // Not our marker (empty, or a ref lock holding the new id): ours only if our intention says so.
+                text = File.ReadAllText(IntentionPath(gitDir, lockPath), Encoding.ASCII);
+            }
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        if (!text.StartsWith(MarkerPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var parts = text[MarkerPrefix.Length..].Trim().Split(' ');
+        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var started)
+            || IsRunning(pid, started))
+        {
+            return null;
+        }
+
+        try
+        {
+            File.Delete(lockPath);
+            Release(gitDir, lockPath);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
+        return pid;
+    }
+
+    // Kept under .git/thermocline, never beside a ref lock: git would read a stray file in refs/ as a broken ref.
+    private static string IntentionPath(string gitDir, string lockPath) => Path.Combine(
+        gitDir, "thermocline", "locks", Path.GetRelativePath(gitDir, lockPath).Replace(Path.DirectorySeparatorChar, '!') + ".owner");
+
+    private static bool IsRunning(int pid, long startedTicks)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            // A recycled pid belongs to a process that started at another time.
+            return !process.HasExited && Math.Abs(process.StartTime.ToUniversalTime().Ticks - startedTicks) < TimeSpan.TicksPerSecond;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}

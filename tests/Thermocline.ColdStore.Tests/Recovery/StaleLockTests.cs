@@ -1,0 +1,67 @@
+using Thermocline.ColdStore.Tests.Support;
+using Thermocline.Domain.Errors;
+using Thermocline.Domain.States;
+
+namespace Thermocline.ColdStore.Tests.Recovery;
+
+/// <summary>
+/// Locks a killed hub left behind (<c>index.lock</c>, the branch's ref lock) are removed, because their owner is
+/// recorded and gone; a lock without that record may be a live git's and is waited for, then reported.
+/// </summary>
+public sealed class StaleLockTests
+{
+    private static readonly ColdTransition Ready = new("PR-002", ColdState.Blocked, ColdState.Ready, "agent-1");
+
+    // A pid that is not running (the kernel's pid_max is far below it), as a killed hub's marker would name.
+    private const string DeadOwner = "thermocline-lock pid=999999999 638000000000000000\n";
+
+    [Fact]
+    public async Task Commit_IndexLockOfAKilledHub_RemovedAndCommitted()
+    {
+        await using var r = await ColdRepo.CreateAsync(realTime: true);
+        await File.WriteAllTextAsync(Path.Combine(r.Repo.GitDir, "index.lock"), DeadOwner);
+
+        var result = await r.Store.CommitTransitionAsync(Ready);
+
+        Assert.True(result.Committed);
+        Assert.Contains(r.Logger.Entries, e => e.Id.Id == 3014);
+        Assert.False(File.Exists(Path.Combine(r.Repo.GitDir, "index.lock")));
+    }
+
+    [Fact]
+    public async Task Commit_RefLockOfAKilledHub_RemovedAndCommitted()
+    {
+        await using var r = await ColdRepo.CreateAsync(realTime: true);
+        var branch = r.Repo.Git("symbolic-ref", "HEAD").Trim();
+        var refLock = Path.Combine(r.Repo.GitDir, branch + ".lock");
+        await File.WriteAllTextAsync(refLock, r.Repo.Head() + "\n");
+        var intention = Path.Combine(r.Repo.GitDir, "thermocline", "locks", branch.Replace('/', '!') + ".lock.owner");
+        Directory.CreateDirectory(Path.GetDirectoryName(intention)!);
+        await File.WriteAllTextAsync(intention, DeadOwner);
+
+        var result = await r.Store.CommitTransitionAsync(Ready);
+
+        Assert.True(result.Committed);
+        Assert.False(File.Exists(refLock));
+        Assert.False(File.Exists(intention));
+        Assert.Equal(result.Sha, r.Repo.Head());
+        Assert.Equal("", r.Repo.Git("for-each-ref", "--format=%(refname)", "refs/heads/").Trim().Replace(branch, "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Commit_RefLockWithoutOurRecord_WaitedForThenReported()
+    {
+        await using var r = await ColdRepo.CreateAsync(realTime: true, configure: o => o.LockTimeout = TimeSpan.FromMilliseconds(300));
+        var branch = r.Repo.Git("symbolic-ref", "HEAD").Trim();
+        var refLock = Path.Combine(r.Repo.GitDir, branch + ".lock");
+        await File.WriteAllTextAsync(refLock, r.Repo.Head() + "\n");
+        var head = r.Repo.Head();
+
+        var e = await Assert.ThrowsAsync<ThermoclineException>(() => r.Store.CommitTransitionAsync(Ready));
+
+        Assert.Equal(ErrorKind.Unavailable, e.Kind);
+        Assert.Contains(refLock, e.Message, StringComparison.Ordinal);
+        Assert.True(File.Exists(refLock));
+        Assert.Equal(head, r.Repo.Head());
+    }
+}
