@@ -23,4 +23,28 @@ public sealed partial class RedisHotStore
         RunAsync("list the hot index", async () =>
             (IReadOnlyList<string>)(await _db.SetMembersAsync(Keys.HotIndex)).Select(m => (string)m!).Order(StringComparer.Ordinal).ToList(),
             cancellationToken);
+
+    /// <summary>
+    /// Drops one PR from the hot index when its hot state is gone (after a release or a milestone): two commands,
+    /// whatever the size of the index. A claim racing in between is put back, as in <see cref="SweepExpiredAsync"/>.
+    /// </summary>
+    public Task ForgetIfNotHotAsync(string prId, CancellationToken cancellationToken)
+    {
+        var keys = Keys.For(prId);
+        return RunAsync($"drop {prId} from the hot index", async () =>
+        {
+            if (await _db.KeyExistsAsync(keys.HotState))
+            {
+                return true;
+            }
+
+            await _db.SetRemoveAsync(Keys.HotIndex, prId);
+            if (await _db.KeyExistsAsync(keys.HotState))
+            {
+                await _db.SetAddAsync(Keys.HotIndex, prId);
+            }
+
+            return true;
+        }, cancellationToken);
+    }
 }

@@ -302,22 +302,12 @@ public sealed partial class StateSync
     /// reconciliation would report every milestone and release as an expired heartbeat. Best effort: the sweep
     /// cycle catches up when it fails.
     /// </summary>
+    // A release or milestone leaves the PR in the hot index; drop just that one (expired ones are the sweep's job).
     private async Task DropClearedFromHotIndexAsync(string prId, CancellationToken cancellationToken)
     {
         try
         {
-            var swept = await _hot.SweepExpiredAsync(cancellationToken);
-            foreach (var id in swept)
-            {
-                _claims.TryRemove(id, out _);
-            }
-
-            var expired = swept.Where(id => id != prId).ToList();
-            if (expired.Count > 0)
-            {
-                SyncLog.Swept(_logger, expired.Count, string.Join(", ", expired));
-                Emit(SyncEventKind.Swept, null, $"expired hot states swept: {string.Join(", ", expired)}");
-            }
+            await _hot.ForgetIfNotHotAsync(prId, cancellationToken);
         }
         catch (Exception ex) when (ex is ThermoclineException or TimeoutException)
         {
