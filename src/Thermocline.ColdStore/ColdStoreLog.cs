@@ -47,7 +47,7 @@ internal static partial class ColdStoreLog
     [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "Durability is off: acknowledged commits may be lost in a power cut")]
     public static partial void NotDurable(ILogger logger);
 
-    [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "Removed {LockFile}: it was left by process {Pid}, which crashed while committing")]
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "Removed {LockFile}: it was left by a process that is gone (pid {Pid}; 0 when only known because nothing had it open)")]
     public static partial void StaleLockRemoved(ILogger logger, string lockFile, int pid);
 
     [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "The {Where} copy of {Path} was the hub's version {Stale}, left behind by a crash after a commit; brought up to {Head}")]

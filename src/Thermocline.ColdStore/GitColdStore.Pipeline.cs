@@ -50,7 +50,7 @@ public sealed partial class GitColdStore
                     break;
                 }
 
-                if (LockOwnership.RemoveIfCrashed(_gitDir, lockedRef!) is { } crashedPid)
+                if (LockOwnership.RemoveIfCrashed(_gitDir, lockedRef!, _time.GetUtcNow()) is { } crashedPid)
                 {
                     ColdStoreLog.StaleLockRemoved(_logger, lockedRef!, crashedPid);
                     continue;

@@ -27,24 +27,31 @@ internal sealed class IndexLock : IDisposable
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            try
+            var gitDir = System.IO.Path.GetDirectoryName(path)!;
+            if (!File.Exists(path))
             {
-                // The intention is written first: a crash between creating the lock and writing its marker still
-                // leaves a trace of whose (empty) lock it is.
-                LockOwnership.Intend(System.IO.Path.GetDirectoryName(path)!, path);
-                var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1);
-                stream.Write(LockOwnership.Marker());
-                stream.Flush();
-                return new IndexLock(path, stream);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Held by someone else: wait and retry — unless it is ours, left by a crashed process.
-                if (LockOwnership.RemoveIfCrashed(System.IO.Path.GetDirectoryName(path)!, path) is { } crashedPid)
+                // The intention is written first, so a crash between creating the lock and writing its marker still
+                // leaves a trace of whose (empty) lock it is — but only when there is no lock, or it would overwrite
+                // the record of the process that left one.
+                LockOwnership.Intend(gitDir, path);
+                try
                 {
-                    onStaleLockRemoved(crashedPid);
-                    continue;
+                    var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1);
+                    stream.Write(LockOwnership.Marker());
+                    stream.Flush();
+                    return new IndexLock(path, stream);
                 }
+                catch (IOException) when (File.Exists(path))
+                {
+                    LockOwnership.Release(gitDir, path); // someone else got there first: the lock is not ours
+                }
+            }
+
+            // Held by someone else: wait and retry — unless it was left by a process that is gone.
+            if (LockOwnership.RemoveIfCrashed(gitDir, path, time.GetUtcNow()) is { } crashedPid)
+            {
+                onStaleLockRemoved(crashedPid);
+                continue;
             }
 
             if (backoff.Attempts == 0)

@@ -43,9 +43,10 @@ internal static class LockOwnership
 
     /// <summary>
     /// Removes <paramref name="lockPath"/> when its marker, or else our intention beside it, names a process that is
-    /// gone; returns that process id, or null when the lock may belong to someone alive (then leave it alone).
+    /// gone, or (Linux) when nothing has it open any more; returns that process id (0 when only the latter is known), or
+    /// null when the lock may belong to someone alive (then leave it alone).
     /// </summary>
-    public static int? RemoveIfCrashed(string gitDir, string lockPath)
+    public static int? RemoveIfCrashed(string gitDir, string lockPath, DateTimeOffset now)
     {
         string text;
         try
@@ -54,7 +55,8 @@ internal static class LockOwnership
             if (!text.StartsWith(MarkerPrefix, StringComparison.Ordinal))
             {
                 // Not our marker (empty, or a ref lock holding the new id): ours only if our intention says so.
-                text = File.ReadAllText(IntentionPath(gitDir, lockPath), Encoding.ASCII);
+                var intention = IntentionPath(gitDir, lockPath);
+                text = File.Exists(intention) ? File.ReadAllText(intention, Encoding.ASCII) : "";
             }
         }
         catch (IOException)
@@ -64,7 +66,7 @@ internal static class LockOwnership
 
         if (!text.StartsWith(MarkerPrefix, StringComparison.Ordinal))
         {
-            return null;
+            return RemoveIfOrphaned(gitDir, lockPath, now);
         }
 
         var parts = text[MarkerPrefix.Length..].Trim().Split(' ');
@@ -86,6 +88,65 @@ internal static class LockOwnership
         }
 
         return pid;
+    }
+
+    /// <summary>
+    /// The last resort, Linux only: a lock file that has existed for a while and that no process has open was left by
+    /// a process that died (git and libgit2 keep a lock open until they rename it into place). Only when every
+    /// process's descriptors can be read (as root, or with no other users' processes) is that conclusive.
+    /// </summary>
+    private static int? RemoveIfOrphaned(string gitDir, string lockPath, DateTimeOffset now)
+    {
+        try
+        {
+            if (!OperatingSystem.IsLinux() || now.UtcDateTime - File.GetLastWriteTimeUtc(lockPath) < OrphanAge || IsOpenByAnyProcess(lockPath))
+            {
+                return null;
+            }
+
+            File.Delete(lockPath);
+            Release(gitDir, lockPath);
+            return 0;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static readonly TimeSpan OrphanAge = TimeSpan.FromSeconds(2);
+
+    private static bool IsOpenByAnyProcess(string path)
+    {
+        var full = Path.GetFullPath(path);
+        foreach (var process in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(process), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                continue;
+            }
+
+            try
+            {
+                foreach (var fd in Directory.EnumerateFileSystemEntries(Path.Combine(process, "fd")))
+                {
+                    if (new FileInfo(fd).LinkTarget == full)
+                    {
+                        return true;
+                    }
+                }
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return true; // another user's process we cannot look into: it might hold the lock
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        return false;
     }
 
     // Kept under .git/thermocline, never beside a ref lock: git would read a stray file in refs/ as a broken ref.
