@@ -50,18 +50,27 @@ internal sealed class HubProcess : IDisposable
         };
         process.BeginErrorReadLine();
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-        if (line is null)
+        try
         {
-            await process.WaitForExitAsync(CancellationToken.None);
-            throw ThermoclineException.Failure($"the hub exited with {process.ExitCode} before serving:{Environment.NewLine}{string.Join(Environment.NewLine, hub._log)}");
-        }
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+            if (line is null)
+            {
+                await process.WaitForExitAsync(CancellationToken.None);
+                throw ThermoclineException.Failure($"the hub exited with {process.ExitCode} before serving:{Environment.NewLine}{string.Join(Environment.NewLine, hub._log)}");
+            }
 
-        using var json = JsonDocument.Parse(line);
-        hub.Address = new Uri(json.RootElement.GetProperty("address").GetString()!);
-        return hub;
+            using var json = JsonDocument.Parse(line);
+            hub.Address = new Uri(json.RootElement.GetProperty("address").GetString()!);
+            return hub;
+        }
+        catch
+        {
+            // Never leave a hub running behind a failed start.
+            hub.Dispose();
+            throw;
+        }
     }
 
     /// <summary>True once the process has ended.</summary>
