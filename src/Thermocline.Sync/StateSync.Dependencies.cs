@@ -50,7 +50,7 @@ public sealed partial class StateSync
             Emit(SyncEventKind.DependencyCommit, null, $"after {cause}: {string.Join(", ", described)} (commit {commit.Sha[..10]})");
             try
             {
-                await Task.WhenAll(changes.Select(c => _hot.SetColdStateAsync(c.PrId, c.To, cancellationToken)));
+                await Task.WhenAll(changes.Select(c => CacheDependencyChangeAsync(c.PrId, c.To, cancellationToken)));
             }
             catch (Exception ex) when (ex is Domain.Errors.ThermoclineException or TimeoutException)
             {
@@ -64,6 +64,24 @@ public sealed partial class StateSync
         {
             _dependencyGate.Release();
         }
+    }
+
+    // The new cold state goes into Redis; a hot state it no longer allows (work on a PR that a broken dependency just
+    // blocked) is cleared at once, as reconciliation would: git wins, and nobody works on a blocked PR unawares.
+    private async Task CacheDependencyChangeAsync(string prId, ColdState to, CancellationToken cancellationToken)
+    {
+        var snapshot = await _hot.GetAsync(prId, cancellationToken);
+        if (snapshot.HotState is { } hot && !StateMachine.HotStatesConsistentWith(to).Contains(hot))
+        {
+            await _hot.ClearHotAsync(prId, null, to, cancellationToken);
+            await _hot.ForgetIfNotHotAsync(prId, cancellationToken);
+            _claims.TryRemove(prId, out _);
+            Metrics.CountConflict(nameof(Reconciliation.ConflictKind.HotStateContradictsGit));
+            Emit(SyncEventKind.Conflict, prId, $"{prId} is now {StateNames.Of(to)}: the {StateNames.Of(hot)} work of {snapshot.Agent} was cleared (git wins)");
+            return;
+        }
+
+        await _hot.SetColdStateAsync(prId, to, cancellationToken);
     }
 
     // After a milestone: its commit stands even if the dependency commit fails; reconciliation runs the engine again.

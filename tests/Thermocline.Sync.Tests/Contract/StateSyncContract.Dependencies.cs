@@ -1,3 +1,4 @@
+using Thermocline.Domain.Errors;
 using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
 using Thermocline.Sync.Events;
@@ -63,6 +64,30 @@ public abstract partial class StateSyncContract
         Assert.Equal(ColdState.Ready, list.Find("PR-005")!.ColdState);
         Assert.Contains("- Reason: tests fail\n", h.Message("HEAD~1"), StringComparison.Ordinal);
         Assert.Equal(3, h.CommitCount());
+    }
+
+    [Fact]
+    public async Task TransitionAsync_DependencyBrokenUnderHotWork_ClearsTheWorkThatIsNowBlocked()
+    {
+        var h = await HarnessAsync(SyncTaskList.Build(
+            new TestPr("PR-001", "completed"),
+            new TestPr("PR-002", "ready", "PR-001"),
+            new TestPr("PR-005", "ready")));
+        var sync = await h.StartSyncAsync();
+        var review = (await sync.ClaimAsync("PR-001", "qc-1", HotState.UnderReview, Ct)).Lease!;
+        var work = (await sync.ClaimAsync("PR-002", "agent-1", HotState.InProgress, Ct)).Lease!;
+        await sync.ClaimAsync("PR-005", "agent-2", HotState.InProgress, Ct);
+
+        await sync.TransitionAsync("PR-001", ColdState.Broken, "qc-1", review, "tests fail", Ct);
+
+        // git says blocked: the in-progress work on PR-002 is gone at once (git wins), not at the next reconciliation.
+        var snapshot = await h.Hot.GetAsync("PR-002", Ct);
+        Assert.Equal((ColdState.Blocked, (HotState?)null), (snapshot.ColdState, snapshot.HotState));
+        Assert.True((await sync.ReconcileAsync(dryRun: true, Ct)).Clean);
+        Assert.Single(EventsOf(h, SyncEventKind.Conflict), e => e.PrId == "PR-002");
+        var e = await Assert.ThrowsAsync<ThermoclineException>(() => sync.TransitionAsync("PR-002", ColdState.Completed, "agent-1", work, null, Ct));
+        Assert.Equal(ErrorKind.LeaseConflict, e.Kind);
+        Assert.Equal(HotState.InProgress, (await h.Hot.GetAsync("PR-005", Ct)).HotState);
     }
 
     [Fact]
