@@ -14,12 +14,15 @@ internal static class LockOwnership
 {
     private const string MarkerPrefix = "thermocline-lock pid=";
 
-    /// <summary>The marker naming this process.</summary>
-    public static byte[] Marker()
+    // This process's start time never changes; reading it costs a /proc read, so once per process is enough.
+    private static readonly Lazy<byte[]> OwnMarker = new(() =>
     {
         using var self = Process.GetCurrentProcess();
         return Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{MarkerPrefix}{Environment.ProcessId} {self.StartTime.ToUniversalTime().Ticks}\n"));
-    }
+    });
+
+    /// <summary>The marker naming this process.</summary>
+    public static byte[] Marker() => OwnMarker.Value;
 
     /// <summary>Records that this process is about to create <paramref name="lockPath"/> (a file under <paramref name="gitDir"/>).</summary>
     public static void Intend(string gitDir, string lockPath)
