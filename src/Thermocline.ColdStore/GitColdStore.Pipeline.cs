@@ -5,7 +5,6 @@ using Thermocline.ColdStore.History;
 using Thermocline.ColdStore.Messages;
 using Thermocline.ColdStore.Native;
 using Thermocline.Domain.Errors;
-using Thermocline.Domain.TaskLists;
 
 namespace Thermocline.ColdStore;
 
@@ -213,11 +212,7 @@ public sealed partial class GitColdStore
             return cached;
         }
 
-        var blob = (Blob)entry.Target;
-        using var stream = blob.GetContentStream();
-        var bytes = new byte[blob.Size];
-        stream.ReadExactly(bytes);
-        var snapshot = new TaskListSnapshot(blob.Id, entry.Mode, bytes, TaskList.Parse(bytes));
+        var snapshot = TaskListSnapshot.Read((Blob)entry.Target, entry.Mode);
         _cache = snapshot;
         return snapshot;
     }

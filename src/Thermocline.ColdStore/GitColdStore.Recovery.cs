@@ -104,13 +104,7 @@ public sealed partial class GitColdStore
         }
     }
 
-    private static TaskListSnapshot Snapshot((Blob Blob, Mode Mode) version)
-    {
-        using var stream = version.Blob.GetContentStream();
-        var bytes = new byte[version.Blob.Size];
-        stream.ReadExactly(bytes);
-        return new TaskListSnapshot(version.Blob.Id, version.Mode, bytes, TaskList.Parse(bytes));
-    }
+    private static TaskListSnapshot Snapshot((Blob Blob, Mode Mode) version) => TaskListSnapshot.Read(version.Blob, version.Mode);
 
     // The task list as it was before each of the hub's own most recent commits (first parents, newest first); blobs
     // are only read when a copy could match them.

@@ -12,7 +12,7 @@ namespace Thermocline.ColdStore;
 /// task list, built in-process with libgit2 from HEAD's tree (the index, and whatever is staged there, is
 /// never swept in). One instance per repository; its git writes are serialized. Thread-safe.
 /// </summary>
-public sealed partial class GitColdStore : IAsyncDisposable, IDisposable
+public sealed partial class GitColdStore : IAsyncDisposable
 {
     private readonly ColdStoreOptions _options;
     private readonly TimeProvider _time;
@@ -104,26 +104,6 @@ public sealed partial class GitColdStore : IAsyncDisposable, IDisposable
         try
         {
             await _packing;
-            Release();
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    /// <summary>Releases the repository (waiting for a background pack to finish).</summary>
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _gate.Wait();
-        try
-        {
-            _packing.GetAwaiter().GetResult();
             Release();
         }
         finally
