@@ -36,7 +36,7 @@ public sealed partial class GitColdStore
                 string? lockedRef;
                 try
                 {
-                    (done, lockedRef) = await Task.Run(() => CommitOnce(plan, cancellationToken), cancellationToken);
+                    (done, lockedRef) = await Task.Run(() => CommitOnceAsync(plan, cancellationToken), cancellationToken);
                 }
                 catch (LibGit2SharpException ex)
                 {
@@ -79,7 +79,7 @@ public sealed partial class GitColdStore
         return result;
     }
 
-    private (ColdCommit? Done, string? LockedRef) CommitOnce(Plan plan, CancellationToken cancellationToken)
+    private async Task<(ColdCommit? Done, string? LockedRef)> CommitOnceAsync(Plan plan, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         for (var moved = 0; ; moved++)
@@ -94,19 +94,34 @@ public sealed partial class GitColdStore
                 return (new ColdCommit(head.Sha, false, now, moved, WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged), null);
             }
 
+            // The working tree and the index are prepared on another thread while git writes; they change only after
+            // the branch has moved, and what was prepared is thrown away if it does not.
             var bytes = edit.NewList.ToBytes();
+            await using var copies = WorkingCopyUpdate.Start(_workDir, _gitDir, _options.TaskListPath, _logger, _retired, snapshot, bytes, edit.Reapply);
             Commit commit;
-            ObjectId blobId;
+            TaskListSnapshot updated;
+            var staging = Task.Run(() => _objects.Stage(bytes)); // compressed and written while the id is computed here
             try
             {
-                blobId = LibGit2Native.WriteBlob(_native, bytes);
+                var blobId = LooseObjectWriter.HashBlob(bytes);
+                updated = new TaskListSnapshot(blobId, snapshot.Mode, bytes, edit.NewList);
+                copies.StartIndex(snapshot, updated, edit.Reapply);
+                using (var staged = await staging)
+                {
+                    _objects.Publish(staged, blobId);
+                }
+
                 var tree = _repo.ObjectDatabase.CreateTree(TreeDefinition.From(head.Tree).Add(_options.TaskListPath, blobId, snapshot.Mode));
                 var signature = new Signature(_options.CommitterName, _options.CommitterEmail, now);
                 commit = _repo.ObjectDatabase.CreateCommit(signature, signature, edit.Message, tree, [head], prettifyMessage: false);
             }
-            catch (LibGit2SharpException ex)
+            catch (Exception ex) when (ex is LibGit2SharpException or IOException or UnauthorizedAccessException)
             {
                 throw ThermoclineException.Unavailable($"git could not write the commit ({ex.Message}); nothing was committed.", ex);
+            }
+            finally
+            {
+                await DiscardAsync(staging);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -119,6 +134,7 @@ public sealed partial class GitColdStore
             }
 
             LockOwnership.Intend(_gitDir, refLock);
+            _retired.Retire(Path.Combine(_gitDir, refName)); // libgit2 renames the new ref over it
             int rc;
             string? error;
             try
@@ -154,18 +170,30 @@ public sealed partial class GitColdStore
 
             // The branch moved: the transition is committed (and, durable, on disk). What follows only keeps
             // the working tree and the index in step; its failures are logged, never turned into an error.
-            var updated = new TaskListSnapshot(blobId, snapshot.Mode, bytes, edit.NewList);
             _cache = updated;
             if (edit.IsColdChange)
             {
                 _lastColdCommitAt = _time.GetUtcNow();
             }
 
-            var workingTree = SyncWorkingTree(snapshot, updated, edit.Reapply);
-            var index = SyncIndex(snapshot, updated, edit.Reapply);
+            var (workingTree, index) = await copies.CompleteAsync();
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             ColdStoreLog.Committed(_logger, title, commit.Sha, elapsedMs);
             return (new ColdCommit(commit.Sha, true, now, moved, workingTree, index), null);
+        }
+    }
+
+    // A staged object that was not published (the commit failed before it) is removed; one that was is gone already.
+    private static async Task DiscardAsync(Task<LooseObjectWriter.StagedObject> staging)
+    {
+        try
+        {
+            (await staging).Dispose();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Staging failed (reported by the await in the commit) or the temp file could not be removed: git gc prunes
+            // tmp_obj_* files.
         }
     }
 
@@ -215,42 +243,5 @@ public sealed partial class GitColdStore
         var snapshot = TaskListSnapshot.Read((Blob)entry.Target, entry.Mode);
         _cache = snapshot;
         return snapshot;
-    }
-
-    private WorkingTreeUpdate SyncWorkingTree(TaskListSnapshot old, TaskListSnapshot updated, Reapply reapply)
-    {
-        if (_workDir is null)
-        {
-            return WorkingTreeUpdate.Unchanged;
-        }
-
-        var fullPath = Path.Combine(_workDir, _options.TaskListPath);
-        try
-        {
-            return WorkingTreeSync.Apply(fullPath, _options.TaskListPath, old.Bytes, updated.Bytes, reapply, _logger);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ThermoclineException)
-        {
-            ColdStoreLog.WorkingTreeFailed(_logger, _options.TaskListPath, ex);
-            return WorkingTreeUpdate.LeftAlone;
-        }
-    }
-
-    private IndexUpdate SyncIndex(TaskListSnapshot old, TaskListSnapshot updated, Reapply reapply)
-    {
-        if (_workDir is null)
-        {
-            return IndexUpdate.Unchanged;
-        }
-
-        try
-        {
-            return IndexSync.Apply(_gitDir, _options.TaskListPath, old, updated, reapply, _logger);
-        }
-        catch (Exception ex) when (ex is LibGit2SharpException or IOException or UnauthorizedAccessException or ThermoclineException)
-        {
-            ColdStoreLog.IndexFailed(_logger, _options.TaskListPath, ex);
-            return IndexUpdate.LeftAlone;
-        }
     }
 }

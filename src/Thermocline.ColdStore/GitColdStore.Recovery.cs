@@ -37,6 +37,7 @@ public sealed partial class GitColdStore
     private (WorkingTreeUpdate, IndexUpdate) Repair()
     {
         RemoveLeftoverTempFiles();
+        _retired.DeleteAll();
         var (_, head) = ReadHead();
         var current = Load(head);
         var stale = StaleVersions(head, current.BlobId);

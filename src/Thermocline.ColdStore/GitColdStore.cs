@@ -22,20 +22,25 @@ public sealed partial class GitColdStore : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string _gitDir;
     private readonly string? _workDir;
+    private readonly LooseObjectWriter _objects;
+    private readonly RetiredFiles _retired;
     private TaskListSnapshot? _cache;
     private DateTimeOffset? _lastColdCommitAt;
     private int _commitsSincePackCheck;
     private Task _packing = Task.CompletedTask;
     private bool _disposed;
 
-    private GitColdStore(ColdStoreOptions options, TimeProvider time, ILogger logger, Repository repo, IntPtr native)
+    private GitColdStore(ColdStoreOptions options, TimeProvider time, ILogger logger, Repository repo, IntPtr native, bool durable)
     {
+        IsDurable = durable;
+        _objects = new LooseObjectWriter(LibGit2Native.ObjectsDirectory(native), durable);
         _options = options;
         _time = time;
         _logger = logger;
         _repo = repo;
         _native = native;
         _gitDir = Path.GetFullPath(repo.Info.Path);
+        _retired = new RetiredFiles(_gitDir);
         _workDir = repo.Info.IsBare ? null : Path.GetFullPath(repo.Info.WorkingDirectory);
     }
 
@@ -46,7 +51,7 @@ public sealed partial class GitColdStore : IAsyncDisposable
     public string TaskListPath => _options.TaskListPath;
 
     /// <summary>True when libgit2 fsyncs before a commit is acknowledged (<see cref="ColdStoreOptions.Durable"/>).</summary>
-    public bool IsDurable { get; private init; }
+    public bool IsDurable { get; }
 
     /// <summary>Runs just before the branch is moved; tests use it to move HEAD underneath a commit.</summary>
     internal Action? BeforeRefUpdate { get; set; }
@@ -69,6 +74,7 @@ public sealed partial class GitColdStore : IAsyncDisposable
         var gitDir = Repository.Discover(Path.GetFullPath(options.RepositoryPath))
             ?? throw ThermoclineException.Unavailable($"{options.RepositoryPath} is not in a git repository; run 'thermo init' or 'git init' there first.");
         Durability.Set(options.Durable);
+        LockOwnership.SweepOwnerFiles(gitDir);
         var repo = new Repository(gitDir);
         IntPtr native;
         try
@@ -82,7 +88,7 @@ public sealed partial class GitColdStore : IAsyncDisposable
             throw;
         }
 
-        var store = new GitColdStore(options, time, logger, repo, native) { IsDurable = Durability.FsyncEnabled };
+        var store = new GitColdStore(options, time, logger, repo, native, Durability.FsyncEnabled);
         ColdStoreLog.Opened(logger, store._workDir ?? gitDir, options.TaskListPath, store.IsDurable);
         if (!store.IsDurable)
         {
@@ -120,6 +126,7 @@ public sealed partial class GitColdStore : IAsyncDisposable
         }
 
         _disposed = true;
+        _retired.DeletePending();
         LibGit2Native.FreeRepository(_native);
         _repo.Dispose();
     }

@@ -9,9 +9,9 @@ namespace Thermocline.ColdStore.Git;
 /// </summary>
 internal sealed class IndexLock : IDisposable
 {
-    private readonly FileStream _stream;
+    private readonly FileStream? _stream;
 
-    private IndexLock(string path, FileStream stream)
+    private IndexLock(string path, FileStream? stream)
     {
         Path = path;
         _stream = stream;
@@ -28,7 +28,14 @@ internal sealed class IndexLock : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             var gitDir = System.IO.Path.GetDirectoryName(path)!;
-            if (!File.Exists(path))
+            if (LockOwnership.TryLinkLock(gitDir, path) is { } linked)
+            {
+                if (linked)
+                {
+                    return new IndexLock(path, null); // created with our marker in it, in one step
+                }
+            }
+            else if (!File.Exists(path))
             {
                 // The intention is written first, so a crash between creating the lock and writing its marker still
                 // leaves a trace of whose (empty) lock it is — but only when there is no lock, or it would overwrite
@@ -75,7 +82,7 @@ internal sealed class IndexLock : IDisposable
     /// <summary>Releases the lock (deletes the file, then the intention beside it).</summary>
     public void Dispose()
     {
-        _stream.Dispose();
+        _stream?.Dispose();
         File.Delete(Path);
         LockOwnership.Release(System.IO.Path.GetDirectoryName(Path)!, Path);
     }

@@ -10,41 +10,52 @@ namespace Thermocline.ColdStore.Git;
 /// (see <see cref="IndexUpdate"/>): old HEAD blob → new blob (status stays clean); a person's staged
 /// version → the same surgical edit applied to it (their change stays staged, the milestone is not undone
 /// when they commit it); no entry, a conflict or an unparseable staged version → left alone. Nothing else in
-/// the index is touched: the edited copy of the index replaces the real one by rename.
+/// the index is touched: an edited copy of the index replaces the real one by rename. The copy can be made
+/// ahead (<see cref="Prepare"/>, while git writes the commit) and put in place once the commit is in.
 /// </summary>
 internal static class IndexSync
 {
+    /// <summary>Prepares and completes at once.</summary>
     public static IndexUpdate Apply(string gitDir, string path, TaskListSnapshot old, TaskListSnapshot updated, Reapply reapply, ILogger logger)
+    {
+        using var prepared = Prepare(gitDir, path, old, updated, reapply, logger, null);
+        return prepared.Complete();
+    }
+
+    /// <summary>
+    /// Writes the edited copy of the index beside it (nothing visible changes). A staged version that gets the edit
+    /// has its new blob written to the object database, unreferenced until the copy is put in place. With
+    /// <paramref name="retired"/>, the old index is kept there until later, so replacing it is quick.
+    /// </summary>
+    public static PreparedIndex Prepare(string gitDir, string path, TaskListSnapshot old, TaskListSnapshot updated, Reapply reapply, ILogger logger, RetiredFiles? retired)
     {
         var indexPath = Path.Combine(gitDir, "index");
         if (!File.Exists(indexPath))
         {
-            return IndexUpdate.Unchanged;
+            return new PreparedIndex(indexPath, null, IndexUpdate.Unchanged, null, null);
         }
 
         // libgit2 writes an index through "<file>.lock", which for the real index is the lock we hold, so
         // the edit is made on a private copy that then replaces the index atomically.
         var copy = Path.Combine(gitDir, $"thermocline-index-{Environment.ProcessId}.tmp");
+        var keep = false;
         try
         {
             File.Copy(indexPath, copy, overwrite: true);
             var outcome = FastPath(copy, path, old, updated);
+            Action? log = null;
             if (outcome is null)
             {
                 using var repo = new Repository(gitDir, new RepositoryOptions { IndexPath = copy });
-                outcome = Edit(repo, path, old, updated, reapply, logger);
+                (outcome, log) = Edit(repo, path, old, updated, reapply, logger);
             }
 
-            if (outcome is IndexUpdate.Updated or IndexUpdate.MergedStaged)
-            {
-                File.Move(copy, indexPath, overwrite: true);
-            }
-
-            return outcome.Value;
+            keep = outcome is IndexUpdate.Updated or IndexUpdate.MergedStaged;
+            return new PreparedIndex(indexPath, keep ? copy : null, outcome.Value, log, retired);
         }
         finally
         {
-            if (File.Exists(copy))
+            if (!keep && File.Exists(copy))
             {
                 File.Delete(copy);
             }
@@ -71,32 +82,30 @@ internal static class IndexSync
         return IndexUpdate.Updated;
     }
 
-    private static IndexUpdate Edit(Repository repo, string path, TaskListSnapshot old, TaskListSnapshot updated, Reapply reapply, ILogger logger)
+    private static (IndexUpdate, Action?) Edit(Repository repo, string path, TaskListSnapshot old, TaskListSnapshot updated, Reapply reapply, ILogger logger)
     {
         var index = repo.Index;
         if (index.Conflicts[path] is not null)
         {
-            ColdStoreLog.IndexLeftAlone(logger, path, "it is in a merge conflict");
-            return IndexUpdate.LeftAlone;
+            return (IndexUpdate.LeftAlone, () => ColdStoreLog.IndexLeftAlone(logger, path, "it is in a merge conflict"));
         }
 
         var entry = index[path];
         if (entry is null)
         {
-            ColdStoreLog.IndexLeftAlone(logger, path, "it is not in the index (a staged deletion?)");
-            return IndexUpdate.LeftAlone;
+            return (IndexUpdate.LeftAlone, () => ColdStoreLog.IndexLeftAlone(logger, path, "it is not in the index (a staged deletion?)"));
         }
 
         if (entry.Id == updated.BlobId)
         {
-            return IndexUpdate.Unchanged;
+            return (IndexUpdate.Unchanged, null);
         }
 
         if (entry.Id == old.BlobId)
         {
             index.Add(repo.Lookup<Blob>(updated.BlobId), path, updated.Mode);
             index.Write();
-            return IndexUpdate.Updated;
+            return (IndexUpdate.Updated, null);
         }
 
         var staged = repo.Lookup<Blob>(entry.Id);
@@ -106,27 +115,61 @@ internal static class IndexSync
         var parsed = TaskList.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
         if (parsed.HasErrors)
         {
-            ColdStoreLog.IndexLeftAlone(logger, path, "the staged version does not parse; committing it as it is would undo this change");
-            return IndexUpdate.LeftAlone;
+            return (IndexUpdate.LeftAlone, () => ColdStoreLog.IndexLeftAlone(logger, path, "the staged version does not parse; committing it as it is would undo this change"));
         }
 
         var (merged, whyNot) = reapply(parsed);
         if (merged is null)
         {
-            ColdStoreLog.IndexLeftAlone(logger, path, whyNot ?? "the edit does not apply to the staged version");
-            return IndexUpdate.LeftAlone;
+            return (IndexUpdate.LeftAlone, () => ColdStoreLog.IndexLeftAlone(logger, path, whyNot ?? "the edit does not apply to the staged version"));
         }
 
         var bytes = merged.ToBytes();
         var blob = repo.ObjectDatabase.CreateBlob(new MemoryStream(bytes, writable: false));
         if (blob.Id == entry.Id)
         {
-            return IndexUpdate.Unchanged;
+            return (IndexUpdate.Unchanged, null);
         }
 
         index.Add(blob, path, entry.Mode);
         index.Write();
-        ColdStoreLog.IndexMergedStaged(logger, path);
-        return IndexUpdate.MergedStaged;
+        return (IndexUpdate.MergedStaged, () => ColdStoreLog.IndexMergedStaged(logger, path));
+    }
+
+    /// <summary>
+    /// An index update decided and written ahead. <see cref="Complete"/> renames the edited copy over the index
+    /// (the index lock is held throughout, so nobody changed it meanwhile); <see cref="Dispose"/> removes an unused copy.
+    /// </summary>
+    internal sealed class PreparedIndex(string indexPath, string? copy, IndexUpdate outcome, Action? onComplete, RetiredFiles? retired) : IDisposable
+    {
+        private string? _copy = copy;
+
+        /// <summary>An index that could not be prepared: left alone, the failure logged on completion.</summary>
+        internal static PreparedIndex Failed(Action log) => new("", null, IndexUpdate.LeftAlone, log, null);
+
+        /// <summary>Puts the edited index in place; returns what happened to the entry.</summary>
+        public IndexUpdate Complete()
+        {
+            if (_copy is not null)
+            {
+                retired?.Retire(indexPath);
+                File.Move(_copy, indexPath, overwrite: true);
+                
+                _copy = null;
+            }
+
+            onComplete?.Invoke();
+            return outcome;
+        }
+
+        public void Dispose()
+        {
+            if (_copy is not null && File.Exists(_copy))
+            {
+                File.Delete(_copy);
+            }
+
+            _copy = null;
+        }
     }
 }

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Thermocline.ColdStore.Native;
 
 namespace Thermocline.ColdStore.Git;
 
@@ -21,6 +23,10 @@ internal static class LockOwnership
         return Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{MarkerPrefix}{Environment.ProcessId} {self.StartTime.ToUniversalTime().Ticks}\n"));
     });
 
+    // Per repository, this process's owner file: the marker, written once, then given the name of each intention (and
+    // of our index.lock) by a hard link — atomic, and far cheaper than creating a file on some file systems.
+    private static readonly ConcurrentDictionary<string, string> OwnerFiles = new(StringComparer.Ordinal);
+
     /// <summary>The marker naming this process.</summary>
     public static byte[] Marker() => OwnMarker.Value;
 
@@ -28,9 +34,105 @@ internal static class LockOwnership
     public static void Intend(string gitDir, string lockPath)
     {
         var intention = IntentionPath(gitDir, lockPath);
+        if (OwnerFile(gitDir) is { } owner)
+        {
+            switch (HardLink.Create(owner, intention))
+            {
+                case HardLink.Outcome.Created:
+                    return;
+                case HardLink.Outcome.NameTaken:
+                    File.Delete(intention); // a stale record (its lock is gone, or we would not be here)
+                    if (HardLink.TryCreate(owner, intention))
+                    {
+                        return;
+                    }
+
+                    break;
+            }
+        }
+
         Directory.CreateDirectory(Path.GetDirectoryName(intention)!);
         File.WriteAllBytes(intention, Marker());
     }
+
+    /// <summary>
+    /// Creates <paramref name="lockPath"/> holding this process's marker, atomically, if nothing has that name: true when
+    /// it is ours now, false when it is held; null when that cannot be done by a hard link here (create it instead).
+    /// </summary>
+    public static bool? TryLinkLock(string gitDir, string lockPath)
+    {
+        if (OwnerFile(gitDir) is not { } owner)
+        {
+            return null;
+        }
+
+        return HardLink.Create(owner, lockPath) switch
+        {
+            HardLink.Outcome.Created => true,
+            HardLink.Outcome.NameTaken => false,
+            _ => null,
+        };
+    }
+
+    /// <summary>Removes owner files of processes that are gone (left by a crash); cheap, run when a store opens.</summary>
+    public static void SweepOwnerFiles(string gitDir)
+    {
+        var dir = LocksDirectory(gitDir);
+        if (!Directory.Exists(dir))
+        {
+            return;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(dir, OwnerFilePrefix + "*"))
+        {
+            var parts = Path.GetFileName(file)[OwnerFilePrefix.Length..].Split('-');
+            if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var started) && !IsRunning(pid, started))
+            {
+                try
+                {
+                    File.Delete(file);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+    }
+
+    private const string OwnerFilePrefix = "process-";
+
+    private static string? OwnerFile(string gitDir)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        if (OwnerFiles.TryGetValue(gitDir, out var known) && File.Exists(known))
+        {
+            return known;
+        }
+
+        try
+        {
+            var marker = Marker();
+            var started = Encoding.ASCII.GetString(marker).Trim().Split(' ')[^1];
+            var path = Path.Combine(LocksDirectory(gitDir), $"{OwnerFilePrefix}{Environment.ProcessId}-{started}");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var temp = path + ".tmp";
+            File.WriteAllBytes(temp, marker);
+            File.Move(temp, path, overwrite: true);
+            OwnerFiles[gitDir] = path;
+            return path;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static string LocksDirectory(string gitDir) => Path.Combine(gitDir, "thermocline", "locks");
 
     /// <summary>Removes the intention once the lock is released.</summary>
     public static void Release(string gitDir, string lockPath)
@@ -154,7 +256,7 @@ internal static class LockOwnership
 
     // Kept under .git/thermocline, never beside a ref lock: git would read a stray file in refs/ as a broken ref.
     private static string IntentionPath(string gitDir, string lockPath) => Path.Combine(
-        gitDir, "thermocline", "locks", Path.GetRelativePath(gitDir, lockPath).Replace(Path.DirectorySeparatorChar, '!') + ".owner");
+        LocksDirectory(gitDir), Path.GetRelativePath(gitDir, lockPath).Replace(Path.DirectorySeparatorChar, '!') + ".owner");
 
     private static bool IsRunning(int pid, long startedTicks)
     {

@@ -22,6 +22,9 @@ internal static partial class LibGit2Native
     /// <summary><c>GIT_ELOCKED</c>: the reference's lock file is held.</summary>
     internal const int ErrorLocked = -14;
 
+    /// <summary><c>GIT_OBJECT_BLOB</c> of <c>git_object_t</c>.</summary>
+    private const int ObjectTypeBlob = 3;
+
     /// <summary>A SHA-1 object id is 20 bytes (libgit2 built without experimental SHA-256).</summary>
     internal const int OidSize = 20;
 
@@ -98,6 +101,30 @@ internal static partial class LibGit2Native
         }
 
         return new ObjectId(oid);
+    }
+
+    /// <summary>
+    /// The id <paramref name="content"/> has as a blob, computed by libgit2 with its collision-detecting SHA-1 (the
+    /// same id, and the same refusal of a crafted collision, as writing it through libgit2).
+    /// </summary>
+    internal static ObjectId HashBlob(byte[] content)
+    {
+        var oid = new byte[OidSize];
+        var rc = git_odb_hash(oid, content, (nuint)content.Length, ObjectTypeBlob);
+        if (rc < 0)
+        {
+            throw new LibGit2SharpException($"git_odb_hash failed: {LastError()}");
+        }
+
+        return new ObjectId(oid);
+    }
+
+    /// <summary>The directory holding the repository's objects (the common directory's, for a linked worktree).</summary>
+    internal static string ObjectsDirectory(IntPtr repo)
+    {
+        var common = git_repository_commondir(repo);
+        var dir = common == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(common);
+        return dir is null ? throw new InvalidOperationException("libgit2 reports no common directory for the repository.") : Path.Combine(dir, "objects");
     }
 
     private static string LastError()
@@ -178,6 +205,12 @@ internal static partial class LibGit2Native
 
     [LibraryImport(Library)]
     private static partial void git_reference_free(IntPtr reference);
+
+    [LibraryImport(Library)]
+    private static partial int git_odb_hash(byte[] id, byte[] data, nuint length, int type);
+
+    [LibraryImport(Library)]
+    private static partial IntPtr git_repository_commondir(IntPtr repo);
 
     [LibraryImport(Library)]
     private static partial IntPtr git_error_last();

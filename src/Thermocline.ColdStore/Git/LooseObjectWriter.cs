@@ -1,0 +1,133 @@
+using System.IO.Compression;
+using System.Text;
+using LibGit2Sharp;
+using Thermocline.ColdStore.Native;
+
+namespace Thermocline.ColdStore.Git;
+
+/// <summary>
+/// Writes the task-list blob as a loose object exactly as git lays it out (<c>objects/ab/cdef…</c>, zlib level 1 —
+/// git's <c>core.looseCompression</c> default and libgit2's), in two steps that can run side by side: <see cref="Stage"/>
+/// compresses the content (on the runtime's zlib-ng) into a temp file under <c>objects/</c>, while <see cref="HashBlob"/>
+/// computes the id with libgit2's collision-detecting SHA-1; <see cref="Publish"/> then renames the temp file into its
+/// fan-out directory. When durable, the file and the directory it lands in (and a new fan-out directory's parent) are
+/// fsynced before <see cref="Publish"/> returns, as libgit2 does with its fsync switch on.
+/// </summary>
+internal sealed class LooseObjectWriter(string objectsDirectory, bool durable)
+{
+    private const int GitLooseCompression = 1;
+
+    /// <summary>The blob id of <paramref name="content"/> (libgit2's SHA-1, collision-detecting).</summary>
+    public static ObjectId HashBlob(byte[] content) => LibGit2Native.HashBlob(content);
+
+    /// <summary>Compresses <paramref name="content"/> as a blob into a temp file (fsynced when durable); nothing refers to it yet.</summary>
+    /// <exception cref="IOException">It could not be written; nothing is left behind.</exception>
+    public StagedObject Stage(byte[] content)
+    {
+        var compressed = Deflate(content);
+        var temp = Path.Combine(objectsDirectory, $"tmp_obj_thermocline_{Environment.ProcessId}_{Guid.NewGuid():N}");
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead; // git's 0444
+            }
+
+            using var stream = new FileStream(temp, options);
+            stream.Write(compressed.GetBuffer(), 0, (int)compressed.Length);
+            if (durable)
+            {
+                stream.Flush(flushToDisk: true);
+            }
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+
+        return new StagedObject(temp);
+    }
+
+    /// <summary>Puts a staged object in place as <paramref name="id"/> (from <see cref="HashBlob"/>), unless git has it already.</summary>
+    /// <exception cref="IOException">It could not be put in place; nothing refers to it yet.</exception>
+    public void Publish(StagedObject staged, ObjectId id)
+    {
+        var hex = id.Sha;
+        var dir = Path.Combine(objectsDirectory, hex[..2]);
+        var final = Path.Combine(dir, hex[2..]);
+        if (File.Exists(final))
+        {
+            Freshen(final);
+            return;
+        }
+
+        var madeDir = !Directory.Exists(dir);
+        if (madeDir)
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        try
+        {
+            File.Move(staged.TempPath, final, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(final))
+        {
+            Freshen(final); // written by someone else meanwhile: same id, same content
+            return;
+        }
+
+        if (durable)
+        {
+            DirectorySync.Flush(dir);
+            if (madeDir)
+            {
+                DirectorySync.Flush(objectsDirectory);
+            }
+        }
+    }
+
+    private static MemoryStream Deflate(byte[] content)
+    {
+        var header = Encoding.ASCII.GetBytes($"blob {content.Length}\0");
+        var output = new MemoryStream((content.Length / 8) + 64);
+        using (var zlib = new ZLibStream(output, new ZLibCompressionOptions { CompressionLevel = GitLooseCompression }, leaveOpen: true))
+        {
+            zlib.Write(header);
+            zlib.Write(content);
+        }
+
+        return output;
+    }
+
+    // As git does for an object it did not have to write: a fresh mtime keeps a prune from taking it before the commit
+    // that refers to it is in.
+    private static void Freshen(string path)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Someone else's object we may not touch: it is there, which is what counts.
+        }
+    }
+
+    /// <summary>A compressed object in a temp file; disposing removes the file unless it was published.</summary>
+    internal sealed class StagedObject(string tempPath) : IDisposable
+    {
+        /// <summary>The temp file.</summary>
+        public string TempPath { get; } = tempPath;
+
+        public void Dispose()
+        {
+            if (File.Exists(TempPath))
+            {
+                File.Delete(TempPath);
+            }
+        }
+    }
+}
