@@ -11,7 +11,8 @@ namespace Thermocline.Benchmarks;
 
 /// <summary>
 /// The hot store against its baselines, on redis-server and embedded Garnet: hot transition latency versus a raw PING
-/// round trip, hot-operation throughput (1 and 32 agents) versus raw SET throughput at the same concurrency, and
+/// round trip, hot-transition throughput (1 and 32 agents; also the full claim/transitions/release cycle) versus raw
+/// SET throughput at the same concurrency, and
 /// hydration (parse included) of 1,000 and 10,000 PRs. Arguments: <c>[redis|garnet] [--quick]</c>.
 /// </summary>
 internal sealed class HotBenchmark : IBenchmark
@@ -47,6 +48,8 @@ internal sealed class HotBenchmark : IBenchmark
         Console.WriteLine($"-- {label} at {connectionString}");
         await using var raw = await ConnectionMultiplexer.ConnectAsync(connectionString);
         var db = raw.GetDatabase();
+        await using var adminConnection = await ConnectionMultiplexer.ConnectAsync(connectionString + ",allowAdmin=true");
+        var admin = adminConnection.GetServers()[0];
         await using var store = await RedisHotStore.ConnectAsync(
             new HotStoreOptions { ConnectionString = connectionString, KeyPrefix = $"bench{Guid.NewGuid():N}:" }, null, null, ct);
         var samples = quick ? 2_000 : 20_000;
@@ -64,19 +67,26 @@ internal sealed class HotBenchmark : IBenchmark
 
         foreach (var agents in (int[])[1, 32])
         {
-            // Alternated three times and the medians compared, so a noisy neighbour hurts both sides alike.
-            List<double> setRates = [], hotRates = [];
+            // Alternated three times and the medians compared, so a noisy neighbour hurts all sides alike.
+            List<double> setRates = [], transitionRates = [], cycleRates = [];
+            var setCpu = new CpuMeter(admin);
+            var transitionCpu = new CpuMeter(admin);
+            var cycleCpu = new CpuMeter(admin);
             for (var round = 0; round < 3; round++)
             {
-                setRates.Add(await RawSetThroughputAsync(db, agents, duration, ct));
-                hotRates.Add(await HotThroughputAsync(store, agents, duration, ct));
+                setRates.Add(await RawSetThroughputAsync(db, agents, duration, setCpu, ct));
+                transitionRates.Add(await TransitionThroughputAsync(store, agents, duration, round, transitionCpu, ct));
+                cycleRates.Add(await CycleThroughputAsync(store, agents, duration, cycleCpu, ct));
             }
 
             var setRate = new Stats(setRates).Median;
-            var hotRate = new Stats(hotRates).Median;
+            var transitionRate = new Stats(transitionRates).Median;
+            var cycleRate = new Stats(cycleRates).Median;
             var target = agents == 32 ? " (target >= 0.50x)" : "";
-            Row($"throughput, {agents} agent{(agents == 1 ? "" : "s")}",
-                $"hot ops {Rate(hotRate),9}/s  raw SET {Rate(setRate),9}/s  = {Stats.Ratio(hotRate, setRate)} SET{target}");
+            var who = $"{agents} agent{(agents == 1 ? "" : "s")}";
+            Row($"raw SET, {who}", $"{Rate(setRate),9}/s{setCpu}");
+            Row($"hot transitions, {who}", $"{Rate(transitionRate),9}/s{transitionCpu}  = {Stats.Ratio(transitionRate, setRate)} SET{target}");
+            Row($"claim+3 transitions+release, {who}", $"{Rate(cycleRate),9}/s{cycleCpu}  = {Stats.Ratio(cycleRate, setRate)} SET (all five are scripts)");
         }
 
         foreach (var (count, targetMs) in HydrationTargets)
@@ -123,10 +133,66 @@ internal sealed class HotBenchmark : IBenchmark
         return new Stats(times);
     }
 
+    /// <summary>
+    /// Hot → hot transitions per second, and nothing else in the timed windows: 10,000 PRs (a large task list) are
+    /// claimed, untimed; the agents take them one by one and move each investigating → planning → in-progress →
+    /// under-review, timed; the PRs are cleared, untimed; again until the timed windows add up to the duration.
+    /// </summary>
+    private static async Task<double> TransitionThroughputAsync(RedisHotStore store, int agents, TimeSpan duration, int round, CpuMeter cpu, CancellationToken ct)
+    {
+        const int Pool = 10_000;
+        var claimed = new (string Pr, Thermocline.HotStore.Leases.Lease Lease)[Pool];
+        long ops = 0;
+        var timed = TimeSpan.Zero;
+        for (var pass = 0; timed < duration; pass++)
+        {
+            var stem = $"PR-X{agents}R{round}P{pass}N";
+            await ForEachAsync(Pool, async i =>
+            {
+                var pr = stem + i.ToString(CultureInfo.InvariantCulture);
+                claimed[i] = (pr, await store.ClaimAsync(pr, "agent-1", HotState.Investigating, ColdState.Ready, ct));
+            });
+
+            var next = -1;
+            await cpu.StartAsync();
+            var watch = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, agents).Select(a => Task.Run(async () =>
+            {
+                int i;
+                while (timed + watch.Elapsed < duration && (i = Interlocked.Increment(ref next)) < Pool)
+                {
+                    var (pr, lease) = claimed[i];
+                    foreach (var step in Steps)
+                    {
+                        await store.TransitionHotAsync(pr, lease, step, ct);
+                    }
+
+                    Interlocked.Add(ref ops, Steps.Length);
+                }
+            }, ct)));
+            timed += watch.Elapsed;
+            await cpu.StopAsync(Math.Min(next + 1, Pool) * (double)Steps.Length);
+            await ForEachAsync(Pool, i => store.ClearHotAsync(claimed[i].Pr, null, null, ct));
+        }
+
+        return ops / timed.TotalSeconds;
+    }
+
+    /// <summary>Runs <paramref name="action"/> for 0..count-1 on 64 concurrent workers (set-up and tear-down, untimed).</summary>
+    private static Task ForEachAsync(int count, Func<int, Task> action) =>
+        Task.WhenAll(Enumerable.Range(0, 64).Select(worker => Task.Run(async () =>
+        {
+            for (var i = worker; i < count; i += 64)
+            {
+                await action(i);
+            }
+        })));
+
     /// <summary>Hot operations per second: each agent cycles claim, three transitions, release on its own PR — five scripts.</summary>
-    private static async Task<double> HotThroughputAsync(RedisHotStore store, int agents, TimeSpan duration, CancellationToken ct)
+    private static async Task<double> CycleThroughputAsync(RedisHotStore store, int agents, TimeSpan duration, CpuMeter cpu, CancellationToken ct)
     {
         long ops = 0;
+        await cpu.StartAsync();
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, agents).Select(a => Task.Run(async () =>
         {
@@ -144,12 +210,15 @@ internal sealed class HotBenchmark : IBenchmark
                 Interlocked.Add(ref ops, 5);
             }
         }, ct)));
-        return ops / watch.Elapsed.TotalSeconds;
+        var rate = ops / watch.Elapsed.TotalSeconds;
+        await cpu.StopAsync(ops);
+        return rate;
     }
 
-    private static async Task<double> RawSetThroughputAsync(IDatabase db, int clients, TimeSpan duration, CancellationToken ct)
+    private static async Task<double> RawSetThroughputAsync(IDatabase db, int clients, TimeSpan duration, CpuMeter cpu, CancellationToken ct)
     {
         long ops = 0;
+        await cpu.StartAsync();
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
         {
@@ -160,7 +229,9 @@ internal sealed class HotBenchmark : IBenchmark
                 Interlocked.Increment(ref ops);
             }
         }, ct)));
-        return ops / watch.Elapsed.TotalSeconds;
+        var rate = ops / watch.Elapsed.TotalSeconds;
+        await cpu.StopAsync(ops);
+        return rate;
     }
 
     private static async Task<(Stats Total, Stats Parse, Stats Hydrate)> HydrationAsync(RedisHotStore store, int count, int runs, CancellationToken ct)
@@ -197,6 +268,55 @@ internal sealed class HotBenchmark : IBenchmark
         }
 
         return (new Stats(total), new Stats(parse), new Stats(hydrate));
+    }
+
+    /// <summary>
+    /// CPU per operation over the measured windows: this process (the client; with embedded Garnet, client and server)
+    /// and, where the server reports it (INFO cpu), the server process. On a small machine the two share the cores, so
+    /// the sum bounds throughput.
+    /// </summary>
+    private sealed class CpuMeter(IServer server)
+    {
+        private double _clientMs;
+        private double _serverMs = double.NaN;
+        private double _ops;
+
+        private double _client0;
+        private double _server0;
+
+        /// <summary>Starts a measured window.</summary>
+        public async Task StartAsync()
+        {
+            _client0 = Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds;
+            _server0 = await ServerCpuMsAsync();
+        }
+
+        /// <summary>Ends the window in which <paramref name="ops"/> operations ran.</summary>
+        public async Task StopAsync(double ops)
+        {
+            var server1 = await ServerCpuMsAsync();
+            _clientMs += Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds - _client0;
+            _serverMs = double.IsNaN(_server0) || double.IsNaN(server1) ? double.NaN : (double.IsNaN(_serverMs) ? 0 : _serverMs) + (server1 - _server0);
+            _ops += ops;
+        }
+
+        public override string ToString() => _ops <= 0 ? "" : string.Create(CultureInfo.InvariantCulture,
+            $"  [cpu/op: this process {_clientMs * 1000 / _ops,5:F1} µs{(double.IsNaN(_serverMs) ? "" : $", server {_serverMs * 1000 / _ops,5:F1} µs")}]");
+
+        private async Task<double> ServerCpuMsAsync()
+        {
+            try
+            {
+                var info = (await server.InfoAsync("cpu")).SelectMany(g => g).ToDictionary(kv => kv.Key, kv => kv.Value);
+                return info.TryGetValue("used_cpu_sys", out var sys) && info.TryGetValue("used_cpu_user", out var user)
+                    ? 1000 * (double.Parse(sys, CultureInfo.InvariantCulture) + double.Parse(user, CultureInfo.InvariantCulture))
+                    : double.NaN;
+            }
+            catch (RedisException)
+            {
+                return double.NaN;
+            }
+        }
     }
 
     private static void Row(string what, string figures) => Console.WriteLine($"  {what,-34} {figures}");

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using StackExchange.Redis;
 using Thermocline.Domain.Errors;
@@ -46,7 +47,7 @@ public sealed partial class RedisHotStore
         {
             // Indexed before the script runs, in the same round trip: the index never misses a hot PR.
             _ = _db.SetAddAsync(Keys.HotIndex, prId, CommandFlags.FireAndForget);
-            return HotScripts.Claim.EvaluateAsync(_db, keys.ScriptKeys, args);
+            return _scripts.EvaluateAsync(HotScripts.Claim, keys.ScriptKeys, args);
         }, cancellationToken);
         var parts = (RedisResult[])reply!;
         if ((long)parts[0] == 1)
@@ -102,7 +103,7 @@ public sealed partial class RedisHotStore
         RedisValue[] args = [lease.ToString(), StateNames.Of(target), AllowedFrom(target)];
         return ApplyOrQueueAsync(new($"transition {prId} to {StateNames.Of(target)} (fence {lease.Fence})", async () =>
         {
-            var parts = (RedisResult[])(await HotScripts.TransitionHot.EvaluateAsync(_db, keys.ScriptKeys, args))!;
+            var parts = (RedisResult[])(await _scripts.EvaluateAsync(HotScripts.TransitionHot, keys.HotKeys, args))!;
             if ((long)parts[0] != 1)
             {
                 throw Refusal(prId, lease, parts, target);
@@ -128,7 +129,7 @@ public sealed partial class RedisHotStore
         var what = lease is null ? $"clear {prId}" : $"release {prId} (fence {lease.Fence})";
         return ApplyOrQueueAsync(new(what, async () =>
         {
-            var parts = (RedisResult[])(await HotScripts.Clear.EvaluateAsync(_db, keys.ScriptKeys, args))!;
+            var parts = (RedisResult[])(await _scripts.EvaluateAsync(HotScripts.Clear, keys.HotAndColdKeys, args))!;
             if ((long)parts[0] != 1)
             {
                 throw Refusal(prId, lease!, parts, null);
@@ -147,14 +148,14 @@ public sealed partial class RedisHotStore
         return RunAsync($"seed the fence of {prId}", async () =>
         {
             _ = _db.SetAddAsync(Keys.PrIndex, prId, CommandFlags.FireAndForget);
-            return (long)await HotScripts.SeedFence.EvaluateAsync(_db, [keys.Fence], [floor]);
+            return (long)await _scripts.EvaluateAsync(HotScripts.SeedFence, [keys.Fence], [floor]);
         }, cancellationToken);
     }
 
     private async Task<RedisResult> HeartbeatScriptAsync(string prId, PrKeys keys, Lease lease, long now)
     {
         _ = _db.SetAddAsync(Keys.HotIndex, prId, CommandFlags.FireAndForget);
-        var parts = (RedisResult[])(await HotScripts.Heartbeat.EvaluateAsync(_db, keys.ScriptKeys, [lease.ToString(), now, TtlMs]))!;
+        var parts = (RedisResult[])(await _scripts.EvaluateAsync(HotScripts.Heartbeat, keys.HotKeys, [lease.ToString(), now, TtlMs]))!;
         return (long)parts[0] == 1 ? parts[1] : throw Refusal(prId, lease, parts, null);
     }
 
@@ -191,8 +192,12 @@ public sealed partial class RedisHotStore
     }
 
     /// <summary>The states from which <paramref name="target"/> may be entered, as <c>" a b "</c> for the scripts.</summary>
-    private static string AllowedFrom(HotState target) =>
-        " " + string.Join(' ', TransitionTable.All.Where(t => t.To == target).Select(t => t.From.ToString())) + " ";
+    private static string AllowedFrom(HotState target) => AllowedFromByTarget[target];
+
+    private static readonly FrozenDictionary<HotState, string> AllowedFromByTarget =
+        Enum.GetValues<HotState>().ToFrozenDictionary(
+            target => target,
+            target => " " + string.Join(' ', TransitionTable.All.Where(t => t.To == target).Select(t => t.From.ToString())) + " ");
 
     private string FormatTtl() => _options.HeartbeatTtl.TotalMinutes >= 1
         ? string.Create(CultureInfo.InvariantCulture, $"{_options.HeartbeatTtl.TotalMinutes:0.#} min")

@@ -15,6 +15,8 @@ public sealed class PrKeys
         Fence = new RedisKey(stem + "fence");
         Dependencies = new RedisKey(stem + "dependencies");
         ScriptKeys = [HotState, Agent, Heartbeat, Lease, ColdState, Fence];
+        HotKeys = ScriptKeys[..4];
+        HotAndColdKeys = ScriptKeys[..5];
         AllKeys = [HotState, Agent, Heartbeat, Lease, ColdState, Fence, Dependencies];
     }
 
@@ -41,6 +43,15 @@ public sealed class PrKeys
 
     /// <summary>The keys the per-PR scripts receive, in the order their <c>KEYS[n]</c> expect.</summary>
     internal RedisKey[] ScriptKeys { get; }
+
+    /// <summary>
+    /// The first four of <see cref="ScriptKeys"/> — the keys that expire with the hot state — for scripts that touch no
+    /// others (heartbeat, hot → hot): fewer keys to send, and for Garnet's transaction mode, to lock.
+    /// </summary>
+    internal RedisKey[] HotKeys { get; }
+
+    /// <summary>The first five of <see cref="ScriptKeys"/>: the hot keys and the cold-state cache (release, clear).</summary>
+    internal RedisKey[] HotAndColdKeys { get; }
 
     /// <summary>Every key of the PR.</summary>
     internal RedisKey[] AllKeys { get; }

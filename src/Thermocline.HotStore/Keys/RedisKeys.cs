@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using StackExchange.Redis;
 using Thermocline.Domain.Errors;
 using Thermocline.Domain.Identity;
@@ -88,11 +89,29 @@ public sealed class RedisKeys
     /// <summary>The keys of one PR; <paramref name="prId"/> must be a valid PR id.</summary>
     public PrKeys For(string prId)
     {
+        if (_known.TryGetValue(prId, out var known))
+        {
+            return known;
+        }
+
         if (!PrId.IsValid(prId))
         {
             throw ThermoclineException.InvalidPrId(prId);
         }
 
-        return new PrKeys(_prefix + "pr:{" + prId + "}:");
+        var keys = new PrKeys(_prefix + "pr:{" + prId + "}:");
+        if (Interlocked.Increment(ref _remembered) > MaxRemembered)
+        {
+            _known.Clear(); // bounded, whatever ids callers send; a task list has far fewer PRs
+            Interlocked.Exchange(ref _remembered, 0);
+        }
+
+        _known[prId] = keys;
+        return keys;
     }
+
+    // The keys of PRs seen so far: every operation needs seven key strings, built once per PR instead of per call.
+    private const int MaxRemembered = 65_536;
+    private readonly ConcurrentDictionary<string, PrKeys> _known = new(StringComparer.Ordinal);
+    private int _remembered;
 }

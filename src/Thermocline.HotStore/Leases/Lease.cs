@@ -31,7 +31,7 @@ public sealed record Lease(long Fence, string Id)
         }
 
         var id = text[(colon + 1)..];
-        if (id.Length is 0 or > 40 || !id.All(char.IsAsciiHexDigitLower))
+        if (!IsWellFormedId(id))
         {
             return false;
         }
@@ -40,8 +40,12 @@ public sealed record Lease(long Fence, string Id)
         return true;
     }
 
-    /// <summary>True when this lease is well formed, so it can safely reach a Redis value.</summary>
-    internal bool IsWellFormed => TryParse(ToString(), out _);
+    /// <summary>True when this lease is well formed (what <see cref="TryParse"/> accepts), so it can safely reach a Redis value.</summary>
+    internal bool IsWellFormed => Fence >= 1 && IsWellFormedId(Id);
+
+    private static bool IsWellFormedId(string? id) => id is { Length: > 0 and <= 40 } && !id.AsSpan().ContainsAnyExcept(LowerHex);
+
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     /// <summary>The text form, <c>FENCE:ID</c>, as stored in Redis and shown to agents.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Fence}:{Id}");

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace Thermocline.HotStore.Scripts;
 
 /// <summary>
@@ -122,4 +124,56 @@ internal static class HotScripts
         end
         return n
         """);
+
+    /// <summary>The answer <see cref="Batch"/> gives for a call whose script raised an error: <c>{marker, message}</c>.</summary>
+    public const string BatchErrorMarker = "__thermocline_error";
+
+    /// <summary>
+    /// Several calls of the scripts above in one run (see <see cref="ScriptBatcher"/>); standalone servers only, as the
+    /// keys of different PRs span slots. KEYS: each call's keys in turn. ARGV: the number of calls, then per call the
+    /// script's name, its key count, its value count and its values. Each script body runs as a function of the offsets
+    /// of its keys and values — the same text with <c>KEYS[n]</c> read as <c>KEYS[k + n]</c> and <c>ARGV[n]</c> as
+    /// <c>ARGV[v + n]</c>, so nothing is copied per call — under pcall, so one call's error is that call's answer alone.
+    /// Reply: one answer per call.
+    /// </summary>
+    public static readonly HotScript Batch = new("batch", string.Concat(
+        "local scripts = {\n",
+        string.Concat(new[] { Claim, Heartbeat, TransitionHot, Clear, SeedFence }.Select(s => $"['{s.Name}'] = function(k, v)\n{AtOffsets(s)}\nend,\n")),
+        "}\n",
+        """
+        local results = {}
+        local k, v = 0, 1
+        for i = 1, tonumber(ARGV[1]) do
+          local name, nk, nv = ARGV[v + 1], tonumber(ARGV[v + 2]), tonumber(ARGV[v + 3])
+          v = v + 3
+          local script = scripts[name]
+          local ok, answer
+          if script then
+            ok, answer = pcall(script, k, v)
+          else
+            ok, answer = false, 'no script named ' .. tostring(name)
+          end
+          k, v = k + nk, v + nv
+          if ok then
+            if answer == nil then answer = false end
+            results[i] = answer
+          else
+            if type(answer) == 'table' then answer = answer.err or answer.message or 'script error' end
+            results[i] = {'__thermocline_error', tostring(answer)}
+          end
+        end
+        return results
+        """));
+
+    /// <summary>A per-PR script's text reading its keys and values at offsets <c>k</c> and <c>v</c> of the batch's.</summary>
+    private static string AtOffsets(HotScript script)
+    {
+        if (script.Text.Contains("#KEYS", StringComparison.Ordinal) || script.Text.Contains("#ARGV", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"script {script.Name} counts its KEYS or ARGV and cannot run in a batch");
+        }
+
+        var keys = Regex.Replace(script.Text, @"KEYS\[(\d+)\]", "KEYS[k + $1]", RegexOptions.None, TimeSpan.FromSeconds(1));
+        return Regex.Replace(keys, @"ARGV\[(\d+)\]", "ARGV[v + $1]", RegexOptions.None, TimeSpan.FromSeconds(1));
+    }
 }
