@@ -98,24 +98,25 @@ public sealed partial class GitColdStore
             // the branch has moved, and what was prepared is thrown away if it does not.
             var bytes = edit.NewList.ToBytes();
             await using var copies = WorkingCopyUpdate.Start(_workDir, _gitDir, _options.TaskListPath, _logger, _retired, snapshot, bytes, edit.Reapply);
-            Commit commit;
+            // The blob is compressed and written while its id is computed here; then the trees and the commit, as bytes;
+            // then all of them are written and made durable at once, before the branch may point at them.
+            ObjectId commitId;
             TaskListSnapshot updated;
-            var staging = Task.Run(() => _objects.Stage(bytes)); // compressed and written while the id is computed here
+            List<Task<LooseObjectWriter.StagedObject>> staging = [Task.Run(() => _objects.Stage("blob", bytes))];
             try
             {
                 var blobId = LooseObjectWriter.HashBlob(bytes);
                 updated = new TaskListSnapshot(blobId, snapshot.Mode, bytes, edit.NewList);
                 copies.StartIndex(snapshot, updated, edit.Reapply);
-                using (var staged = await staging)
-                {
-                    _objects.Publish(staged, blobId);
-                }
-
-                var tree = _repo.ObjectDatabase.CreateTree(TreeDefinition.From(head.Tree).Add(_options.TaskListPath, blobId, snapshot.Mode));
-                var signature = new Signature(_options.CommitterName, _options.CommitterEmail, now);
-                commit = _repo.ObjectDatabase.CreateCommit(signature, signature, edit.Message, tree, [head], prettifyMessage: false);
+                var trees = CommitObjects.Trees(_native, head.Tree.Id, _options.TaskListPath, blobId);
+                var commitObject = CommitObjects.Commit(trees[^1].Id, head.Id, _options.CommitterName, _options.CommitterEmail, now, edit.Message);
+                List<CommitObjects.GitObject> objects = [.. trees, commitObject];
+                staging.AddRange(objects.Select(o => Task.Run(() => _objects.Stage(o.Type, o.Content))));
+                var staged = await Task.WhenAll(staging);
+                _objects.PublishAll([(staged[0], blobId), .. objects.Select((o, i) => (staged[i + 1], o.Id))]);
+                commitId = commitObject.Id;
             }
-            catch (Exception ex) when (ex is LibGit2SharpException or IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is LibGit2SharpException or IOException or UnauthorizedAccessException or InvalidOperationException)
             {
                 throw ThermoclineException.Unavailable($"git could not write the commit ({ex.Message}); nothing was committed.", ex);
             }
@@ -139,7 +140,7 @@ public sealed partial class GitColdStore
             string? error;
             try
             {
-                rc = LibGit2Native.CompareAndSwapRef(_native, refName, commit.Id, head.Id, "commit: " + title, out error);
+                rc = LibGit2Native.CompareAndSwapRef(_native, refName, commitId, head.Id, "commit: " + title, out error);
             }
             finally
             {
@@ -178,22 +179,24 @@ public sealed partial class GitColdStore
 
             var (workingTree, index) = await copies.CompleteAsync();
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            ColdStoreLog.Committed(_logger, title, commit.Sha, elapsedMs);
-            return (new ColdCommit(commit.Sha, true, now, moved, workingTree, index), null);
+            ColdStoreLog.Committed(_logger, title, commitId.Sha, elapsedMs);
+            return (new ColdCommit(commitId.Sha, true, now, moved, workingTree, index), null);
         }
     }
 
-    // A staged object that was not published (the commit failed before it) is removed; one that was is gone already.
-    private static async Task DiscardAsync(Task<LooseObjectWriter.StagedObject> staging)
+    // Staged objects that were not published (the commit failed before) are removed; published ones are gone already.
+    private static async Task DiscardAsync(IEnumerable<Task<LooseObjectWriter.StagedObject>> staging)
     {
-        try
+        foreach (var task in staging)
         {
-            (await staging).Dispose();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Staging failed (reported by the await in the commit) or the temp file could not be removed: git gc prunes
-            // tmp_obj_* files.
+            try
+            {
+                (await task).Dispose();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Staging failed (reported by the commit) or the temp file could not be removed: git gc prunes tmp_obj_*.
+            }
         }
     }
 

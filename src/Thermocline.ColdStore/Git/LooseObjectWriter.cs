@@ -6,12 +6,14 @@ using Thermocline.ColdStore.Native;
 namespace Thermocline.ColdStore.Git;
 
 /// <summary>
-/// Writes the task-list blob as a loose object exactly as git lays it out (<c>objects/ab/cdef…</c>, zlib level 1 —
-/// git's <c>core.looseCompression</c> default and libgit2's), in two steps that can run side by side: <see cref="Stage"/>
-/// compresses the content (on the runtime's zlib-ng) into a temp file under <c>objects/</c>, while <see cref="HashBlob"/>
-/// computes the id with libgit2's collision-detecting SHA-1; <see cref="Publish"/> then renames the temp file into its
-/// fan-out directory. When durable, the file and the directory it lands in (and a new fan-out directory's parent) are
-/// fsynced before <see cref="Publish"/> returns, as libgit2 does with its fsync switch on.
+/// Writes a commit's objects as loose objects exactly as git lays them out (<c>objects/ab/cdef…</c>, zlib level 1 —
+/// git's <c>core.looseCompression</c> default and libgit2's), in two steps that can run side by side:
+/// <see cref="Stage"/> compresses an object (on the runtime's zlib-ng) into a temp file under <c>objects/</c>, while
+/// its id is computed with libgit2's collision-detecting SHA-1 (<see cref="HashBlob"/>, <see cref="CommitObjects"/>);
+/// <see cref="PublishAll"/> then renames the temp files into their fan-out directories. When durable, every file is
+/// fsynced when staged and every directory it lands in (and a new fan-out directory's parent) before
+/// <see cref="PublishAll"/> returns — what libgit2 does with its fsync switch on, but the fsyncs of a commit's objects
+/// run at the same time instead of one after the other.
 /// </summary>
 internal sealed class LooseObjectWriter(string objectsDirectory, bool durable)
 {
@@ -20,11 +22,11 @@ internal sealed class LooseObjectWriter(string objectsDirectory, bool durable)
     /// <summary>The blob id of <paramref name="content"/> (libgit2's SHA-1, collision-detecting).</summary>
     public static ObjectId HashBlob(byte[] content) => LibGit2Native.HashBlob(content);
 
-    /// <summary>Compresses <paramref name="content"/> as a blob into a temp file (fsynced when durable); nothing refers to it yet.</summary>
+    /// <summary>Compresses <paramref name="content"/> as an object of <paramref name="type"/> (blob, tree, commit) into a temp file (fsynced when durable); nothing refers to it yet.</summary>
     /// <exception cref="IOException">It could not be written; nothing is left behind.</exception>
-    public StagedObject Stage(byte[] content)
+    public StagedObject Stage(string type, byte[] content)
     {
-        var compressed = Deflate(content);
+        var compressed = Deflate(type, content);
         var temp = Path.Combine(objectsDirectory, $"tmp_obj_thermocline_{Environment.ProcessId}_{Guid.NewGuid():N}");
         try
         {
@@ -50,48 +52,57 @@ internal sealed class LooseObjectWriter(string objectsDirectory, bool durable)
         return new StagedObject(temp);
     }
 
-    /// <summary>Puts a staged object in place as <paramref name="id"/> (from <see cref="HashBlob"/>), unless git has it already.</summary>
-    /// <exception cref="IOException">It could not be put in place; nothing refers to it yet.</exception>
-    public void Publish(StagedObject staged, ObjectId id)
+    /// <summary>
+    /// Puts staged objects in place under their ids, each unless git has it already, and when durable makes their
+    /// directories durable, all at once.
+    /// </summary>
+    /// <exception cref="IOException">One could not be put in place; nothing refers to them yet.</exception>
+    public void PublishAll(IReadOnlyList<(StagedObject Staged, ObjectId Id)> objects)
     {
-        var hex = id.Sha;
-        var dir = Path.Combine(objectsDirectory, hex[..2]);
-        var final = Path.Combine(dir, hex[2..]);
-        if (File.Exists(final))
+        var dirs = new HashSet<string>(StringComparer.Ordinal);
+        var madeDir = false;
+        foreach (var (staged, id) in objects)
         {
-            Freshen(final);
-            return;
-        }
+            var hex = id.Sha;
+            var dir = Path.Combine(objectsDirectory, hex[..2]);
+            var final = Path.Combine(dir, hex[2..]);
+            if (File.Exists(final))
+            {
+                Freshen(final);
+                continue;
+            }
 
-        var madeDir = !Directory.Exists(dir);
-        if (madeDir)
-        {
-            Directory.CreateDirectory(dir);
-        }
+            if (!Directory.Exists(dir))
+            {
+                Directory.CreateDirectory(dir);
+                madeDir = true;
+            }
 
-        try
-        {
-            File.Move(staged.TempPath, final, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(final))
-        {
-            Freshen(final); // written by someone else meanwhile: same id, same content
-            return;
+            try
+            {
+                File.Move(staged.TempPath, final, overwrite: false);
+                dirs.Add(dir);
+            }
+            catch (IOException) when (File.Exists(final))
+            {
+                Freshen(final); // written by someone else meanwhile: same id, same content
+            }
         }
 
         if (durable)
         {
-            DirectorySync.Flush(dir);
             if (madeDir)
             {
-                DirectorySync.Flush(objectsDirectory);
+                dirs.Add(objectsDirectory);
             }
+
+            Parallel.ForEach(dirs, DirectorySync.Flush);
         }
     }
 
-    private static MemoryStream Deflate(byte[] content)
+    private static MemoryStream Deflate(string type, byte[] content)
     {
-        var header = Encoding.ASCII.GetBytes($"blob {content.Length}\0");
+        var header = Encoding.ASCII.GetBytes($"{type} {content.Length}\0");
         var output = new MemoryStream((content.Length / 8) + 64);
         using (var zlib = new ZLibStream(output, new ZLibCompressionOptions { CompressionLevel = GitLooseCompression }, leaveOpen: true))
         {

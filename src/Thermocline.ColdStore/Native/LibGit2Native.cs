@@ -22,8 +22,14 @@ internal static partial class LibGit2Native
     /// <summary><c>GIT_ELOCKED</c>: the reference's lock file is held.</summary>
     internal const int ErrorLocked = -14;
 
+    /// <summary><c>GIT_OBJECT_COMMIT</c> of <c>git_object_t</c>.</summary>
+    internal const int ObjectTypeCommit = 1;
+
+    /// <summary><c>GIT_OBJECT_TREE</c> of <c>git_object_t</c>.</summary>
+    internal const int ObjectTypeTree = 2;
+
     /// <summary><c>GIT_OBJECT_BLOB</c> of <c>git_object_t</c>.</summary>
-    private const int ObjectTypeBlob = 3;
+    internal const int ObjectTypeBlob = 3;
 
     /// <summary>A SHA-1 object id is 20 bytes (libgit2 built without experimental SHA-256).</summary>
     internal const int OidSize = 20;
@@ -107,16 +113,56 @@ internal static partial class LibGit2Native
     /// The id <paramref name="content"/> has as a blob, computed by libgit2 with its collision-detecting SHA-1 (the
     /// same id, and the same refusal of a crafted collision, as writing it through libgit2).
     /// </summary>
-    internal static ObjectId HashBlob(byte[] content)
+    internal static ObjectId HashBlob(byte[] content) => HashObject(content, ObjectTypeBlob);
+
+    /// <summary>
+    /// The id <paramref name="content"/> has as an object of <paramref name="type"/> (<see cref="ObjectTypeTree"/>,
+    /// <see cref="ObjectTypeCommit"/>, <see cref="ObjectTypeBlob"/>), by libgit2's collision-detecting SHA-1.
+    /// </summary>
+    internal static ObjectId HashObject(ReadOnlySpan<byte> content, int type)
     {
         var oid = new byte[OidSize];
-        var rc = git_odb_hash(oid, content, (nuint)content.Length, ObjectTypeBlob);
+        var rc = git_odb_hash(oid, content, (nuint)content.Length, type);
         if (rc < 0)
         {
             throw new LibGit2SharpException($"git_odb_hash failed: {LastError()}");
         }
 
         return new ObjectId(oid);
+    }
+
+    /// <summary>The raw content of object <paramref name="id"/> (for a tree: its entries exactly as stored).</summary>
+    internal static unsafe byte[] ReadObject(IntPtr repo, ObjectId id, out int type)
+    {
+        var rc = git_repository_odb(out var odb, repo);
+        if (rc < 0)
+        {
+            throw new LibGit2SharpException($"git_repository_odb failed: {LastError()}");
+        }
+
+        try
+        {
+            rc = git_odb_read(out var obj, odb, id.RawId);
+            if (rc < 0)
+            {
+                throw new LibGit2SharpException($"cannot read object {id.Sha}: {LastError()}");
+            }
+
+            try
+            {
+                type = git_odb_object_type(obj);
+                var size = (int)git_odb_object_size(obj);
+                return new ReadOnlySpan<byte>((void*)git_odb_object_data(obj), size).ToArray();
+            }
+            finally
+            {
+                git_odb_object_free(obj);
+            }
+        }
+        finally
+        {
+            git_odb_free(odb);
+        }
     }
 
     /// <summary>The directory holding the repository's objects (the common directory's, for a linked worktree).</summary>
@@ -207,7 +253,28 @@ internal static partial class LibGit2Native
     private static partial void git_reference_free(IntPtr reference);
 
     [LibraryImport(Library)]
-    private static partial int git_odb_hash(byte[] id, byte[] data, nuint length, int type);
+    private static partial int git_odb_hash(byte[] id, ReadOnlySpan<byte> data, nuint length, int type);
+
+    [LibraryImport(Library)]
+    private static partial int git_repository_odb(out IntPtr odb, IntPtr repo);
+
+    [LibraryImport(Library)]
+    private static partial void git_odb_free(IntPtr odb);
+
+    [LibraryImport(Library)]
+    private static partial int git_odb_read(out IntPtr obj, IntPtr odb, byte[] id);
+
+    [LibraryImport(Library)]
+    private static partial IntPtr git_odb_object_data(IntPtr obj);
+
+    [LibraryImport(Library)]
+    private static partial nuint git_odb_object_size(IntPtr obj);
+
+    [LibraryImport(Library)]
+    private static partial int git_odb_object_type(IntPtr obj);
+
+    [LibraryImport(Library)]
+    private static partial void git_odb_object_free(IntPtr obj);
 
     [LibraryImport(Library)]
     private static partial IntPtr git_repository_commondir(IntPtr repo);

@@ -33,9 +33,9 @@ public sealed class CommitFilesTests
         var writer = new LooseObjectWriter(objects, durable: true);
 
         var id = LooseObjectWriter.HashBlob(bytes);
-        using (var staged = writer.Stage(bytes))
+        using (var staged = writer.Stage("blob", bytes))
         {
-            writer.Publish(staged, id);
+            writer.PublishAll([(staged, id)]);
         }
 
         Assert.Equal(r.Repo.TryGitWithInput(text, "hash-object", "--stdin").Stdout.Trim(), id.Sha);
@@ -65,9 +65,9 @@ public sealed class CommitFilesTests
         var writer = new LooseObjectWriter(objects, durable: false);
 
         var id = LooseObjectWriter.HashBlob(bytes);
-        using (var staged = writer.Stage(bytes))
+        using (var staged = writer.Stage("blob", bytes))
         {
-            writer.Publish(staged, id);
+            writer.PublishAll([(staged, id)]);
         }
 
         Assert.Equal(existing, id.Sha);
@@ -83,11 +83,48 @@ public sealed class CommitFilesTests
         var objects = Path.Combine(r.Repo.GitDir, "objects");
         var writer = new LooseObjectWriter(objects, durable: false);
 
-        var staged = writer.Stage(Encoding.UTF8.GetBytes("never committed\n"));
+        var staged = writer.Stage("blob", Encoding.UTF8.GetBytes("never committed\n"));
         Assert.Single(TempObjects(objects));
         staged.Dispose();
 
         Assert.Empty(TempObjects(objects));
+    }
+
+    [Theory]
+    [InlineData("docs/task-list.md")]
+    [InlineData("task-list.md")]
+    [InlineData("a/b/c/tasks.md")]
+    public async Task TreesAndCommit_AsBytes_AreWhatLibgit2WouldWrite(string path)
+    {
+        // The same commit built by LibGit2Sharp (TreeDefinition, CreateCommit) and by CommitObjects must have the same ids.
+        await using var r = await ColdRepo.CreateAsync();
+        r.Repo.WriteFile(path, "v1\n");
+        r.Repo.WriteFile("zz/other.txt", "other\n");
+        r.Repo.WriteFile("a.txt", "a\n");
+        r.Repo.CommitFiles("layout", path, "zz/other.txt", "a.txt");
+        using var repo = new LibGit2Sharp.Repository(r.Repo.WorkDir);
+        var native = Native.LibGit2Native.OpenRepository(r.Repo.GitDir);
+        try
+        {
+            var head = repo.Head.Tip;
+            var blob = repo.ObjectDatabase.CreateBlob(new MemoryStream(Encoding.UTF8.GetBytes("v2\n")));
+            var when = new DateTimeOffset(2026, 11, 30, 12, 34, 56, TimeSpan.Zero);
+            var message = "PR-001: ready → planned\n\nBody with ünïcödé.\n";
+            var expectedTree = repo.ObjectDatabase.CreateTree(LibGit2Sharp.TreeDefinition.From(head.Tree).Add(path, blob, LibGit2Sharp.Mode.NonExecutableFile));
+            var signature = new LibGit2Sharp.Signature("Thermocline Hub", "thermocline@localhost", when);
+            var expectedCommit = repo.ObjectDatabase.CreateCommit(signature, signature, message, expectedTree, [head], prettifyMessage: false);
+
+            var trees = CommitObjects.Trees(native, head.Tree.Id, path, blob.Id);
+            var commit = CommitObjects.Commit(trees[^1].Id, head.Id, "Thermocline Hub", "thermocline@localhost", when, message);
+
+            Assert.Equal(path.Count(c => c == '/') + 1, trees.Count);
+            Assert.Equal(expectedTree.Id, trees[^1].Id);
+            Assert.Equal(expectedCommit.Id, commit.Id);
+        }
+        finally
+        {
+            Native.LibGit2Native.FreeRepository(native);
+        }
     }
 
     [Fact]
