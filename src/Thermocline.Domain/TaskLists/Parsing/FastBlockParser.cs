@@ -9,7 +9,11 @@ namespace Thermocline.Domain.TaskLists.Parsing;
 /// </summary>
 internal sealed class FastBlockParser
 {
-    private static readonly GiveUp Unsupported = new();
+    // One instance per thread (blocks are read on several threads for large lists); it only ever steers control flow.
+    [ThreadStatic]
+    private static GiveUp? t_unsupported;
+
+    private static GiveUp Unsupported => t_unsupported ??= new();
 
     private readonly string _text;
     private readonly TextLines _lines;
