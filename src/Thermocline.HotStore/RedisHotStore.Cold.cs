@@ -88,7 +88,7 @@ public sealed partial class RedisHotStore
     {
         var keys = Keys.For(prId);
         var name = StateNames.Of(coldState);
-        return ApplyOrQueueAsync(new($"cache {prId} as {name}", async () =>
+        return ApplyOrQueueAsync(new(() => $"cache {prId} as {name}", async () =>
         {
             _ = _db.SetAddAsync(Keys.PrIndex, prId, CommandFlags.FireAndForget);
             await _db.StringSetAsync(keys.ColdState, name);

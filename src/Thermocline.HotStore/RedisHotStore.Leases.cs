@@ -85,7 +85,7 @@ public sealed partial class RedisHotStore
     {
         var keys = CheckedKeys(prId, lease);
         var now = NowMs;
-        return ApplyOrQueueAsync(new($"heartbeat {prId} (fence {lease.Fence})", () => HeartbeatScriptAsync(prId, keys, lease, now)), cancellationToken);
+        return ApplyOrQueueAsync(new(() => $"heartbeat {prId} (fence {lease.Fence})", () => HeartbeatScriptAsync(prId, keys, lease, now)), cancellationToken);
     }
 
     /// <summary>
@@ -101,12 +101,12 @@ public sealed partial class RedisHotStore
     {
         var keys = CheckedKeys(prId, lease);
         RedisValue[] args = [lease.ToString(), StateNames.Of(target), AllowedFrom(target)];
-        return ApplyOrQueueAsync(new($"transition {prId} to {StateNames.Of(target)} (fence {lease.Fence})", async () =>
+        return ApplyOrQueueAsync(new(() => $"transition {prId} to {StateNames.Of(target)} (fence {lease.Fence})", async () =>
         {
-            var parts = (RedisResult[])(await _scripts.EvaluateAsync(HotScripts.TransitionHot, keys.HotKeys, args))!;
-            if ((long)parts[0] != 1)
+            var reply = await _scripts.EvaluateAsync(HotScripts.TransitionHot, keys.HotKeys, args);
+            if (reply.Resp2Type != ResultType.Integer || (long)reply != 1)
             {
-                throw Refusal(prId, lease, parts, target);
+                throw Refusal(prId, lease, (RedisResult[])reply!, target);
             }
         }), cancellationToken);
     }
@@ -126,8 +126,7 @@ public sealed partial class RedisHotStore
     {
         var keys = lease is null ? Keys.For(prId) : CheckedKeys(prId, lease);
         RedisValue[] args = [lease?.ToString() ?? "", coldState is { } c ? StateNames.Of(c) : ""];
-        var what = lease is null ? $"clear {prId}" : $"release {prId} (fence {lease.Fence})";
-        return ApplyOrQueueAsync(new(what, async () =>
+        return ApplyOrQueueAsync(new(() => lease is null ? $"clear {prId}" : $"release {prId} (fence {lease.Fence})", async () =>
         {
             var parts = (RedisResult[])(await _scripts.EvaluateAsync(HotScripts.Clear, keys.HotAndColdKeys, args))!;
             if ((long)parts[0] != 1)

@@ -64,18 +64,19 @@ internal static class HotScripts
     /// <summary>
     /// Hot → hot. ARGV: 1 lease, 2 target, 3 hot states that allow the target as <c>" a b "</c>. Keeps the TTL: progress
     /// is not liveness, heartbeats are. Two commands in all, so it costs little more than a plain SET.
-    /// Reply: {1, previous hot state} (previous = target: nothing changed) or {0, 'not-allowed', hot} or the lease refusal.
+    /// Reply: 1 (also when it was in the target state already: nothing changed) or {0, 'not-allowed', hot} or the lease
+    /// refusal — a plain integer on success, the common case, is the cheapest reply to build and to read.
     /// </summary>
     public static readonly HotScript TransitionHot = new("transition", LeaseCheck + """
 
         if hot == ARGV[2] then
-          return {1, hot}
+          return 1
         end
         if not string.find(ARGV[3], ' ' .. hot .. ' ', 1, true) then
           return {0, 'not-allowed', hot}
         end
         redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
-        return {1, hot}
+        return 1
         """);
 
     /// <summary>
