@@ -10,6 +10,11 @@ namespace Thermocline.Testing;
 /// (<c>--save ""</c>) and, unless asked, no append-only file. It can be killed and restarted on the same port (and,
 /// with <c>appendOnly</c>, the same data). Disposing kills it by PID and deletes the directory.
 /// Without redis-server installed, <see cref="StartAsync"/> throws: tests fail rather than skip.
+/// <para>
+/// A test process that is itself killed (a CI timeout, Ctrl+C) cannot dispose its servers. So each server's directory
+/// records the test process that owns it and the server's pid; every start first stops the servers of owners that are
+/// gone (<see cref="ReapOrphans"/>), so an aborted run leaves no redis-server behind for long.
+/// </para>
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -49,11 +54,13 @@ public sealed class RedisServer : IAsyncDisposable
     public static async Task<RedisServer> StartAsync(bool appendOnly = false, CancellationToken cancellationToken = default)
     {
         var executable = FindExecutable() ?? throw new InvalidOperationException(NotFoundMessage);
+        ReapOrphans();
         Exception? last = null;
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var dir = Path.Combine(Path.GetTempPath(), "thermocline-redis-" + Guid.NewGuid().ToString("N"));
+            var dir = Path.Combine(Path.GetTempPath(), DirectoryPrefix + Guid.NewGuid().ToString("N"));
             System.IO.Directory.CreateDirectory(dir);
+            await File.WriteAllTextAsync(Path.Combine(dir, OwnerFile), OwnerRecord(Environment.ProcessId, ProcessStart(Environment.ProcessId)), cancellationToken);
             var server = new RedisServer(executable, dir, FreeLoopbackPort(), appendOnly);
             try
             {
@@ -100,7 +107,7 @@ public sealed class RedisServer : IAsyncDisposable
         };
         foreach (var arg in (string[])["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
             "--dir", Directory, "--save", "", "--appendonly", _appendOnly ? "yes" : "no", "--appendfsync", "always",
-            "--protected-mode", "yes", "--logfile", Path.Combine(Directory, "redis.log")])
+            "--protected-mode", "yes", "--logfile", Path.Combine(Directory, "redis.log"), "--pidfile", Path.Combine(Directory, PidFile)])
         {
             info.ArgumentList.Add(arg);
         }
@@ -142,6 +149,80 @@ public sealed class RedisServer : IAsyncDisposable
         catch (IOException)
         {
             // Best effort: a temp directory left behind is harmless.
+        }
+    }
+
+    private const string DirectoryPrefix = "thermocline-redis-";
+    private const string OwnerFile = "owner";
+    private const string PidFile = "redis.pid";
+
+    /// <summary>
+    /// Stops the redis-servers of test processes that are gone and deletes their directories. A server is only killed when
+    /// its owner is provably gone (no such process, or one that started at another time) and its pid file names a
+    /// redis-server.
+    /// </summary>
+    /// <returns>How many servers were stopped.</returns>
+    public static int ReapOrphans()
+    {
+        var reaped = 0;
+        foreach (var dir in System.IO.Directory.EnumerateDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
+        {
+            try
+            {
+                var owner = File.ReadAllText(Path.Combine(dir, OwnerFile)).Split(' ');
+                if (owner.Length != 2 || !int.TryParse(owner[0], out var ownerPid) || !long.TryParse(owner[1], out var ownerStart)
+                    || ProcessStart(ownerPid) == ownerStart)
+                {
+                    continue; // unreadable, or its test process still runs
+                }
+
+                var pidFile = Path.Combine(dir, PidFile);
+                if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && IsRedisServer(pid))
+                {
+                    using var process = Process.GetProcessById(pid);
+                    process.Kill();
+                    process.WaitForExit(5_000);
+                    reaped++;
+                }
+
+                System.IO.Directory.Delete(dir, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Not ours to judge, or gone meanwhile: the next start looks again.
+            }
+        }
+
+        return reaped;
+    }
+
+    /// <summary>What the owner file says: the pid and its start time, so a reused pid is not taken for the owner.</summary>
+    public static string OwnerRecord(int pid, long? start) => $"{pid} {start ?? 0}";
+
+    // The process's start time in ticks, or null when there is no such process.
+    private static long? ProcessStart(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return process.HasExited ? null : process.StartTime.ToUniversalTime().Ticks;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsRedisServer(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited && process.ProcessName.StartsWith("redis-server", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
         }
     }
 

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Thermocline.Testing;
+
+namespace Thermocline.HotStore.Tests.Units;
+
+/// <summary>The test helper stops redis-servers left by a killed test run, and only those.</summary>
+public sealed class RedisServerReapTests
+{
+    [Fact]
+    public async Task ReapOrphans_ServerOfAGoneTestProcess_IsStoppedAndItsDirectoryRemoved()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "thermocline-redis-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        await File.WriteAllTextAsync(Path.Combine(dir, "owner"), RedisServer.OwnerRecord(999_999_999, 1));
+        int port;
+        using (var listener = new TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        var info = new ProcessStartInfo("redis-server") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in (string[])["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--dir", dir, "--pidfile", Path.Combine(dir, "redis.pid"), "--logfile", Path.Combine(dir, "redis.log")])
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var orphan = Process.Start(info)!;
+        try
+        {
+            await Eventually.TrueAsync(() => File.Exists(Path.Combine(dir, "redis.pid")), "the orphan wrote its pid file");
+
+            var reaped = RedisServer.ReapOrphans();
+
+            Assert.True(reaped >= 1);
+            Assert.True(orphan.WaitForExit(5_000), "the orphaned redis-server was stopped");
+            Assert.False(Directory.Exists(dir));
+        }
+        finally
+        {
+            if (!orphan.HasExited)
+            {
+                orphan.Kill();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ReapOrphans_ServerOfThisTestProcess_KeepsRunning()
+    {
+        await using var server = await RedisServer.StartAsync();
+
+        RedisServer.ReapOrphans();
+
+        Assert.True(server.IsRunning);
+        Assert.True(Directory.Exists(server.Directory));
+    }
+}
