@@ -5,7 +5,6 @@ using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
 using Thermocline.HotStore.Logging;
 using Thermocline.HotStore.Queueing;
-using Thermocline.HotStore.Scripts;
 
 namespace Thermocline.HotStore;
 
@@ -16,9 +15,9 @@ public sealed partial class RedisHotStore
 
     /// <summary>
     /// Writes git's cold state and dependency set of every PR in <paramref name="prs"/> (replacing what was there) and
-    /// indexes their ids — pipelined, in effect one round trip. On a standalone server each 1,000 PRs are one script
-    /// call; on a cluster (where keys of different PRs live in different slots) it is one command per key. Hot states
-    /// are left alone. Not atomic as a whole: run it before serving, or run it again.
+    /// indexes their ids — pipelined, in effect one round trip. On a standalone server each 1,000 PRs take one MSET, one
+    /// DEL and one SADD per PR with dependencies; on a cluster (where keys of different PRs live in different slots) it is
+    /// one command per key. Hot states are left alone. Not atomic as a whole: run it before serving, or run it again.
     /// </summary>
     public async Task HydrateAsync(IReadOnlyList<PrEntry> prs, CancellationToken cancellationToken)
     {
@@ -59,17 +58,25 @@ public sealed partial class RedisHotStore
                 }
                 else
                 {
-                    var scriptKeys = new RedisKey[batch.Count * 2];
-                    var values = new RedisValue[batch.Count * 2];
+                    // Standalone: one MSET and one DEL for the whole batch, then the non-empty sets — plain commands,
+                    // pipelined on one connection (so each SADD lands after the DEL), no script to run or lock for.
+                    var states = new KeyValuePair<RedisKey, RedisValue>[batch.Count];
+                    var sets = new RedisKey[batch.Count];
                     for (var i = 0; i < batch.Count; i++)
                     {
-                        scriptKeys[2 * i] = keys[i].ColdState;
-                        scriptKeys[(2 * i) + 1] = keys[i].Dependencies;
-                        values[2 * i] = StateNames.Of(batch[i].ColdState);
-                        values[(2 * i) + 1] = string.Join(' ', batch[i].Dependencies);
+                        states[i] = new(keys[i].ColdState, StateNames.Of(batch[i].ColdState));
+                        sets[i] = keys[i].Dependencies;
                     }
 
-                    pending.Add(HotScripts.HydrateBatch.EvaluateAsync(_db, scriptKeys, values));
+                    pending.Add(_db.StringSetAsync(states));
+                    pending.Add(_db.KeyDeleteAsync(sets));
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        if (batch[i].Dependencies.Count > 0)
+                        {
+                            pending.Add(_db.SetAddAsync(keys[i].Dependencies, batch[i].Dependencies.Select(d => (RedisValue)d).ToArray()));
+                        }
+                    }
                 }
 
                 pending.Add(_db.SetAddAsync(Keys.PrIndex, batch.Select(pr => (RedisValue)pr.Id).ToArray()));

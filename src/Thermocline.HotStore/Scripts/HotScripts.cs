@@ -104,37 +104,6 @@ internal static class HotScripts
         return current
         """);
 
-    /// <summary>
-    /// Hydrates a batch of PRs on a standalone server (the keys span slots, so never on a cluster). KEYS: per PR its
-    /// cold_state and dependencies keys; ARGV: per PR its cold state and its dependency ids joined by spaces.
-    /// Replaces each dependency set. Three commands for the whole batch plus one SADD per PR that has dependencies
-    /// (one MSET, one DEL), not three per PR. Reply: the number of PRs.
-    /// </summary>
-    public static readonly HotScript HydrateBatch = new("hydrate", """
-        local unpack = unpack or table.unpack
-        local n = #KEYS / 2
-        local states, sets = {}, {}
-        for i = 1, n do
-          states[2 * i - 1] = KEYS[2 * i - 1]
-          states[2 * i] = ARGV[2 * i - 1]
-          sets[i] = KEYS[2 * i]
-        end
-        if n > 0 then
-          redis.call('MSET', unpack(states))
-          redis.call('DEL', unpack(sets))
-        end
-        for i = 1, n do
-          local deps = {}
-          for d in string.gmatch(ARGV[2 * i], '%S+') do
-            deps[#deps + 1] = d
-          end
-          if #deps > 0 then
-            redis.call('SADD', KEYS[2 * i], unpack(deps))
-          end
-        end
-        return n
-        """);
-
     /// <summary>The answer <see cref="Batch"/> gives for a call whose script raised an error: <c>{marker, message}</c>.</summary>
     public const string BatchErrorMarker = "__thermocline_error";
 
