@@ -119,6 +119,7 @@ internal sealed class LooseObjectWriter(string objectsDirectory, bool durable)
     {
         try
         {
+            // The file system's clock, not the store's TimeProvider: git's prune compares file times with the real now.
             File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

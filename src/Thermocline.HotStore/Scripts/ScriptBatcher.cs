@@ -41,7 +41,7 @@ internal sealed class ScriptBatcher(IDatabaseAsync database, Func<bool> canBatch
         var call = new Call(script, keys, values);
         _pending.Enqueue(call);
         Dispatch();
-        return call.Result.Task;
+        return call.Completion.Task;
     }
 
     private bool TryTakeSlot()
@@ -121,7 +121,7 @@ internal sealed class ScriptBatcher(IDatabaseAsync database, Func<bool> canBatch
             {
                 foreach (var call in batch)
                 {
-                    call.Result.TrySetException(e);
+                    call.Completion.TrySetException(e);
                 }
 
                 return;
@@ -144,11 +144,11 @@ internal sealed class ScriptBatcher(IDatabaseAsync database, Func<bool> canBatch
     {
         try
         {
-            call.Result.TrySetResult(await call.Script.EvaluateAsync(database, call.Keys, call.Values));
+            call.Completion.TrySetResult(await call.Script.EvaluateAsync(database, call.Keys, call.Values));
         }
         catch (Exception e)
         {
-            call.Result.TrySetException(e);
+            call.Completion.TrySetException(e);
         }
     }
 
@@ -178,15 +178,15 @@ internal sealed class ScriptBatcher(IDatabaseAsync database, Func<bool> canBatch
         // A call whose script raised an error is answered {"__error", message} by the batch (see HotScripts.Batch).
         if (result is null)
         {
-            call.Result.TrySetException(new RedisException($"the batch script gave no answer for {call.Script.Name}"));
+            call.Completion.TrySetException(new RedisException($"the batch script gave no answer for {call.Script.Name}"));
         }
         else if (result.Resp2Type == ResultType.Array && result.Length == 2 && (string?)result[0] == HotScripts.BatchErrorMarker)
         {
-            call.Result.TrySetException(new RedisException((string?)result[1] ?? $"{call.Script.Name} failed"));
+            call.Completion.TrySetException(new RedisException((string?)result[1] ?? $"{call.Script.Name} failed"));
         }
         else
         {
-            call.Result.TrySetResult(result);
+            call.Completion.TrySetResult(result);
         }
     }
 
@@ -201,6 +201,6 @@ internal sealed class ScriptBatcher(IDatabaseAsync database, Func<bool> canBatch
         // Completed by the batch's own continuation, which runs on the thread pool (StackExchange.Redis completes its
         // tasks there, never on its reader): each caller goes on inline up to its next call, which joins the next
         // batch — no thread-pool hop per call, which was a third of the cost of a call under load.
-        public TaskCompletionSource<RedisResult> Result { get; } = new(TaskCreationOptions.None);
+        public TaskCompletionSource<RedisResult> Completion { get; } = new(TaskCreationOptions.None);
     }
 }
