@@ -5,8 +5,9 @@ namespace Thermocline.HotStore.Scripts;
 
 /// <summary>
 /// Runs the per-PR scripts, coalescing calls that arrive while others are on the wire into one script run — group
-/// commit, for Redis. A call that finds nothing in flight goes out alone, as its own script, at once; calls made
-/// meanwhile (32 agents at work) wait for a free slot and go together as one <see cref="HotScripts.Batch"/>, which
+/// commit, for Redis. A call that finds fewer than <see cref="MaxInFlight"/> on the wire and nothing waiting goes out
+/// alone, as its own script, at once; calls made while all slots are busy (32 agents at work) wait for the next free
+/// slot and go together as one <see cref="HotScripts.Batch"/>, which
 /// runs each in turn — each as atomic as alone, since the whole batch is one script — and answers each separately
 /// (one that raises an error fails alone). On a Redis Cluster the keys of different PRs live in different slots, so
 /// there every call goes alone.
