@@ -20,7 +20,7 @@ internal sealed class LooseObjectWriter(string objectsDirectory, bool durable)
     private const int GitLooseCompression = 1;
 
     /// <summary>The blob id of <paramref name="content"/> (libgit2's SHA-1, collision-detecting).</summary>
-    public static ObjectId HashBlob(byte[] content) => LibGit2Native.HashBlob(content);
+    public static ObjectId HashBlob(byte[] content) => LibGit2Native.HashObject(content, LibGit2Native.ObjectTypeBlob);
 
     /// <summary>Compresses <paramref name="content"/> as an object of <paramref name="type"/> (blob, tree, commit) into a temp file (fsynced when durable); nothing refers to it yet.</summary>
     /// <exception cref="IOException">It could not be written; nothing is left behind.</exception>

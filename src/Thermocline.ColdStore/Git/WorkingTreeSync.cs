@@ -89,7 +89,7 @@ internal static class WorkingTreeSync
     /// <summary>Writes a temp file beside the target (same directory, so the rename is atomic) with the target's mode.</summary>
     private static string WriteTemp(string fullPath, byte[] content, UnixFileMode mode)
     {
-        var temp = TempName(fullPath, "new");
+        var temp = TempName(fullPath);
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
@@ -112,8 +112,8 @@ internal static class WorkingTreeSync
     }
 
     /// <summary>A hidden name beside <paramref name="fullPath"/> that start-up recovery knows as a leftover of this process.</summary>
-    private static string TempName(string fullPath, string kind) => Path.Combine(
-        Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.thermocline-{Environment.ProcessId}-{Guid.NewGuid():N}.{kind}.tmp");
+    private static string TempName(string fullPath) => Path.Combine(
+        Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.thermocline-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
 
     /// <summary>Size and modification time of the copy when it was read: a save since then changes one of them.</summary>
     internal readonly record struct Stamp(long Length, DateTime LastWriteUtc);

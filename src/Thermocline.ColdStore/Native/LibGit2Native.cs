@@ -110,12 +110,6 @@ internal static partial class LibGit2Native
     }
 
     /// <summary>
-    /// The id <paramref name="content"/> has as a blob, computed by libgit2 with its collision-detecting SHA-1 (the
-    /// same id, and the same refusal of a crafted collision, as writing it through libgit2).
-    /// </summary>
-    internal static ObjectId HashBlob(byte[] content) => HashObject(content, ObjectTypeBlob);
-
-    /// <summary>
     /// The id <paramref name="content"/> has as an object of <paramref name="type"/> (<see cref="ObjectTypeTree"/>,
     /// <see cref="ObjectTypeCommit"/>, <see cref="ObjectTypeBlob"/>), by libgit2's collision-detecting SHA-1.
     /// </summary>

@@ -18,7 +18,7 @@ internal sealed class ScriptBatcher(IDatabaseAsync database, Func<bool> canBatch
     private const int MaxInFlight = 4;
 
     /// <summary>Calls per batch: bounds the script's run time (each call is a few µs) and the reply.</summary>
-    internal const int MaxBatch = 64;
+    private const int MaxBatch = 64;
 
     private readonly ConcurrentQueue<Call> _pending = new();
     private int _inFlight;
