@@ -103,7 +103,7 @@ public sealed partial class RedisHotStore
         RedisValue[] args = [lease.ToString(), StateNames.Of(target), AllowedFrom(target)];
         return ApplyOrQueueAsync(new(() => $"transition {prId} to {StateNames.Of(target)} (fence {lease.Fence})", async () =>
         {
-            var reply = await _scripts.EvaluateAsync(HotScripts.TransitionHot, keys.HotKeys, args);
+            var reply = await _scripts.EvaluateAsync(HotScripts.TransitionHot, keys.LeaseKeys, args);
             if (reply.Resp2Type != ResultType.Integer || (long)reply != 1)
             {
                 throw Refusal(prId, lease, (RedisResult[])reply!, target);

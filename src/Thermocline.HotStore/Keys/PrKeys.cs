@@ -14,7 +14,8 @@ public sealed class PrKeys
         ColdState = new RedisKey(stem + "cold_state");
         Fence = new RedisKey(stem + "fence");
         Dependencies = new RedisKey(stem + "dependencies");
-        ScriptKeys = [HotState, Agent, Heartbeat, Lease, ColdState, Fence];
+        ScriptKeys = [HotState, Agent, Lease, Heartbeat, ColdState, Fence];
+        LeaseKeys = ScriptKeys[..3];
         HotKeys = ScriptKeys[..4];
         HotAndColdKeys = ScriptKeys[..5];
         AllKeys = [HotState, Agent, Heartbeat, Lease, ColdState, Fence, Dependencies];
@@ -45,9 +46,12 @@ public sealed class PrKeys
     internal RedisKey[] ScriptKeys { get; }
 
     /// <summary>
-    /// The first four of <see cref="ScriptKeys"/> — the keys that expire with the hot state — for scripts that touch no
-    /// others (heartbeat, hot → hot): fewer keys to send, and for Garnet's transaction mode, to lock.
+    /// The first three of <see cref="ScriptKeys"/> — hot state, agent, lease: what a lease check reads — for the hot → hot
+    /// transition, which touches no others: fewer keys to send, and for Garnet's transaction mode, to lock.
     /// </summary>
+    internal RedisKey[] LeaseKeys { get; }
+
+    /// <summary>The first four of <see cref="ScriptKeys"/>, the keys that expire with the hot state (heartbeat).</summary>
     internal RedisKey[] HotKeys { get; }
 
     /// <summary>The first five of <see cref="ScriptKeys"/>: the hot keys and the cold-state cache (release, clear).</summary>

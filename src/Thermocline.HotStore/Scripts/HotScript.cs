@@ -8,7 +8,7 @@ namespace Thermocline.HotStore.Scripts;
 /// One Lua script, sent by SHA1 (<c>EVALSHA</c>); when the server does not know it yet (first use, or after a
 /// restart emptied its script cache) the <c>NOSCRIPT</c> reply is answered by one <c>EVAL</c>, which also caches it.
 /// </summary>
-internal sealed class HotScript
+internal class HotScript
 {
     private readonly byte[] _sha1;
 
@@ -39,4 +39,20 @@ internal sealed class HotScript
             return await database.ScriptEvaluateAsync(Text, keys, values);
         }
     }
+}
+
+/// <summary>
+/// A script on the keys of one PR, of a fixed shape: always <see cref="KeyCount"/> keys and <see cref="ValueCount"/>
+/// values. The shape is what lets a <see cref="HotScripts.Batch"/> run several calls with no framing but a letter each.
+/// </summary>
+internal sealed class PrScript(string name, char code, int keyCount, int valueCount, string text) : HotScript(name, text)
+{
+    /// <summary>The letter that names it in a batch's plan.</summary>
+    public char Code { get; } = code;
+
+    /// <summary>The keys of each call: the first <see cref="KeyCount"/> of the PR's script keys.</summary>
+    public int KeyCount { get; } = keyCount;
+
+    /// <summary>The values of each call.</summary>
+    public int ValueCount { get; } = valueCount;
 }

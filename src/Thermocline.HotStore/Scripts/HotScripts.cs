@@ -5,15 +5,16 @@ namespace Thermocline.HotStore.Scripts;
 /// <summary>
 /// The Lua scripts behind every check-and-set. Each touches the keys of one PR only, all passed in
 /// <c>KEYS</c> (Garnet's transaction mode locks exactly those; a Redis Cluster needs them in one slot):
-/// <c>KEYS[1..6]</c> = hot_state, agent, heartbeat, lease, cold_state, fence. Replies are arrays whose first
-/// element is 1 (done) or 0 (refused, followed by a reason code and details).
+/// <c>KEYS[1..6]</c> = hot_state, agent, lease, heartbeat, cold_state, fence — a script takes the first 1, 3, 4, 5 or 6
+/// of them, as many as it touches. Replies are arrays whose first element is 1 (done) or 0 (refused, followed by a
+/// reason code and details); a hot transition's success is a plain 1.
 /// </summary>
 internal static class HotScripts
 {
-    // Refuses unless KEYS[4] holds exactly ARGV[1] and the hot state is still there; leaves the hot state in `hot`.
+    // Refuses unless KEYS[3] holds exactly ARGV[1] and the hot state is still there; leaves the hot state in `hot`.
     // Reply on refusal: {0, 'lease', current lease or '', current agent or ''}.
     private const string LeaseCheck = """
-        local held = redis.call('MGET', KEYS[4], KEYS[1])
+        local held = redis.call('MGET', KEYS[3], KEYS[1])
         if held[1] ~= ARGV[1] or not held[2] then
           return {0, 'lease', held[1] or '', redis.call('GET', KEYS[2]) or ''}
         end
@@ -26,7 +27,7 @@ internal static class HotScripts
     /// state (the caller passes git's). Reply: {1, fence} or {0, 'held', agent, hot} / {0, 'cold-moved', cold} /
     /// {0, 'not-allowed', cold}.
     /// </summary>
-    public static readonly HotScript Claim = new("claim", """
+    public static readonly PrScript Claim = new("claim", 'c', 6, 7, """
         local current = redis.call('MGET', KEYS[1], KEYS[5])
         if current[1] then
           return {0, 'held', redis.call('GET', KEYS[2]) or '', current[1]}
@@ -45,19 +46,19 @@ internal static class HotScripts
         local ttl = ARGV[6]
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
         redis.call('SET', KEYS[2], ARGV[2], 'PX', ttl)
-        redis.call('SET', KEYS[3], ARGV[5], 'PX', ttl)
-        redis.call('SET', KEYS[4], fence .. ':' .. ARGV[7], 'PX', ttl)
+        redis.call('SET', KEYS[3], fence .. ':' .. ARGV[7], 'PX', ttl)
+        redis.call('SET', KEYS[4], ARGV[5], 'PX', ttl)
         return {1, fence}
         """);
 
     /// <summary>Heartbeat. ARGV: 1 lease, 2 now (Unix ms), 3 TTL ms. Reply: {1, hot state} or the lease refusal.</summary>
-    public static readonly HotScript Heartbeat = new("heartbeat", LeaseCheck + """
+    public static readonly PrScript Heartbeat = new("heartbeat", 'h', 4, 3, LeaseCheck + """
 
         local ttl = ARGV[3]
         redis.call('PEXPIRE', KEYS[1], ttl)
         redis.call('PEXPIRE', KEYS[2], ttl)
-        redis.call('PEXPIRE', KEYS[4], ttl)
-        redis.call('SET', KEYS[3], ARGV[2], 'PX', ttl)
+        redis.call('PEXPIRE', KEYS[3], ttl)
+        redis.call('SET', KEYS[4], ARGV[2], 'PX', ttl)
         return {1, hot}
         """);
 
@@ -67,7 +68,7 @@ internal static class HotScripts
     /// Reply: 1 (also when it was in the target state already: nothing changed) or {0, 'not-allowed', hot} or the lease
     /// refusal — a plain integer on success, the common case, is the cheapest reply to build and to read.
     /// </summary>
-    public static readonly HotScript TransitionHot = new("transition", LeaseCheck + """
+    public static readonly PrScript TransitionHot = new("transition", 't', 3, 3, LeaseCheck + """
 
         if hot == ARGV[2] then
           return 1
@@ -83,7 +84,7 @@ internal static class HotScripts
     /// Release or clear. ARGV: 1 lease, or '' to clear whoever holds it; 2 cold state to cache, or '' to keep it.
     /// Reply: {1, number of hot keys deleted} or the lease refusal.
     /// </summary>
-    public static readonly HotScript Clear = new("clear", "if ARGV[1] ~= '' then\n" + LeaseCheck + """
+    public static readonly PrScript Clear = new("clear", 'r', 5, 2, "if ARGV[1] ~= '' then\n" + LeaseCheck + """
 
         end
         local deleted = redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
@@ -94,7 +95,7 @@ internal static class HotScripts
         """);
 
     /// <summary>Seeds the fencing counter: KEYS[1] = fence, ARGV[1] = floor. Sets it to max(current, floor); replies with the result.</summary>
-    public static readonly HotScript SeedFence = new("seed-fence", """
+    public static readonly PrScript SeedFence = new("seed-fence", 'f', 1, 1, """
         local current = tonumber(redis.call('GET', KEYS[1]) or '0')
         local floor = tonumber(ARGV[1])
         if floor > current then
@@ -104,35 +105,45 @@ internal static class HotScripts
         return current
         """);
 
+    /// <summary>The scripts a <see cref="Batch"/> can run, each on one PR's keys.</summary>
+    private static PrScript[] PerPr => [Claim, Heartbeat, TransitionHot, Clear, SeedFence];
+
     /// <summary>The answer <see cref="Batch"/> gives for a call whose script raised an error: <c>{marker, message}</c>.</summary>
     public const string BatchErrorMarker = "__thermocline_error";
 
     /// <summary>
     /// Several calls of the scripts above in one run (see <see cref="ScriptBatcher"/>); standalone servers only, as the
-    /// keys of different PRs span slots. KEYS: each call's keys in turn. ARGV: the number of calls, then per call the
-    /// script's name, its key count, its value count and its values. Each script body runs as a function of the offsets
-    /// of its keys and values — the same text with <c>KEYS[n]</c> read as <c>KEYS[k + n]</c> and <c>ARGV[n]</c> as
-    /// <c>ARGV[v + n]</c>, so nothing is copied per call — under pcall, so one call's error is that call's answer alone.
-    /// Reply: one answer per call.
+    /// keys of different PRs span slots. KEYS: each call's keys in turn. ARGV: the plan — each call's script as its
+    /// one-letter <see cref="PrScript.Code"/>, in order — then each call's values in turn. Every script takes a fixed
+    /// number of keys and values, so the plan is all the framing a call needs. Each script body runs as a function of
+    /// the offsets of its keys and values — the same text with <c>KEYS[n]</c> read as <c>KEYS[k + n]</c> and
+    /// <c>ARGV[n]</c> as <c>ARGV[v + n]</c>, so nothing is copied per call — under pcall, so one call's error is that
+    /// call's answer alone. Reply: one answer per call. A plan that names no script or does not match the keys and values
+    /// fails the whole run before anything changed.
     /// </summary>
     public static readonly HotScript Batch = new("batch", string.Concat(
         "local scripts = {\n",
-        string.Concat(new[] { Claim, Heartbeat, TransitionHot, Clear, SeedFence }.Select(s => $"['{s.Name}'] = function(k, v)\n{AtOffsets(s)}\nend,\n")),
+        string.Concat(PerPr.Select(s => $"['{s.Code}'] = {{function(k, v)\n{AtOffsets(s)}\nend, {s.KeyCount}, {s.ValueCount}}},\n")),
         "}\n",
         """
-        local results = {}
+        local plan = ARGV[1]
         local k, v = 0, 1
-        for i = 1, tonumber(ARGV[1]) do
-          local name, nk, nv = ARGV[v + 1], tonumber(ARGV[v + 2]), tonumber(ARGV[v + 3])
-          v = v + 3
-          local script = scripts[name]
-          local ok, answer
-          if script then
-            ok, answer = pcall(script, k, v)
-          else
-            ok, answer = false, 'no script named ' .. tostring(name)
+        for i = 1, #plan do
+          local script = scripts[string.sub(plan, i, i)]
+          if not script then
+            return redis.error_reply('batch plan names no script: ' .. plan)
           end
-          k, v = k + nk, v + nv
+          k, v = k + script[2], v + script[3]
+        end
+        if k ~= #KEYS or v ~= #ARGV then
+          return redis.error_reply('batch plan ' .. plan .. ' takes ' .. k .. ' keys and ' .. v .. ' values, not ' .. #KEYS .. ' and ' .. #ARGV)
+        end
+        local results = {}
+        k, v = 0, 1
+        for i = 1, #plan do
+          local script = scripts[string.sub(plan, i, i)]
+          local ok, answer = pcall(script[1], k, v)
+          k, v = k + script[2], v + script[3]
           if ok then
             if answer == nil then answer = false end
             results[i] = answer
@@ -145,7 +156,7 @@ internal static class HotScripts
         """));
 
     /// <summary>A per-PR script's text reading its keys and values at offsets <c>k</c> and <c>v</c> of the batch's.</summary>
-    private static string AtOffsets(HotScript script)
+    private static string AtOffsets(PrScript script)
     {
         if (script.Text.Contains("#KEYS", StringComparison.Ordinal) || script.Text.Contains("#ARGV", StringComparison.Ordinal))
         {

@@ -32,8 +32,15 @@ internal sealed class ScriptBatcher(IDatabaseAsync database, Func<bool> canBatch
     public long BatchedCalls => Interlocked.Read(ref _batchedCalls);
 
     /// <summary>Runs <paramref name="script"/> on <paramref name="keys"/> (one PR's) and <paramref name="values"/>.</summary>
-    public Task<RedisResult> EvaluateAsync(HotScript script, RedisKey[] keys, RedisValue[] values)
+    /// <exception cref="ArgumentException">The keys or values are not of the script's shape.</exception>
+    public Task<RedisResult> EvaluateAsync(PrScript script, RedisKey[] keys, RedisValue[] values)
     {
+        if (keys.Length != script.KeyCount || values.Length != script.ValueCount)
+        {
+            throw new ArgumentException(
+                $"{script.Name} takes {script.KeyCount} keys and {script.ValueCount} values, not {keys.Length} and {values.Length}");
+        }
+
         if (_pending.IsEmpty && TryTakeSlot())
         {
             return RunDirectAsync(script, keys, values); // the usual case when not busy: no queue, no extra hop
@@ -62,7 +69,7 @@ internal sealed class ScriptBatcher(IDatabaseAsync database, Func<bool> canBatch
         }
     }
 
-    private async Task<RedisResult> RunDirectAsync(HotScript script, RedisKey[] keys, RedisValue[] values)
+    private async Task<RedisResult> RunDirectAsync(PrScript script, RedisKey[] keys, RedisValue[] values)
     {
         try
         {
@@ -153,20 +160,30 @@ internal sealed class ScriptBatcher(IDatabaseAsync database, Func<bool> canBatch
         }
     }
 
-    /// <summary>KEYS: every call's keys in turn. ARGV: the number of calls, then per call its script name, key count, value count and values.</summary>
+    /// <summary>KEYS: every call's keys in turn. ARGV: the plan (each call's script letter), then every call's values in turn.</summary>
     private static (RedisKey[] Keys, RedisValue[] Values) Combine(List<Call> batch)
     {
-        var keys = new RedisKey[batch.Sum(c => c.Keys.Length)];
-        var values = new RedisValue[1 + batch.Sum(c => 3 + c.Values.Length)];
-        values[0] = batch.Count;
+        int keyCount = 0, valueCount = 1;
+        foreach (var call in batch)
+        {
+            keyCount += call.Keys.Length;
+            valueCount += call.Values.Length;
+        }
+
+        var keys = new RedisKey[keyCount];
+        var values = new RedisValue[valueCount];
+        values[0] = string.Create(batch.Count, batch, static (plan, calls) =>
+        {
+            for (var i = 0; i < plan.Length; i++)
+            {
+                plan[i] = calls[i].Script.Code;
+            }
+        });
         int k = 0, v = 1;
         foreach (var call in batch)
         {
             call.Keys.CopyTo(keys, k);
             k += call.Keys.Length;
-            values[v++] = call.Script.Name;
-            values[v++] = call.Keys.Length;
-            values[v++] = call.Values.Length;
             call.Values.CopyTo(values, v);
             v += call.Values.Length;
         }
@@ -191,9 +208,9 @@ internal sealed class ScriptBatcher(IDatabaseAsync database, Func<bool> canBatch
         }
     }
 
-    private sealed class Call(HotScript script, RedisKey[] keys, RedisValue[] values)
+    private sealed class Call(PrScript script, RedisKey[] keys, RedisValue[] values)
     {
-        public HotScript Script { get; } = script;
+        public PrScript Script { get; } = script;
 
         public RedisKey[] Keys { get; } = keys;
 

@@ -100,11 +100,8 @@ public abstract partial class HotStoreContract
         RedisValue[] Claim(string agent) => ["investigating", agent, "ready", " ready planned broken ", 1_000, 300_000, "0123456789abcdef0123456789abcdef"];
         var calls = new (RedisKey[] Keys, RedisValue[] Values)[] { (good[0].ScriptKeys, Claim("agent-1")), (bad.ScriptKeys, Claim("agent-2")), (good[1].ScriptKeys, Claim("agent-3")) };
         var keys = calls.SelectMany(c => c.Keys).ToArray();
-        var values = new List<RedisValue> { calls.Length };
-        foreach (var (k, v) in calls)
-        {
-            values.AddRange(["claim", k.Length, v.Length, .. v]);
-        }
+        var values = new List<RedisValue> { new string(HotScripts.Claim.Code, calls.Length) };
+        values.AddRange(calls.SelectMany(c => c.Values));
 
         var answers = (RedisResult[])(await HotScripts.Batch.EvaluateAsync(db, keys, [.. values]))!;
 
@@ -116,6 +113,70 @@ public abstract partial class HotStoreContract
         Assert.Equal(HotState.Investigating, (await store.GetAsync("PR-G1", Ct)).HotState);
         Assert.Equal(HotState.Investigating, (await store.GetAsync("PR-G2", Ct)).HotState);
         Assert.Equal("agent-3", (await store.GetAsync("PR-G2", Ct)).Agent);
+    }
+
+    [Fact]
+    public async Task BatchScript_MixedPlan_EachCallReadsItsOwnKeysAndValues()
+    {
+        // One run of every script shape in turn, so a wrong offset for any of them shows: claim PR-M1 (6 keys, 7 values),
+        // claim PR-M2, move PR-M1 on (3, 3), heartbeat PR-M2 (4, 3), release PR-M2 (5, 2), seed PR-M3's fence (1, 1).
+        var store = await NewStoreAsync();
+        await using var raw = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
+        var db = raw.GetDatabase();
+        var (m1, m2, m3) = (store.Keys.For("PR-M1"), store.Keys.For("PR-M2"), store.Keys.For("PR-M3"));
+        RedisValue[] Claim(string agent, string id) => ["investigating", agent, "ready", " ready ", 1_000, 300_000, id];
+        var calls = new (PrScript Script, RedisKey[] Keys, RedisValue[] Values)[]
+        {
+            (HotScripts.Claim, m1.ScriptKeys, Claim("agent-1", "11111111111111111111111111111111")),
+            (HotScripts.Claim, m2.ScriptKeys, Claim("agent-2", "22222222222222222222222222222222")),
+            (HotScripts.TransitionHot, m1.LeaseKeys, ["1:11111111111111111111111111111111", "planning", " investigating "]),
+            (HotScripts.Heartbeat, m2.HotKeys, ["1:22222222222222222222222222222222", 2_000, 300_000]),
+            (HotScripts.Clear, m2.HotAndColdKeys, ["1:22222222222222222222222222222222", "planned"]),
+            (HotScripts.SeedFence, [m3.Fence], [41]),
+        };
+        var plan = new string(calls.Select(c => c.Script.Code).ToArray());
+
+        var answers = (RedisResult[])(await HotScripts.Batch.EvaluateAsync(
+            db, calls.SelectMany(c => c.Keys).ToArray(), [plan, .. calls.SelectMany(c => c.Values)]))!;
+
+        Assert.Equal(calls.Length, answers.Length);
+        Assert.Equal([1L, 1L], [(long)answers[0][0], (long)answers[0][1]]);
+        Assert.Equal([1L, 1L], [(long)answers[1][0], (long)answers[1][1]]);
+        Assert.Equal(1, (long)answers[2]);
+        Assert.Equal("investigating", (string?)answers[3][1]);
+        Assert.Equal(1, (long)answers[4][0]);
+        Assert.Equal(41, (long)answers[5]);
+        var one = await store.GetAsync("PR-M1", Ct);
+        Assert.Equal((HotState.Planning, "agent-1"), (one.HotState, one.Agent));
+        var two = await store.GetAsync("PR-M2", Ct);
+        Assert.Null(two.HotState);
+        Assert.Equal(ColdState.Planned, two.ColdState);
+        Assert.Equal("1000", (string?)await db.StringGetAsync(m1.Heartbeat));
+        Assert.Equal(41, (long)await db.StringGetAsync(m3.Fence));
+    }
+
+    [Fact]
+    public async Task BatchScript_PlanNamesNoScript_WholeRunFailsAndChangesNothing()
+    {
+        var store = await NewStoreAsync();
+        await using var raw = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
+        var db = raw.GetDatabase();
+        var keys = store.Keys.For("PR-Z1");
+
+        var error = await Assert.ThrowsAsync<RedisServerException>(() => HotScripts.Batch.EvaluateAsync(
+            db, [.. keys.ScriptKeys, keys.Fence], ["c?", "investigating", "agent-1", "ready", " ready ", 1_000, 300_000, "0123456789abcdef0123456789abcdef", 5]));
+
+        Assert.Contains("batch plan names no script", error.Message, StringComparison.Ordinal);
+        Assert.Null((await store.GetAsync("PR-Z1", Ct)).HotState);
+        Assert.False(await db.KeyExistsAsync(keys.Fence));
+
+        // A plan whose shapes do not add up to the keys and values sent: refused before the first call runs.
+        var miscount = await Assert.ThrowsAsync<RedisServerException>(() => HotScripts.Batch.EvaluateAsync(
+            db, [.. keys.ScriptKeys], ["cc", "investigating", "agent-1", "ready", " ready ", 1_000, 300_000, "0123456789abcdef0123456789abcdef"]));
+
+        Assert.Contains("takes 12 keys and 15 values, not 6 and 8", miscount.Message, StringComparison.Ordinal);
+        Assert.Null((await store.GetAsync("PR-Z1", Ct)).HotState);
+        Assert.False(await db.KeyExistsAsync(keys.Fence));
     }
 
     [Fact]
