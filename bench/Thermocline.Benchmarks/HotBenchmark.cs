@@ -137,9 +137,10 @@ internal sealed class HotBenchmark : IBenchmark
     }
 
     /// <summary>
-    /// Hot → hot transitions per second, and nothing else in the timed windows: 10,000 PRs (a large task list) are
+    /// Hot → hot transitions per second, and nothing else in the timed windows: the 10,000 PRs of a large task list are
     /// claimed, untimed; the agents take them one by one and move each investigating → planning → in-progress →
-    /// under-review, timed; the PRs are cleared, untimed; again until the timed windows add up to the duration.
+    /// under-review, timed; the PRs are cleared, untimed; again — the same PRs, as a task list's PRs are claimed again and
+    /// again — until the timed windows add up to the duration.
     /// </summary>
     private static async Task<double> TransitionThroughputAsync(RedisHotStore store, int agents, TimeSpan duration, int round, CpuMeter cpu, CancellationToken ct)
     {
@@ -147,9 +148,9 @@ internal sealed class HotBenchmark : IBenchmark
         var claimed = new (string Pr, Thermocline.HotStore.Leases.Lease Lease)[Pool];
         long ops = 0;
         var timed = TimeSpan.Zero;
+        var stem = $"PR-X{agents}R{round}N";
         for (var pass = 0; timed < duration; pass++)
         {
-            var stem = $"PR-X{agents}R{round}P{pass}N";
             await ForEachAsync(Pool, async i =>
             {
                 var pr = stem + i.ToString(CultureInfo.InvariantCulture);

@@ -93,13 +93,7 @@ public sealed partial class RedisHotStore
     /// <summary>Caches git's cold state of one PR (after a milestone commit, or on reconciliation). Queued when Redis is away.</summary>
     public Task<HotWriteResult> SetColdStateAsync(string prId, ColdState coldState, CancellationToken cancellationToken)
     {
-        var keys = Keys.For(prId);
-        var name = StateNames.Of(coldState);
-        return ApplyOrQueueAsync(new(() => $"cache {prId} as {name}", async () =>
-        {
-            _ = _db.SetAddAsync(Keys.PrIndex, prId, CommandFlags.FireAndForget);
-            await _db.StringSetAsync(keys.ColdState, name);
-        }), cancellationToken);
+        return ApplyOrQueueAsync(new ColdStateUpdate(this, prId, Keys.For(prId), StateNames.Of(coldState)), cancellationToken);
     }
 
     /// <summary>

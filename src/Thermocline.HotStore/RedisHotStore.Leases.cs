@@ -72,9 +72,10 @@ public sealed partial class RedisHotStore
     /// </summary>
     public async Task<HotState> VerifyLeaseAsync(string prId, Lease lease, CancellationToken cancellationToken)
     {
-        var keys = CheckedKeys(prId, lease);
-        var reply = await RunAsync($"check the lease on {prId}", () => HeartbeatScriptAsync(prId, keys, lease, NowMs), cancellationToken);
-        return ParseHot((string?)reply, prId);
+        var heartbeat = Heartbeat(prId, lease, NowMs);
+        var reply = await RunAsync($"check the lease on {prId}", heartbeat.SendAsync, cancellationToken);
+        heartbeat.Accept(reply);
+        return ParseHot((string?)reply[1], prId);
     }
 
     /// <summary>
@@ -83,9 +84,7 @@ public sealed partial class RedisHotStore
     /// <exception cref="ThermoclineException"><see cref="ErrorKind.LeaseConflict"/> when the lease is stale or foreign.</exception>
     public Task<HotWriteResult> HeartbeatAsync(string prId, Lease lease, CancellationToken cancellationToken)
     {
-        var keys = CheckedKeys(prId, lease);
-        var now = NowMs;
-        return ApplyOrQueueAsync(new(() => $"heartbeat {prId} (fence {lease.Fence})", () => HeartbeatScriptAsync(prId, keys, lease, now)), cancellationToken);
+        return ApplyOrQueueAsync(Heartbeat(prId, lease, NowMs), cancellationToken);
     }
 
     /// <summary>
@@ -100,15 +99,9 @@ public sealed partial class RedisHotStore
     public Task<HotWriteResult> TransitionHotAsync(string prId, Lease lease, HotState target, CancellationToken cancellationToken)
     {
         var keys = CheckedKeys(prId, lease);
-        RedisValue[] args = [lease.ToString(), StateNames.Of(target), AllowedFrom(target)];
-        return ApplyOrQueueAsync(new(() => $"transition {prId} to {StateNames.Of(target)} (fence {lease.Fence})", async () =>
-        {
-            var reply = await _scripts.EvaluateAsync(HotScripts.TransitionHot, keys.LeaseKeys, args);
-            if (reply.Resp2Type != ResultType.Integer || (long)reply != 1)
-            {
-                throw Refusal(prId, lease, (RedisResult[])reply!, target);
-            }
-        }), cancellationToken);
+        return ApplyOrQueueAsync(
+            new PrScriptUpdate(this, "transition", HotScripts.TransitionHot, prId, keys.LeaseKeys, [lease.ToString(), StateNames.Of(target), AllowedFrom(target)], lease, target),
+            cancellationToken);
     }
 
     /// <summary>Drops the hot state of a held PR; it is back at its cold state. Queued when Redis is away.</summary>
@@ -126,14 +119,8 @@ public sealed partial class RedisHotStore
     {
         var keys = lease is null ? Keys.For(prId) : CheckedKeys(prId, lease);
         RedisValue[] args = [lease?.ToString() ?? "", coldState is { } c ? StateNames.Of(c) : ""];
-        return ApplyOrQueueAsync(new(() => lease is null ? $"clear {prId}" : $"release {prId} (fence {lease.Fence})", async () =>
-        {
-            var parts = (RedisResult[])(await _scripts.EvaluateAsync(HotScripts.Clear, keys.HotAndColdKeys, args))!;
-            if ((long)parts[0] != 1)
-            {
-                throw Refusal(prId, lease!, parts, null);
-            }
-        }), cancellationToken);
+        return ApplyOrQueueAsync(
+            new PrScriptUpdate(this, lease is null ? "clear" : "release", HotScripts.Clear, prId, keys.HotAndColdKeys, args, lease), cancellationToken);
     }
 
     /// <summary>
@@ -151,12 +138,9 @@ public sealed partial class RedisHotStore
         }, cancellationToken);
     }
 
-    private async Task<RedisResult> HeartbeatScriptAsync(string prId, PrKeys keys, Lease lease, long now)
-    {
-        _ = _db.SetAddAsync(Keys.HotIndex, prId, CommandFlags.FireAndForget);
-        var parts = (RedisResult[])(await _scripts.EvaluateAsync(HotScripts.Heartbeat, keys.HotKeys, [lease.ToString(), now, TtlMs]))!;
-        return (long)parts[0] == 1 ? parts[1] : throw Refusal(prId, lease, parts, null);
-    }
+    /// <summary>A heartbeat of <paramref name="lease"/> at <paramref name="now"/>; its reply is {1, hot state} when the lease holds.</summary>
+    private PrScriptUpdate Heartbeat(string prId, Lease lease, long now) => new(
+        this, "heartbeat", HotScripts.Heartbeat, prId, CheckedKeys(prId, lease).HotKeys, [lease.ToString(), now, TtlMs], lease, index: Keys.HotIndex);
 
     private PrKeys CheckedKeys(string prId, Lease lease)
     {

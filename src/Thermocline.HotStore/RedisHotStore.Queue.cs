@@ -21,7 +21,7 @@ public sealed partial class RedisHotStore
             {
                 // Not wrapped in WaitAsync(cancellationToken): every Redis call ends within OperationTimeout, and a
                 // per-call cancellation registration costs more than the rest of a hot update.
-                await update.ApplyAsync();
+                update.Accept(await update.SendAsync());
                 return HotWriteResult.Applied;
             }
             catch (Exception e) when (IsUnavailable(e))
@@ -79,7 +79,7 @@ public sealed partial class RedisHotStore
             {
                 try
                 {
-                    await update.ApplyAsync().WaitAsync(cancellationToken);
+                    update.Accept(await update.SendAsync().WaitAsync(cancellationToken));
                     applied++;
                 }
                 catch (ThermoclineException e)

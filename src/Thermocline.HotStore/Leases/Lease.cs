@@ -12,6 +12,31 @@ namespace Thermocline.HotStore.Leases;
 /// <param name="Id">32 lower-case hex digits, unique per claim.</param>
 public sealed record Lease(long Fence, string Id)
 {
+    // The text form, built once: every heartbeat and transition sends it. Reset when `with` changes a part.
+    private string? _text;
+
+    /// <summary>The fencing number, at least 1; it goes into the milestone commit.</summary>
+    public long Fence
+    {
+        get;
+        init
+        {
+            field = value;
+            _text = null;
+        }
+    } = Fence;
+
+    /// <summary>32 lower-case hex digits, unique per claim.</summary>
+    public string Id
+    {
+        get;
+        init
+        {
+            field = value;
+            _text = null;
+        }
+    } = Id;
+
     /// <summary>Makes a lease with a fresh random id.</summary>
     internal static Lease Create(long fence) => new(fence, Guid.NewGuid().ToString("N"));
 
@@ -48,5 +73,11 @@ public sealed record Lease(long Fence, string Id)
     private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     /// <summary>The text form, <c>FENCE:ID</c>, as stored in Redis and shown to agents.</summary>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Fence}:{Id}");
+    public override string ToString() => _text ??= string.Create(CultureInfo.InvariantCulture, $"{Fence}:{Id}");
+
+    /// <summary>Equal when fence and id are (the cached text form is not part of a lease's identity).</summary>
+    public bool Equals(Lease? other) => other is not null && Fence == other.Fence && string.Equals(Id, other.Id, StringComparison.Ordinal);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Fence, Id);
 }
