@@ -43,9 +43,12 @@ internal class HotScript
 
 /// <summary>
 /// A script on the keys of one PR, of a fixed shape: always <see cref="KeyCount"/> keys and <see cref="ValueCount"/>
-/// values. The shape is what lets a <see cref="HotScripts.Batch"/> run several calls with no framing but a letter each.
+/// values, and it starts by reading the keys numbered <see cref="Reads"/> into <c>held</c> (one MGET). The shape is
+/// what lets a <see cref="HotScripts.Batch"/> run several calls with no framing but a letter each, and read for all of
+/// them at once.
 /// </summary>
-internal sealed class PrScript(string name, char code, int keyCount, int valueCount, string text) : HotScript(name, text)
+internal sealed class PrScript(string name, char code, int keyCount, int valueCount, int[] reads, string body)
+    : HotScript(name, $"local held = redis.call('MGET', {string.Join(", ", reads.Select(n => $"KEYS[{n}]"))})\n{body}")
 {
     /// <summary>The letter that names it in a batch's plan.</summary>
     public char Code { get; } = code;
@@ -55,4 +58,10 @@ internal sealed class PrScript(string name, char code, int keyCount, int valueCo
 
     /// <summary>The values of each call.</summary>
     public int ValueCount { get; } = valueCount;
+
+    /// <summary>The numbers of the keys it reads first, in order, as <c>held[1]</c>, <c>held[2]</c>, ….</summary>
+    public IReadOnlyList<int> Reads { get; } = reads;
+
+    /// <summary>What runs after the read, on <c>held</c>.</summary>
+    public string Body { get; } = body;
 }

@@ -11,10 +11,12 @@ namespace Thermocline.HotStore.Scripts;
 /// </summary>
 internal static class HotScripts
 {
-    // Refuses unless KEYS[3] holds exactly ARGV[1] and the hot state is still there; leaves the hot state in `hot`.
+    // What a lease check reads first: the lease and the hot state, as held[1] and held[2].
+    private static readonly int[] LeaseReads = [3, 1];
+
+    // Refuses unless KEYS[3] held exactly ARGV[1] and the hot state was still there; leaves the hot state in `hot`.
     // Reply on refusal: {0, 'lease', current lease or '', current agent or ''}.
     private const string LeaseCheck = """
-        local held = redis.call('MGET', KEYS[3], KEYS[1])
         if held[1] ~= ARGV[1] or not held[2] then
           return {0, 'lease', held[1] or '', redis.call('GET', KEYS[2]) or ''}
         end
@@ -27,12 +29,11 @@ internal static class HotScripts
     /// state (the caller passes git's). Reply: {1, fence} or {0, 'held', agent, hot} / {0, 'cold-moved', cold} /
     /// {0, 'not-allowed', cold}.
     /// </summary>
-    public static readonly PrScript Claim = new("claim", 'c', 6, 7, """
-        local current = redis.call('MGET', KEYS[1], KEYS[5])
-        if current[1] then
-          return {0, 'held', redis.call('GET', KEYS[2]) or '', current[1]}
+    public static readonly PrScript Claim = new("claim", 'c', 6, 7, [1, 5], """
+        if held[1] then
+          return {0, 'held', redis.call('GET', KEYS[2]) or '', held[1]}
         end
-        local cold = current[2]
+        local cold = held[2]
         if not cold then
           cold = ARGV[3]
           redis.call('SET', KEYS[5], cold)
@@ -52,7 +53,7 @@ internal static class HotScripts
         """);
 
     /// <summary>Heartbeat. ARGV: 1 lease, 2 now (Unix ms), 3 TTL ms. Reply: {1, hot state} or the lease refusal.</summary>
-    public static readonly PrScript Heartbeat = new("heartbeat", 'h', 4, 3, LeaseCheck + """
+    public static readonly PrScript Heartbeat = new("heartbeat", 'h', 4, 3, LeaseReads, LeaseCheck + """
 
         local ttl = ARGV[3]
         redis.call('PEXPIRE', KEYS[1], ttl)
@@ -68,7 +69,7 @@ internal static class HotScripts
     /// Reply: 1 (also when it was in the target state already: nothing changed) or {0, 'not-allowed', hot} or the lease
     /// refusal — a plain integer on success, the common case, is the cheapest reply to build and to read.
     /// </summary>
-    public static readonly PrScript TransitionHot = new("transition", 't', 3, 3, LeaseCheck + """
+    public static readonly PrScript TransitionHot = new("transition", 't', 3, 3, LeaseReads, LeaseCheck + """
 
         if hot == ARGV[2] then
           return 1
@@ -84,7 +85,7 @@ internal static class HotScripts
     /// Release or clear. ARGV: 1 lease, or '' to clear whoever holds it; 2 cold state to cache, or '' to keep it.
     /// Reply: {1, number of hot keys deleted} or the lease refusal.
     /// </summary>
-    public static readonly PrScript Clear = new("clear", 'r', 5, 2, "if ARGV[1] ~= '' then\n" + LeaseCheck + """
+    public static readonly PrScript Clear = new("clear", 'r', 5, 2, LeaseReads, "if ARGV[1] ~= '' then\n" + LeaseCheck + """
 
         end
         local deleted = redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
@@ -95,8 +96,8 @@ internal static class HotScripts
         """);
 
     /// <summary>Seeds the fencing counter: KEYS[1] = fence, ARGV[1] = floor. Sets it to max(current, floor); replies with the result.</summary>
-    public static readonly PrScript SeedFence = new("seed-fence", 'f', 1, 1, """
-        local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+    public static readonly PrScript SeedFence = new("seed-fence", 'f', 1, 1, [1], """
+        local current = tonumber(held[1] or '0')
         local floor = tonumber(ARGV[1])
         if floor > current then
           redis.call('SET', KEYS[1], ARGV[1])
@@ -115,34 +116,61 @@ internal static class HotScripts
     /// Several calls of the scripts above in one run (see <see cref="ScriptBatcher"/>); standalone servers only, as the
     /// keys of different PRs span slots. KEYS: each call's keys in turn. ARGV: the plan — each call's script as its
     /// one-letter <see cref="PrScript.Code"/>, in order — then each call's values in turn. Every script takes a fixed
-    /// number of keys and values, so the plan is all the framing a call needs. Each script body runs as a function of
+    /// number of keys and values, so the plan is all the framing a call needs. What every call reads first
+    /// (<see cref="PrScript.Reads"/>) is read for all of them with one MGET; a call whose keys an earlier call of the
+    /// run had reads its own, so each call sees exactly what it would see alone. Each script body runs as a function of
     /// the offsets of its keys and values — the same text with <c>KEYS[n]</c> read as <c>KEYS[k + n]</c> and
     /// <c>ARGV[n]</c> as <c>ARGV[v + n]</c>, so nothing is copied per call — under pcall, so one call's error is that
-    /// call's answer alone. Reply: one answer per call. A plan that names no script or does not match the keys and values
-    /// fails the whole run before anything changed.
+    /// call's answer alone. Reply: one answer per call. A plan that names no script or does not match the keys and
+    /// values fails the whole run before anything changed.
     /// </summary>
     public static readonly HotScript Batch = new("batch", string.Concat(
         "local scripts = {\n",
-        string.Concat(PerPr.Select(s => $"['{s.Code}'] = {{function(k, v)\n{AtOffsets(s)}\nend, {s.KeyCount}, {s.ValueCount}}},\n")),
+        string.Concat(PerPr.Select(s =>
+            $"['{s.Code}'] = {{function(k, v, held)\n{AtOffsets(s)}\nend, {s.KeyCount}, {s.ValueCount}, {{{string.Join(", ", s.Reads)}}}}},\n")),
         "}\n",
         """
         local plan = ARGV[1]
+        local reads = {}
         local k, v = 0, 1
         for i = 1, #plan do
           local script = scripts[string.sub(plan, i, i)]
           if not script then
             return redis.error_reply('batch plan names no script: ' .. plan)
           end
+          for _, n in ipairs(script[4]) do
+            reads[#reads + 1] = KEYS[k + n]
+          end
           k, v = k + script[2], v + script[3]
         end
         if k ~= #KEYS or v ~= #ARGV then
           return redis.error_reply('batch plan ' .. plan .. ' takes ' .. k .. ' keys and ' .. v .. ' values, not ' .. #KEYS .. ' and ' .. #ARGV)
         end
+        local prefetched = redis.call('MGET', unpack(reads))
+        local touched = {}
         local results = {}
+        local r = 0
         k, v = 0, 1
         for i = 1, #plan do
           local script = scripts[string.sub(plan, i, i)]
-          local ok, answer = pcall(script[1], k, v)
+          local names = script[4]
+          local held = {}
+          local stale = false
+          for j = 1, #names do
+            stale = stale or touched[KEYS[k + names[j]]]
+            held[j] = prefetched[r + j]
+          end
+          if stale then
+            for j = 1, #names do
+              held[j] = KEYS[k + names[j]]
+            end
+            held = redis.call('MGET', unpack(held))
+          end
+          r = r + #names
+          local ok, answer = pcall(script[1], k, v, held)
+          for j = 1, script[2] do
+            touched[KEYS[k + j]] = true
+          end
           k, v = k + script[2], v + script[3]
           if ok then
             if answer == nil then answer = false end
@@ -158,12 +186,12 @@ internal static class HotScripts
     /// <summary>A per-PR script's text reading its keys and values at offsets <c>k</c> and <c>v</c> of the batch's.</summary>
     private static string AtOffsets(PrScript script)
     {
-        if (script.Text.Contains("#KEYS", StringComparison.Ordinal) || script.Text.Contains("#ARGV", StringComparison.Ordinal))
+        if (script.Body.Contains("#KEYS", StringComparison.Ordinal) || script.Body.Contains("#ARGV", StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"script {script.Name} counts its KEYS or ARGV and cannot run in a batch");
         }
 
-        var keys = Regex.Replace(script.Text, @"KEYS\[(\d+)\]", "KEYS[k + $1]", RegexOptions.None, TimeSpan.FromSeconds(1));
+        var keys = Regex.Replace(script.Body, @"KEYS\[(\d+)\]", "KEYS[k + $1]", RegexOptions.None, TimeSpan.FromSeconds(1));
         return Regex.Replace(keys, @"ARGV\[(\d+)\]", "ARGV[v + $1]", RegexOptions.None, TimeSpan.FromSeconds(1));
     }
 }

@@ -119,7 +119,9 @@ public abstract partial class HotStoreContract
     public async Task BatchScript_MixedPlan_EachCallReadsItsOwnKeysAndValues()
     {
         // One run of every script shape in turn, so a wrong offset for any of them shows: claim PR-M1 (6 keys, 7 values),
-        // claim PR-M2, move PR-M1 on (3, 3), heartbeat PR-M2 (4, 3), release PR-M2 (5, 2), seed PR-M3's fence (1, 1).
+        // claim PR-M2, move PR-M1 on twice (3, 3), heartbeat PR-M2 (4, 3), release PR-M2 (5, 2), seed PR-M3's fence (1, 1).
+        // Every call but the claims and the seed reads keys an earlier call of the run wrote: the read made for the whole
+        // run at its start is stale for them, and each must see the run's own writes.
         var store = await NewStoreAsync();
         await using var raw = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
         var db = raw.GetDatabase();
@@ -130,6 +132,7 @@ public abstract partial class HotStoreContract
             (HotScripts.Claim, m1.ScriptKeys, Claim("agent-1", "11111111111111111111111111111111")),
             (HotScripts.Claim, m2.ScriptKeys, Claim("agent-2", "22222222222222222222222222222222")),
             (HotScripts.TransitionHot, m1.LeaseKeys, ["1:11111111111111111111111111111111", "planning", " investigating "]),
+            (HotScripts.TransitionHot, m1.LeaseKeys, ["1:11111111111111111111111111111111", "in-progress", " planning "]),
             (HotScripts.Heartbeat, m2.HotKeys, ["1:22222222222222222222222222222222", 2_000, 300_000]),
             (HotScripts.Clear, m2.HotAndColdKeys, ["1:22222222222222222222222222222222", "planned"]),
             (HotScripts.SeedFence, [m3.Fence], [41]),
@@ -143,11 +146,12 @@ public abstract partial class HotStoreContract
         Assert.Equal([1L, 1L], [(long)answers[0][0], (long)answers[0][1]]);
         Assert.Equal([1L, 1L], [(long)answers[1][0], (long)answers[1][1]]);
         Assert.Equal(1, (long)answers[2]);
-        Assert.Equal("investigating", (string?)answers[3][1]);
-        Assert.Equal(1, (long)answers[4][0]);
-        Assert.Equal(41, (long)answers[5]);
+        Assert.Equal(1, (long)answers[3]);
+        Assert.Equal("investigating", (string?)answers[4][1]);
+        Assert.Equal(1, (long)answers[5][0]);
+        Assert.Equal(41, (long)answers[6]);
         var one = await store.GetAsync("PR-M1", Ct);
-        Assert.Equal((HotState.Planning, "agent-1"), (one.HotState, one.Agent));
+        Assert.Equal((HotState.InProgress, "agent-1"), (one.HotState, one.Agent));
         var two = await store.GetAsync("PR-M2", Ct);
         Assert.Null(two.HotState);
         Assert.Equal(ColdState.Planned, two.ColdState);
