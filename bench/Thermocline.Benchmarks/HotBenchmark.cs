@@ -76,7 +76,7 @@ internal sealed class HotBenchmark : IBenchmark
             for (var round = 0; round < 3; round++)
             {
                 setRates.Add(await RawSetThroughputAsync(db, agents, duration, setCpu, ct));
-                transitionRates.Add(await TransitionThroughputAsync(store, agents, duration, round, transitionCpu, ct));
+                transitionRates.Add(await TransitionThroughputAsync(store, agents, duration, transitionCpu, ct));
                 cycleRates.Add(await CycleThroughputAsync(store, agents, duration, cycleCpu, ct));
             }
 
@@ -142,18 +142,18 @@ internal sealed class HotBenchmark : IBenchmark
     /// under-review, timed; the PRs are cleared, untimed; again — the same PRs, as a task list's PRs are claimed again and
     /// again — until the timed windows add up to the duration.
     /// </summary>
-    private static async Task<double> TransitionThroughputAsync(RedisHotStore store, int agents, TimeSpan duration, int round, CpuMeter cpu, CancellationToken ct)
+    private static async Task<double> TransitionThroughputAsync(RedisHotStore store, int agents, TimeSpan duration, CpuMeter cpu, CancellationToken ct)
     {
         const int Pool = 10_000;
         var claimed = new (string Pr, Thermocline.HotStore.Leases.Lease Lease)[Pool];
         long ops = 0;
         var timed = TimeSpan.Zero;
-        var stem = $"PR-X{agents}R{round}N";
+        const string Stem = "PR-X"; // one task list: the same PRs in every pass, round and agent count
         for (var pass = 0; timed < duration; pass++)
         {
             await ForEachAsync(Pool, async i =>
             {
-                var pr = stem + i.ToString(CultureInfo.InvariantCulture);
+                var pr = Stem + i.ToString(CultureInfo.InvariantCulture);
                 claimed[i] = (pr, await store.ClaimAsync(pr, "agent-1", HotState.Investigating, ColdState.Ready, ct));
             });
 
