@@ -9,8 +9,8 @@ internal sealed class TextLines
     public TextLines(string text)
     {
         _text = text;
-        _starts = new List<int>((text.Length / 32) + 1) { 0 };
         var span = text.AsSpan();
+        _starts = new List<int>(span.Count('\n') + 1) { 0 }; // counted first (vectorised): one exact allocation, no regrowth
         var offset = 0;
         while (true)
         {
