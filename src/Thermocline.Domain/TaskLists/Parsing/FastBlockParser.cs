@@ -18,25 +18,30 @@ internal sealed class FastBlockParser
     private readonly string _text;
     private readonly TextLines _lines;
     private readonly int _end;
+    private readonly ScalarPool? _scalars;
     private int _line;
 
-    private FastBlockParser(string text, TextLines lines, int first, int endExclusive)
+    private FastBlockParser(string text, TextLines lines, int first, int endExclusive, ScalarPool? scalars)
     {
         _text = text;
         _lines = lines;
         _line = first;
         _end = endExclusive;
+        _scalars = scalars;
     }
 
-    /// <summary>The block's root mapping, or null when the block needs the full parser.</summary>
-    public static YamlMapping? TryParse(string text, TextLines lines, int first, int endExclusive)
+    /// <summary>
+    /// The block's root mapping, or null when the block needs the full parser. With <paramref name="scalars"/>, its
+    /// scalars come from that pool: the nodes are valid until the pool's next reset.
+    /// </summary>
+    public static YamlMapping? TryParse(string text, TextLines lines, int first, int endExclusive, ScalarPool? scalars = null)
     {
         if (HasTabOrLoneCarriageReturn(text, lines.Start(first), lines.Start(endExclusive)))
         {
             return null; // tabs have subtle rules in YAML, and it reads a lone CR as a line break: leave both to the full parser
         }
 
-        var parser = new FastBlockParser(text, lines, first, endExclusive);
+        var parser = new FastBlockParser(text, lines, first, endExclusive, scalars);
         try
         {
             parser.SkipTrivia();
@@ -222,7 +227,7 @@ internal sealed class FastBlockParser
                 }
 
                 EnsureOnlyComment(q + 1, contentEnd);
-                return new YamlScalar(_text, at + 1, q - at - 1) { Style = YamlScalarStyle.DoubleQuoted, Start = at, End = q + 1, Line = line };
+                return Slice(at + 1, q - at - 1, YamlScalarStyle.DoubleQuoted, at, q + 1, line);
             }
 
             case '{' or ']' or '}' or '&' or '*' or '!' or '|' or '>' or '%' or '@' or '`' or '#' or ',' or '?' or ':' or '-':
@@ -230,7 +235,7 @@ internal sealed class FastBlockParser
             default:
             {
                 var end = PlainEnd(at, contentEnd);
-                return new YamlScalar(_text, at, end - at) { Style = YamlScalarStyle.Plain, Start = at, End = end, Line = line };
+                return Slice(at, end - at, YamlScalarStyle.Plain, at, end, line);
             }
         }
     }
@@ -264,7 +269,7 @@ internal sealed class FastBlockParser
                 throw Unsupported;
             }
 
-            seq.Items.Add(new YamlScalar(_text, itemStart, i - itemStart) { Style = YamlScalarStyle.Plain, Start = itemStart, End = i, Line = line });
+            seq.Items.Add(Slice(itemStart, i - itemStart, YamlScalarStyle.Plain, itemStart, i, line));
             i = SkipSpaces(i, close);
             if (i == close)
             {
@@ -330,7 +335,17 @@ internal sealed class FastBlockParser
             return null;
         }
 
-        return new YamlScalar(_text, at, i - at) { Style = YamlScalarStyle.Plain, Start = at, End = i, Line = _line + 1 };
+        return Slice(at, i - at, YamlScalarStyle.Plain, at, i, _line + 1);
+    }
+
+    private YamlScalar Slice(int valueStart, int valueLength, YamlScalarStyle style, int start, int end, int line)
+    {
+        if (_scalars is not null)
+        {
+            return _scalars.Slice(_text, valueStart, valueLength, style, start, end, line);
+        }
+
+        return new YamlScalar(_text, valueStart, valueLength) { Style = style, Start = start, End = end, Line = line };
     }
 
     private void EnsureOnlyComment(int from, int contentEnd)

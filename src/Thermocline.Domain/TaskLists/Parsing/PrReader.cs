@@ -12,6 +12,7 @@ internal sealed class PrReader
     private readonly string _text;
     private readonly TextLines _lines;
     private readonly List<TaskListDiagnostic> _diagnostics;
+    private readonly ScalarPool _scalars = new();
     private string? _prId;
 
     public PrReader(string text, TextLines lines, List<TaskListDiagnostic> diagnostics)
@@ -98,7 +99,8 @@ internal sealed class PrReader
     private YamlNode? ParseBlock(RawBlock block, out bool failed)
     {
         failed = false;
-        var fast = FastBlockParser.TryParse(_text, _lines, block.OpenLine + 1, block.CloseLine);
+        _scalars.Reset(); // the last block's nodes are done with: Read keeps none of them
+        var fast = FastBlockParser.TryParse(_text, _lines, block.OpenLine + 1, block.CloseLine, _scalars);
         if (fast is not null)
         {
             return fast;

@@ -6,11 +6,11 @@ namespace Thermocline.Domain.TaskLists.Parsing;
 /// </summary>
 internal abstract class YamlNode
 {
-    public int Start { get; init; }
+    public int Start { get; set; }
 
     public int End { get; set; }
 
-    public int Line { get; init; }
+    public int Line { get; set; }
 }
 
 internal enum YamlScalarStyle
@@ -28,9 +28,9 @@ internal enum YamlScalarStyle
 /// </summary>
 internal sealed class YamlScalar : YamlNode
 {
-    private readonly string? _source;
-    private readonly int _valueStart;
-    private readonly int _valueLength;
+    private string? _source;
+    private int _valueStart;
+    private int _valueLength;
     private string? _value;
 
     /// <summary>A scalar whose value is <paramref name="value"/>.</summary>
@@ -46,9 +46,22 @@ internal sealed class YamlScalar : YamlNode
 
     public string Value => _value ??= _source!.Substring(_valueStart, _valueLength);
 
+    /// <summary>Makes this scalar the slice of <paramref name="source"/> at <paramref name="valueStart"/> (see <see cref="ScalarPool"/>).</summary>
+    public void Reuse(string source, int valueStart, int valueLength, YamlScalarStyle style, int start, int end, int line)
+    {
+        _source = source;
+        _valueStart = valueStart;
+        _valueLength = valueLength;
+        _value = null;
+        Style = style;
+        Start = start;
+        End = end;
+        Line = line;
+    }
+
     public ReadOnlySpan<char> Span => _value is not null ? _value.AsSpan() : _source.AsSpan(_valueStart, _valueLength);
 
-    public YamlScalarStyle Style { get; init; }
+    public YamlScalarStyle Style { get; set; }
 
     /// <summary>YAML's null: an empty or <c>~</c>/<c>null</c> plain scalar.</summary>
     public bool IsNull => Style == YamlScalarStyle.Plain && Span is "" or "~" or "null" or "Null" or "NULL";
