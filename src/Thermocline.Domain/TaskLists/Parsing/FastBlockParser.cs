@@ -18,30 +18,30 @@ internal sealed class FastBlockParser
     private readonly string _text;
     private readonly TextLines _lines;
     private readonly int _end;
-    private readonly ScalarPool? _scalars;
+    private readonly NodePool? _nodes;
     private int _line;
 
-    private FastBlockParser(string text, TextLines lines, int first, int endExclusive, ScalarPool? scalars)
+    private FastBlockParser(string text, TextLines lines, int first, int endExclusive, NodePool? nodes)
     {
         _text = text;
         _lines = lines;
         _line = first;
         _end = endExclusive;
-        _scalars = scalars;
+        _nodes = nodes;
     }
 
     /// <summary>
-    /// The block's root mapping, or null when the block needs the full parser. With <paramref name="scalars"/>, its
-    /// scalars come from that pool: the nodes are valid until the pool's next reset.
+    /// The block's root mapping, or null when the block needs the full parser. With <paramref name="nodes"/>, its
+    /// nodes come from that pool and are valid until the pool's next reset.
     /// </summary>
-    public static YamlMapping? TryParse(string text, TextLines lines, int first, int endExclusive, ScalarPool? scalars = null)
+    public static YamlMapping? TryParse(string text, TextLines lines, int first, int endExclusive, NodePool? nodes = null)
     {
         if (HasTabOrLoneCarriageReturn(text, lines.Start(first), lines.Start(endExclusive)))
         {
             return null; // tabs have subtle rules in YAML, and it reads a lone CR as a line break: leave both to the full parser
         }
 
-        var parser = new FastBlockParser(text, lines, first, endExclusive, scalars);
+        var parser = new FastBlockParser(text, lines, first, endExclusive, nodes);
         try
         {
             parser.SkipTrivia();
@@ -94,7 +94,7 @@ internal sealed class FastBlockParser
             }
 
             var key = ReadKey(keyAt) ?? throw Unsupported;
-            map ??= new YamlMapping { Start = keyAt, Line = _line + 1 };
+            map ??= _nodes?.Mapping(keyAt, _line + 1) ?? new YamlMapping { Start = keyAt, Line = _line + 1 };
             map.Add(key, ParseValue(key.End + 1, indent));
         }
 
@@ -143,7 +143,7 @@ internal sealed class FastBlockParser
 
     private YamlSequence ParseSequence(int indent)
     {
-        var seq = new YamlSequence { Start = _lines.Start(_line) + indent, Line = _line + 1 };
+        var seq = _nodes?.Sequence(_lines.Start(_line) + indent, 0, _line + 1) ?? new YamlSequence { Start = _lines.Start(_line) + indent, Line = _line + 1 };
         while (true)
         {
             SkipTrivia();
@@ -249,7 +249,7 @@ internal sealed class FastBlockParser
         }
 
         EnsureOnlyComment(close + 1, contentEnd);
-        var seq = new YamlSequence { Start = at, End = close + 1, Line = line };
+        var seq = _nodes?.Sequence(at, close + 1, line) ?? new YamlSequence { Start = at, End = close + 1, Line = line };
         var i = SkipSpaces(at + 1, close);
         if (i == close)
         {
@@ -340,9 +340,9 @@ internal sealed class FastBlockParser
 
     private YamlScalar Slice(int valueStart, int valueLength, YamlScalarStyle style, int start, int end, int line)
     {
-        if (_scalars is not null)
+        if (_nodes is not null)
         {
-            return _scalars.Slice(_text, valueStart, valueLength, style, start, end, line);
+            return _nodes.Slice(_text, valueStart, valueLength, style, start, end, line);
         }
 
         return new YamlScalar(_text, valueStart, valueLength) { Style = style, Start = start, End = end, Line = line };

@@ -12,7 +12,7 @@ internal sealed class PrReader
     private readonly string _text;
     private readonly TextLines _lines;
     private readonly List<TaskListDiagnostic> _diagnostics;
-    private readonly ScalarPool _scalars = new();
+    private readonly NodePool _nodes = new();
     private string? _prId;
 
     public PrReader(string text, TextLines lines, List<TaskListDiagnostic> diagnostics)
@@ -99,8 +99,8 @@ internal sealed class PrReader
     private YamlNode? ParseBlock(RawBlock block, out bool failed)
     {
         failed = false;
-        _scalars.Reset(); // the last block's nodes are done with: Read keeps none of them
-        var fast = FastBlockParser.TryParse(_text, _lines, block.OpenLine + 1, block.CloseLine, _scalars);
+        _nodes.Reset(); // the last block's nodes are done with: Read keeps none of them
+        var fast = FastBlockParser.TryParse(_text, _lines, block.OpenLine + 1, block.CloseLine, _nodes);
         if (fast is not null)
         {
             return fast;
@@ -308,7 +308,12 @@ internal sealed class PrReader
 
     private void ReportDuplicateKeys(YamlMapping map)
     {
-        foreach (var (key, firstLine) in map.Duplicates ?? [])
+        if (map.Duplicates is not { } duplicates)
+        {
+            return;
+        }
+
+        foreach (var (key, firstLine) in duplicates)
         {
             Error(key.Line, "duplicate-key", $"'{Clip(key.Value)}' appears twice in this mapping (first at line {firstLine}); YAML keys must be unique");
         }

@@ -33,6 +33,11 @@ internal sealed class YamlScalar : YamlNode
     private int _valueLength;
     private string? _value;
 
+    /// <summary>An empty scalar, to be set by <see cref="Reuse"/>.</summary>
+    public YamlScalar()
+    {
+    }
+
     /// <summary>A scalar whose value is <paramref name="value"/>.</summary>
     public YamlScalar(string value) => _value = value;
 
@@ -46,7 +51,7 @@ internal sealed class YamlScalar : YamlNode
 
     public string Value => _value ??= _source!.Substring(_valueStart, _valueLength);
 
-    /// <summary>Makes this scalar the slice of <paramref name="source"/> at <paramref name="valueStart"/> (see <see cref="ScalarPool"/>).</summary>
+    /// <summary>Makes this scalar the slice of <paramref name="source"/> at <paramref name="valueStart"/> (see <see cref="NodePool"/>).</summary>
     public void Reuse(string source, int valueStart, int valueLength, YamlScalarStyle style, int start, int end, int line)
     {
         _source = source;
@@ -72,6 +77,13 @@ internal sealed class YamlScalar : YamlNode
 internal sealed class YamlSequence : YamlNode
 {
     public List<YamlNode> Items { get; } = [];
+
+    /// <summary>Makes this an empty sequence again (see <see cref="NodePool"/>).</summary>
+    public void Reuse(int start, int end, int line)
+    {
+        Items.Clear();
+        (Start, End, Line) = (start, end, line);
+    }
 }
 
 internal sealed class YamlMapping : YamlNode
@@ -80,6 +92,14 @@ internal sealed class YamlMapping : YamlNode
 
     /// <summary>Keys seen twice: the repeat and the line of the first.</summary>
     public List<(YamlScalar Key, int FirstLine)>? Duplicates { get; private set; }
+
+    /// <summary>Makes this an empty mapping again (see <see cref="NodePool"/>).</summary>
+    public void Reuse(int start, int line)
+    {
+        Entries.Clear();
+        Duplicates = null;
+        (Start, End, Line) = (start, 0, line);
+    }
 
     public void Add(YamlScalar key, YamlNode value)
     {

@@ -6,10 +6,10 @@ using Thermocline.Domain.TaskLists;
 namespace Thermocline.Domain.Tests.TaskLists;
 
 /// <summary>
-/// The fast reader recycles its scalars from one block to the next. Every PR must still hold its own values: none may
-/// keep a node that a later block overwrote.
+/// The fast reader recycles its nodes (scalars, mappings, lists) from one block to the next. Every PR must still hold
+/// its own values: none may keep a node that a later block overwrote.
 /// </summary>
-public sealed class RecycledScalarTests
+public sealed class RecycledNodeTests
 {
     [Theory]
     [InlineData(40)] // one reader
