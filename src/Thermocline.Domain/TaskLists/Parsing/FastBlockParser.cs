@@ -18,10 +18,10 @@ internal sealed class FastBlockParser
     private readonly string _text;
     private readonly TextLines _lines;
     private readonly int _end;
-    private readonly NodePool? _nodes;
+    private readonly NodePool _nodes;
     private int _line;
 
-    private FastBlockParser(string text, TextLines lines, int first, int endExclusive, NodePool? nodes)
+    private FastBlockParser(string text, TextLines lines, int first, int endExclusive, NodePool nodes)
     {
         _text = text;
         _lines = lines;
@@ -31,8 +31,8 @@ internal sealed class FastBlockParser
     }
 
     /// <summary>
-    /// The block's root mapping, or null when the block needs the full parser. With <paramref name="nodes"/>, its
-    /// nodes come from that pool and are valid until the pool's next reset.
+    /// The block's root mapping, or null when the block needs the full parser. Its nodes come from
+    /// <paramref name="nodes"/> and are valid until that pool's next reset; without a pool, from one of their own.
     /// </summary>
     public static YamlMapping? TryParse(string text, TextLines lines, int first, int endExclusive, NodePool? nodes = null)
     {
@@ -41,7 +41,7 @@ internal sealed class FastBlockParser
             return null; // tabs have subtle rules in YAML, and it reads a lone CR as a line break: leave both to the full parser
         }
 
-        var parser = new FastBlockParser(text, lines, first, endExclusive, nodes);
+        var parser = new FastBlockParser(text, lines, first, endExclusive, nodes ?? new NodePool());
         try
         {
             parser.SkipTrivia();
@@ -94,7 +94,7 @@ internal sealed class FastBlockParser
             }
 
             var key = ReadKey(keyAt) ?? throw Unsupported;
-            map ??= _nodes?.Mapping(keyAt, _line + 1) ?? new YamlMapping { Start = keyAt, Line = _line + 1 };
+            map ??= _nodes.Mapping(keyAt, _line + 1);
             map.Add(key, ParseValue(key.End + 1, indent));
         }
 
@@ -143,7 +143,7 @@ internal sealed class FastBlockParser
 
     private YamlSequence ParseSequence(int indent)
     {
-        var seq = _nodes?.Sequence(_lines.Start(_line) + indent, 0, _line + 1) ?? new YamlSequence { Start = _lines.Start(_line) + indent, Line = _line + 1 };
+        var seq = _nodes.Sequence(_lines.Start(_line) + indent, 0, _line + 1);
         while (true)
         {
             SkipTrivia();
@@ -249,7 +249,7 @@ internal sealed class FastBlockParser
         }
 
         EnsureOnlyComment(close + 1, contentEnd);
-        var seq = _nodes?.Sequence(at, close + 1, line) ?? new YamlSequence { Start = at, End = close + 1, Line = line };
+        var seq = _nodes.Sequence(at, close + 1, line);
         var i = SkipSpaces(at + 1, close);
         if (i == close)
         {
@@ -338,15 +338,8 @@ internal sealed class FastBlockParser
         return Slice(at, i - at, YamlScalarStyle.Plain, at, i, _line + 1);
     }
 
-    private YamlScalar Slice(int valueStart, int valueLength, YamlScalarStyle style, int start, int end, int line)
-    {
-        if (_nodes is not null)
-        {
-            return _nodes.Slice(_text, valueStart, valueLength, style, start, end, line);
-        }
-
-        return new YamlScalar(_text, valueStart, valueLength) { Style = style, Start = start, End = end, Line = line };
-    }
+    private YamlScalar Slice(int valueStart, int valueLength, YamlScalarStyle style, int start, int end, int line) =>
+        _nodes.Slice(_text, valueStart, valueLength, style, start, end, line);
 
     private void EnsureOnlyComment(int from, int contentEnd)
     {

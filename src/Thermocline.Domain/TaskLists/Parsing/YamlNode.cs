@@ -41,14 +41,6 @@ internal sealed class YamlScalar : YamlNode
     /// <summary>A scalar whose value is <paramref name="value"/>.</summary>
     public YamlScalar(string value) => _value = value;
 
-    /// <summary>A scalar whose value is the slice of <paramref name="source"/> at <paramref name="valueStart"/>.</summary>
-    public YamlScalar(string source, int valueStart, int valueLength)
-    {
-        _source = source;
-        _valueStart = valueStart;
-        _valueLength = valueLength;
-    }
-
     public string Value => _value ??= _source!.Substring(_valueStart, _valueLength);
 
     /// <summary>Makes this scalar the slice of <paramref name="source"/> at <paramref name="valueStart"/> (see <see cref="NodePool"/>).</summary>
