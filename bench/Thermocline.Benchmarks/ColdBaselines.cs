@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using LibGit2Sharp;
-using Thermocline.ColdStore.Native;
 
 namespace Thermocline.Benchmarks;
 
@@ -16,14 +15,12 @@ internal static class ColdBaselines
     public sealed class BareLibgit2 : IDisposable
     {
         private readonly Repository _repo;
-        private readonly IntPtr _native;
         private readonly string _path;
         private readonly Signature _signature = new("Bench", "bench@localhost", DateTimeOffset.UnixEpoch);
 
         public BareLibgit2(string workDir, string path)
         {
             _repo = new Repository(workDir);
-            _native = LibGit2Native.OpenRepository(Path.Combine(workDir, ".git"));
             _path = path;
         }
 
@@ -31,18 +28,14 @@ internal static class ColdBaselines
         {
             var sw = Stopwatch.StartNew();
             var head = _repo.Head.Tip;
-            var blob = LibGit2Native.WriteBlob(_native, content);
+            var blob = _repo.ObjectDatabase.CreateBlob(new MemoryStream(content, writable: false));
             var tree = _repo.ObjectDatabase.CreateTree(TreeDefinition.From(head.Tree).Add(_path, blob, Mode.NonExecutableFile));
             var commit = _repo.ObjectDatabase.CreateCommit(_signature, _signature, message, tree, [head], prettifyMessage: false);
             _repo.Refs.UpdateTarget(_repo.Refs.Head.ResolveToDirectReference(), commit.Id, "commit: bench");
             return sw.Elapsed.TotalMilliseconds;
         }
 
-        public void Dispose()
-        {
-            LibGit2Native.FreeRepository(_native);
-            _repo.Dispose();
-        }
+        public void Dispose() => _repo.Dispose();
     }
 
     /// <summary>Writes the file and runs <c>git commit --only PATH</c>, timing both.</summary>

@@ -5,8 +5,8 @@ namespace Thermocline.ColdStore;
 /// <summary>Source-generated log messages of the cold store; event ids 3000–3099.</summary>
 internal static partial class ColdStoreLog
 {
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Cold store opened on {WorkDir} (task list {TaskListPath}, durable {Durable})")]
-    public static partial void Opened(ILogger logger, string workDir, string taskListPath, bool durable);
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Cold store opened on {WorkDir}, branch {Branch} (task list {TaskListPath}, durable {Durable})")]
+    public static partial void Opened(ILogger logger, string workDir, string branch, string taskListPath, bool durable);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Committed {Title} as {Sha} in {ElapsedMs:F1} ms")]
     public static partial void Committed(ILogger logger, string title, string sha, double elapsedMs);
@@ -20,14 +20,10 @@ internal static partial class ColdStoreLog
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Left the working-tree task list {Path} alone: {Why}")]
     public static partial void WorkingTreeLeftAlone(ILogger logger, string path, string why);
 
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Applied the edit to the working-tree task list {Path}, keeping a person's uncommitted edits")]
-    public static partial void WorkingTreeMerged(ILogger logger, string path);
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Left the index entry of {Path} alone: {Why}")]
     public static partial void IndexLeftAlone(ILogger logger, string path, string why);
 
-    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Applied the edit to the staged task list {Path}, keeping a person's staged change")]
-    public static partial void IndexMergedStaged(ILogger logger, string path);
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Debug, Message = "Display sync skipped: {Why}")]
     public static partial void DisplaySkipped(ILogger logger, string why);
@@ -38,21 +34,24 @@ internal static partial class ColdStoreLog
     [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Packing loose objects failed; will try again later")]
     public static partial void PackFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Updating the working-tree task list {Path} failed; the commit stands")]
-    public static partial void WorkingTreeFailed(ILogger logger, string path, Exception exception);
 
-    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Updating the index entry of {Path} failed; the commit stands")]
-    public static partial void IndexFailed(ILogger logger, string path, Exception exception);
 
     [LoggerMessage(EventId = 3013, Level = LogLevel.Warning, Message = "Durability is off: acknowledged commits may be lost in a power cut")]
     public static partial void NotDurable(ILogger logger);
 
-    [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "Removed {LockFile}: it was left by a process that is gone (pid {Pid}; 0 when only known because nothing had it open)")]
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "Removed {LockFile}: this hub's process {Pid} left it when it was killed")]
     public static partial void StaleLockRemoved(ILogger logger, string lockFile, int pid);
 
     [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "The {Where} copy of {Path} was the hub's version {Stale}, left behind by a crash after a commit; brought up to {Head}")]
     public static partial void WorkingCopyRepaired(ILogger logger, string path, string where, string stale, string head);
 
-    [LoggerMessage(EventId = 3016, Level = LogLevel.Warning, Message = "Removed {File}, a temp file left by a process killed while writing")]
-    public static partial void LeftoverRemoved(ILogger logger, string file);
+
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Information, Message = "Committing to {Branch} by moving the branch only: {Why}; the working copy is the person's")]
+    public static partial void RefOnly(ILogger logger, string branch, string why);
+
+    [LoggerMessage(EventId = 3018, Level = LogLevel.Warning, Message = "Waiting to commit: {Why}")]
+    public static partial void CheckoutBusy(ILogger logger, string why);
+
+    [LoggerMessage(EventId = 3019, Level = LogLevel.Information, Message = "Applied {Count} owed edits to the working copy of {Path}")]
+    public static partial void OwedApplied(ILogger logger, int count, string path);
 }

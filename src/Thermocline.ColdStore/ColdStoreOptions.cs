@@ -11,6 +11,12 @@ public sealed class ColdStoreOptions
     /// <summary>The task list, relative to the working directory, with <c>/</c> separators. Default <c>docs/task-list.md</c>.</summary>
     public string TaskListPath { get; set; } = TaskList.DefaultPath;
 
+    /// <summary>
+    /// The branch every commit goes to (a short name such as <c>main</c>). Default null: the branch checked out when the
+    /// store opens (a detached HEAD then refuses to open).
+    /// </summary>
+    public string? Branch { get; set; }
+
     /// <summary>Author and committer name of every commit. Default <c>Thermocline Hub</c>.</summary>
     public string CommitterName { get; set; } = "Thermocline Hub";
 
@@ -56,6 +62,7 @@ public sealed class ColdStoreOptions
             throw new ArgumentException($"{nameof(TaskListPath)} must be a relative path with '/' separators inside the working directory, e.g. docs/task-list.md.", nameof(TaskListPath));
         }
 
+        Require(Branch is null || IsBranchName(Branch), nameof(Branch), "a branch name such as main or team/hub (no spaces, '..', '~', '^', ':', '?', '*', '[', '\\' or control characters)");
         Require(IsSingleLine(CommitterName) && !CommitterName.Contains('<', StringComparison.Ordinal) && !CommitterName.Contains('>', StringComparison.Ordinal), nameof(CommitterName), "one line without '<' or '>'");
         Require(IsSingleLine(CommitterEmail) && !CommitterEmail.Contains('<', StringComparison.Ordinal) && !CommitterEmail.Contains('>', StringComparison.Ordinal), nameof(CommitterEmail), "one line without '<' or '>'");
         Require(LockTimeout >= TimeSpan.Zero && LockTimeout <= TimeSpan.FromSeconds(60), nameof(LockTimeout), "between 0 and 60 s");
@@ -65,6 +72,11 @@ public sealed class ColdStoreOptions
         Require(PackCheckInterval is >= 0 and <= 100_000, nameof(PackCheckInterval), "between 0 and 100,000");
         Require(PackLooseObjectThreshold is >= 1 and <= 1_000_000, nameof(PackLooseObjectThreshold), "between 1 and 1,000,000");
     }
+
+    private static bool IsBranchName(string name) =>
+        name.Length is > 0 and <= 200 && !name.StartsWith('-') && !name.StartsWith('/') && !name.EndsWith('/') && !name.EndsWith(".lock", StringComparison.Ordinal)
+        && !name.EndsWith('.') && !name.Contains("..", StringComparison.Ordinal) && !name.Contains("//", StringComparison.Ordinal) && !name.Contains("@{", StringComparison.Ordinal)
+        && name.All(c => c > ' ' && c != 0x7F && "~^:?*[\\".IndexOf(c, StringComparison.Ordinal) < 0);
 
     private static bool IsSingleLine(string value) => !string.IsNullOrWhiteSpace(value) && !value.Any(char.IsControl);
 

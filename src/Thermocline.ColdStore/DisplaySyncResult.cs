@@ -13,6 +13,8 @@ public enum DisplaySyncOutcome
     Committed,
     /// <summary>Skipped: a cold commit happened within the quiet period (5 s by default).</summary>
     SkippedRecentColdCommit,
-    /// <summary>Skipped: the display at HEAD already shows this (ignoring its timestamp).</summary>
+    /// <summary>Skipped: the display on the branch already shows this (ignoring its timestamp).</summary>
     SkippedUnchanged,
+    /// <summary>Skipped: a person's merge, rebase or other operation is in progress on the branch (see the log).</summary>
+    SkippedCheckoutBusy,
 }

@@ -2,7 +2,6 @@ using Thermocline.ColdStore.Git;
 using Thermocline.ColdStore.Messages;
 using Thermocline.Domain.Errors;
 using Thermocline.Domain.States;
-using Thermocline.Domain.TaskLists;
 
 namespace Thermocline.ColdStore;
 
@@ -53,9 +52,9 @@ public sealed partial class GitColdStore
                 return new PlannedEdit(
                     list.WithColdState(id, to),
                     CommitMessages.Transition(transition, now, _options.MaxReasonLength),
-                    other => ReapplyColdState(other, [new ColdChange(id, expected, to)]),
-                    IsColdChange: true);
+                    [new ColdChange(id, expected, to)]);
             },
+            waitWhileBusy: true,
             cancellationToken);
     }
 
@@ -107,48 +106,14 @@ public sealed partial class GitColdStore
                     list = list.WithColdState(c.PrId, c.To);
                 }
 
-                return new PlannedEdit(
-                    list,
-                    CommitMessages.Dependencies(update, now, _options.MaxReasonLength),
-                    other => ReapplyColdState(other, changes),
-                    IsColdChange: true);
+                return new PlannedEdit(list, CommitMessages.Dependencies(update, now, _options.MaxReasonLength), changes);
             },
+            waitWhileBusy: true,
             cancellationToken);
-    }
-
-    /// <summary>
-    /// The same cold-state edits on another copy (working tree, staged). A copy where a person changed one of
-    /// those very lines keeps their edit and is left alone as a whole.
-    /// </summary>
-    private static (TaskList? List, string? WhyNot) ReapplyColdState(TaskList other, IReadOnlyList<ColdChange> changes)
-    {
-        var list = other;
-        foreach (var c in changes)
-        {
-            var pr = list.Find(c.PrId);
-            if (pr is null)
-            {
-                return (null, $"{c.PrId} is not in it");
-            }
-
-            if (pr.ColdState == c.To && pr.Location.HasColdState)
-            {
-                continue;
-            }
-
-            if (pr.ColdState != c.From)
-            {
-                return (null, $"a person changed {c.PrId}'s cold_state there to {StateNames.Of(pr.ColdState)}; that edit is kept");
-            }
-
-            list = list.WithColdState(c.PrId, c.To);
-        }
-
-        return (list, null);
     }
 
     private static ThermoclineException MovedUnderneath(string prId, ColdState expected, ColdState actual, string sha) =>
         ThermoclineException.LeaseConflict(
-            $"{prId}: the cold state moved underneath: git shows {StateNames.Of(actual)} at HEAD ({sha[..12]}), " +
+            $"{prId}: the cold state moved underneath: git shows {StateNames.Of(actual)} on the branch ({sha[..12]}), " +
             $"but this transition started from {StateNames.Of(expected)}. Nothing was committed; re-read the PR's state and retry.");
 }

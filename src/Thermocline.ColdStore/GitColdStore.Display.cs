@@ -34,6 +34,12 @@ public sealed partial class GitColdStore
             return new DisplaySyncResult(DisplaySyncOutcome.SkippedRecentColdCommit, null, shown);
         }
 
+        if (InspectCheckout() is { Mode: CopyMode.Busy, Why: var busy })
+        {
+            ColdStoreLog.DisplaySkipped(_logger, busy!);
+            return new DisplaySyncResult(DisplaySyncOutcome.SkippedCheckoutBusy, null, shown);
+        }
+
         DisplaySyncOutcome? skipped = null;
         var commit = await CommitAsync(
             (head, headCommit, now) =>
@@ -55,12 +61,9 @@ public sealed partial class GitColdStore
                     return null;
                 }
 
-                return new PlannedEdit(
-                    list.WithHotStateDisplay(body),
-                    CommitMessages.DisplaySync(hotWork),
-                    other => (other.WithHotStateDisplay(body), null),
-                    IsColdChange: false);
+                return new PlannedEdit(list.WithHotStateDisplay(body), CommitMessages.DisplaySync(hotWork), [], body);
             },
+            waitWhileBusy: false,
             cancellationToken);
         if (skipped is { } why)
         {

@@ -9,7 +9,7 @@ public sealed partial class GitColdStore
 {
     /// <summary>
     /// Milestone history from git, newest first (<c>thermo log [PR]</c>): every cold transition and
-    /// dependency change recorded in commit messages reachable from HEAD, of one PR or of all.
+    /// dependency change recorded in commit messages reachable from the hub's branch, of one PR or of all.
     /// </summary>
     /// <param name="prId">Only this PR's milestones; null for all.</param>
     /// <param name="limit">At most this many; null for all.</param>
@@ -43,16 +43,16 @@ public sealed partial class GitColdStore
     /// Commits by people are not judged.
     /// </summary>
     public Task<HistoryAudit> AuditHistoryAsync(CancellationToken cancellationToken = default) =>
-        ReadAsync(ct => HistoryAuditor.Audit(_repo, _options.TaskListPath, ct), cancellationToken);
+        ReadAsync(ct => HistoryAuditor.Audit(_repo, _branchRef, _options.TaskListPath, ct), cancellationToken);
 
     private IEnumerable<Milestone> Milestones(string? prId, CancellationToken cancellationToken)
     {
-        if (_repo.Head.Tip is null)
+        if (_repo.Refs[_branchRef] is not { } branch)
         {
             yield break;
         }
 
-        foreach (var commit in _repo.Commits.QueryBy(new CommitFilter { IncludeReachableFrom = _repo.Head, SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Time }))
+        foreach (var commit in _repo.Commits.QueryBy(new CommitFilter { IncludeReachableFrom = branch, SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Time }))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var message = commit.Message;
@@ -91,7 +91,7 @@ public sealed partial class GitColdStore
         }
     }
 
-    /// <summary>The task list at HEAD as git has it (parsed, cached by blob id).</summary>
+    /// <summary>The task list at the tip of the hub's branch as git has it (parsed, cached by blob id).</summary>
     public Task<TaskList> ReadTaskListAsync(CancellationToken cancellationToken = default) =>
-        ReadAsync(_ => Load(ReadHead().Head).List, cancellationToken);
+        ReadAsync(_ => Load(ReadTip()).List, cancellationToken);
 }

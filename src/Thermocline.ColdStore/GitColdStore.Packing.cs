@@ -12,14 +12,14 @@ public sealed partial class GitColdStore
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         await _packing;
-        var (count, elapsed) = await Task.Run(() => LooseObjectPacker.PackTimed(_gitDir), cancellationToken);
+        var (count, elapsed) = await Task.Run(() => LooseObjectPacker.PackTimed(_commonDir), cancellationToken);
         ColdStoreLog.Packed(_logger, count, elapsed.TotalMilliseconds);
         return count;
     }
 
     /// <summary>Counts loose objects (what <see cref="PackAsync"/> would pack).</summary>
     public Task<int> CountLooseObjectsAsync(CancellationToken cancellationToken = default) =>
-        Task.Run(() => LooseObjectPacker.CountLoose(_gitDir), cancellationToken);
+        Task.Run(() => LooseObjectPacker.CountLoose(_commonDir), cancellationToken);
 
     /// <summary>
     /// Every <see cref="ColdStoreOptions.PackCheckInterval"/> commits, counts loose objects in the background
@@ -37,9 +37,9 @@ public sealed partial class GitColdStore
         {
             try
             {
-                if (LooseObjectPacker.CountLoose(_gitDir) > _options.PackLooseObjectThreshold)
+                if (LooseObjectPacker.CountLoose(_commonDir) > _options.PackLooseObjectThreshold)
                 {
-                    var (count, elapsed) = LooseObjectPacker.PackTimed(_gitDir);
+                    var (count, elapsed) = LooseObjectPacker.PackTimed(_commonDir);
                     ColdStoreLog.Packed(_logger, count, elapsed.TotalMilliseconds);
                 }
             }

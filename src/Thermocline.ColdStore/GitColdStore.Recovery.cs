@@ -1,18 +1,22 @@
 using LibGit2Sharp;
 using Thermocline.ColdStore.Git;
-using Thermocline.Domain.TaskLists;
 
 namespace Thermocline.ColdStore;
 
 public sealed partial class GitColdStore
 {
-    private const int RecoveryDepth = 200;
+    private const int StaleDepth = 20;
 
     /// <summary>
-    /// After a crash between a commit and the working-tree and index updates that follow it: a working-tree copy or
-    /// index entry of the task list that is byte for byte the version before one of the hub's own recent commits is
-    /// a stale copy, not a person's work, and is brought up to HEAD (so <c>git status</c> is clean and nobody
-    /// commits the milestone away). Anything else — a person's edits, staged changes — is left alone.
+    /// Brings the working copy (working-tree file and index entry of the task list) back in step with the branch, without
+    /// ever losing a person's edits. Run at start-up after a crash, whenever git or the file changes (the watcher), and by
+    /// the reconciliation cycle:
+    /// <list type="bullet">
+    /// <item>a copy that is byte for byte one of the hub's own earlier versions is stale — a crash between a commit and its
+    /// working-copy update, or a person's checkout racing a commit — and is brought up to the tip;</item>
+    /// <item>edits owed to a copy that could not take them (it did not parse yet, a write failed) are applied once it can.</item>
+    /// </list>
+    /// Does nothing while the branch is not checked out here or a person's operation is in progress.
     /// </summary>
     public async Task<(WorkingTreeUpdate WorkingTree, IndexUpdate Index)> RepairWorkingCopyAsync(CancellationToken cancellationToken = default)
     {
@@ -25,6 +29,12 @@ public sealed partial class GitColdStore
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (InspectCheckout().Mode != CopyMode.InStep)
+            {
+                return (WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged);
+            }
+
             using var indexLock = await AcquireIndexLockAsync(cancellationToken);
             return await Task.Run(Repair, cancellationToken);
         }
@@ -34,102 +44,101 @@ public sealed partial class GitColdStore
         }
     }
 
+    /// <summary>True while edits are owed to the working copy (see <see cref="RepairWorkingCopyAsync"/>).</summary>
+    public bool OwesWorkingCopy => !_owed.IsEmpty;
+
     private (WorkingTreeUpdate, IndexUpdate) Repair()
     {
         RemoveLeftoverTempFiles();
-        _retired.DeleteAll();
-        var (_, head) = ReadHead();
-        var current = Load(head);
-        var stale = StaleVersions(head, current.BlobId);
-        if (stale.Count == 0)
+        var current = Load(ReadTip());
+        var fullPath = Path.Combine(_workDir!, _options.TaskListPath);
+        var stale = StaleVersion(fullPath, current);
+        if (stale is null && _owed.IsEmpty)
         {
             return (WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged);
         }
 
-        static (TaskList?, string?) NoMerge(TaskList _) => (null, "it differs from every version the hub wrote; left for a person");
-
-        var workingTree = WorkingTreeUpdate.Unchanged;
-        var fullPath = Path.Combine(_workDir!, _options.TaskListPath);
-        if (File.Exists(fullPath))
+        var owed = _owed.Changes.ToList();
+        using var copy = WorkingCopy.Prepare(new WorkingCopy.Request(
+            fullPath, _gitDir, _options.TaskListPath, stale ?? current, current, other => PlannedEdit.ApplyTo(other, owed, null)));
+        var (workingTree, index, owes) = copy.Complete(_logger);
+        if (stale is not null)
         {
-            var bytes = File.ReadAllBytes(fullPath);
-            var match = stale.Where(s => s.Blob.Size == bytes.Length).Select(Snapshot).FirstOrDefault(s => s.Bytes.AsSpan().SequenceEqual(bytes));
-            if (match is not null)
-            {
-                workingTree = WorkingTreeSync.Apply(fullPath, _options.TaskListPath, match.Bytes, current.Bytes, NoMerge, _logger);
-                ColdStoreLog.WorkingCopyRepaired(_logger, _options.TaskListPath, "working tree", match.BlobId.Sha[..10], current.BlobId.Sha[..10]);
-            }
+            ColdStoreLog.WorkingCopyRepaired(_logger, _options.TaskListPath, $"working tree {workingTree}, index {index}", stale.BlobId.Sha[..10], current.BlobId.Sha[..10]);
         }
 
-        var index = IndexUpdate.Unchanged;
-        using (var fresh = new Repository(_gitDir))
+        if (owed.Count > 0 && !owes)
         {
-            var entryId = fresh.Index[_options.TaskListPath]?.Id;
-            var match = stale.Where(s => s.Blob.Id == entryId).Select(Snapshot).FirstOrDefault();
-            if (match is not null)
-            {
-                index = IndexSync.Apply(_gitDir, _options.TaskListPath, match, current, NoMerge, _logger);
-                ColdStoreLog.WorkingCopyRepaired(_logger, _options.TaskListPath, "index", match.BlobId.Sha[..10], current.BlobId.Sha[..10]);
-            }
+            ColdStoreLog.OwedApplied(_logger, owed.Count, _options.TaskListPath);
         }
 
+        SettleOwed(owes, []);
         return (workingTree, index);
     }
 
-    // Temp files of the atomic working-tree write and of the index edit, left by a process killed mid-write. Only files
-    // named for another process id go: this one's may be in use.
-    private void RemoveLeftoverTempFiles()
+    // The hub's own earlier version that the working-tree file or the index entry still holds, or null. Versions are taken
+    // from the first parents of the hub's most recent commits; a blob is read only when its size matches the file's.
+    private TaskListSnapshot? StaleVersion(string fullPath, TaskListSnapshot current)
     {
-        var taskList = Path.Combine(_workDir!, _options.TaskListPath);
-        var folder = Path.GetDirectoryName(taskList)!;
-        var candidates = (Directory.Exists(folder) ? Directory.EnumerateFiles(folder, $".{Path.GetFileName(taskList)}.thermocline-*.tmp") : [])
-            .Concat(Directory.EnumerateFiles(_gitDir, "thermocline-index-*.tmp"))
-            .ToList();
-        var mine = $"-{Environment.ProcessId}";
-        foreach (var file in candidates)
+        var file = new FileInfo(fullPath);
+        byte[]? bytes = null;
+        ObjectId? staged;
+        using (var fresh = new Repository(_gitDir))
         {
-            var name = Path.GetFileName(file);
-            if (name.Contains(mine + "-", StringComparison.Ordinal) || name.Contains(mine + ".", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            try
-            {
-                File.Delete(file);
-                ColdStoreLog.LeftoverRemoved(_logger, file);
-            }
-            catch (IOException)
-            {
-            }
+            staged = fresh.Index[_options.TaskListPath]?.Id;
         }
-    }
 
-    private static TaskListSnapshot Snapshot((Blob Blob, Mode Mode) version) => TaskListSnapshot.Read(version.Blob, version.Mode);
-
-    // The task list as it was before each of the hub's own most recent commits (first parents, newest first); blobs
-    // are only read when a copy could match them.
-    private List<(Blob Blob, Mode Mode)> StaleVersions(Commit head, ObjectId current)
-    {
-        var versions = new List<(Blob, Mode)>();
-        var seen = new HashSet<ObjectId> { current };
-        var commit = head;
-        for (var depth = 0; depth < RecoveryDepth && commit.Committer.Name == _options.CommitterName && commit.Committer.Email == _options.CommitterEmail; depth++)
+        var commit = ReadTip();
+        for (var depth = 0; depth < StaleDepth && commit.Committer.Name == _options.CommitterName && commit.Committer.Email == _options.CommitterEmail; depth++)
         {
-            var parent = commit.Parents.FirstOrDefault();
-            if (parent?[_options.TaskListPath] is not { TargetType: TreeEntryTargetType.Blob } entry)
+            if (commit.Parents.FirstOrDefault() is not { } parent || parent[_options.TaskListPath] is not { TargetType: TreeEntryTargetType.Blob } entry)
             {
                 break;
             }
 
-            if (seen.Add(entry.Target.Id))
+            var blob = (Blob)entry.Target;
+            if (blob.Id != current.BlobId)
             {
-                versions.Add(((Blob)entry.Target, entry.Mode));
+                if (blob.Id == staged)
+                {
+                    return TaskListSnapshot.Read(blob, entry.Mode);
+                }
+
+                if (file.Exists && file.Length == blob.Size)
+                {
+                    bytes ??= File.ReadAllBytes(fullPath);
+                    var version = TaskListSnapshot.Read(blob, entry.Mode);
+                    if (version.Bytes.AsSpan().SequenceEqual(bytes))
+                    {
+                        return version;
+                    }
+                }
             }
 
             commit = parent;
         }
 
-        return versions;
+        return null;
+    }
+
+    // Temp files of the working-copy update, left by a process killed mid-write. Only files named for another process go:
+    // this one's may be in use.
+    private void RemoveLeftoverTempFiles()
+    {
+        var folder = Path.GetDirectoryName(Path.Combine(_workDir!, _options.TaskListPath))!;
+        var candidates = (Directory.Exists(folder) ? Directory.EnumerateFiles(folder, $".{Path.GetFileName(_options.TaskListPath)}.thermocline-*.tmp") : [])
+            .Concat(Directory.EnumerateFiles(_gitDir, "thermocline-index-*.tmp"))
+            .Concat(Directory.Exists(LockOwnership.LocksDirectory(StateDirectory)) ? Directory.EnumerateFiles(LockOwnership.LocksDirectory(StateDirectory), "new-*.tmp") : []);
+        var mine = $"-{Environment.ProcessId}-";
+        foreach (var file in candidates.Where(f => !Path.GetFileName(f).Contains(mine, StringComparison.Ordinal)))
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+            }
+        }
     }
 }

@@ -8,9 +8,11 @@ using Thermocline.Domain.Errors;
 namespace Thermocline.ColdStore;
 
 /// <summary>
-/// Git as the store of cold state: every cold transition becomes one durable commit that changes only the
-/// task list, built in-process with libgit2 from HEAD's tree (the index, and whatever is staged there, is
-/// never swept in). One instance per repository; its git writes are serialized. Thread-safe.
+/// Git as the store of cold state: every cold transition becomes one durable commit on the hub's branch that changes
+/// only the task list, built in-process with libgit2 from the branch's tree (the index, and whatever is staged there,
+/// is never swept in). The branch is explicit — the one checked out at open, or <see cref="ColdStoreOptions.Branch"/> —
+/// and a person's checkout is respected (<see cref="Checkout"/>). One instance per repository; its git writes are
+/// serialized. Thread-safe.
 /// </summary>
 public sealed partial class GitColdStore : IAsyncDisposable
 {
@@ -21,47 +23,66 @@ public sealed partial class GitColdStore : IAsyncDisposable
     private readonly IntPtr _native;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string _gitDir;
+    private readonly string _commonDir;
     private readonly string? _workDir;
-    private readonly LooseObjectWriter _objects;
-    private readonly RetiredFiles _retired;
+    private readonly string _branchRef;
+    private readonly OwedEdits _owed;
     private TaskListSnapshot? _cache;
     private DateTimeOffset? _lastColdCommitAt;
     private int _commitsSincePackCheck;
     private Task _packing = Task.CompletedTask;
     private bool _disposed;
 
-    private GitColdStore(ColdStoreOptions options, TimeProvider time, ILogger logger, Repository repo, IntPtr native, bool durable)
+    private GitColdStore(ColdStoreOptions options, TimeProvider time, ILogger logger, Repository repo, IntPtr native, string branchRef)
     {
-        IsDurable = durable;
-        _objects = new LooseObjectWriter(LibGit2Native.ObjectsDirectory(native), durable);
         _options = options;
         _time = time;
         _logger = logger;
         _repo = repo;
         _native = native;
+        _branchRef = branchRef;
         _gitDir = Path.GetFullPath(repo.Info.Path);
-        _retired = new RetiredFiles(_gitDir);
+        // A linked worktree's git directory names the shared one in "commondir".
+        var common = Path.Combine(_gitDir, "commondir");
+        _commonDir = File.Exists(common) ? Path.GetFullPath(Path.Combine(_gitDir, File.ReadAllText(common).Trim())) : _gitDir;
         _workDir = repo.Info.IsBare ? null : Path.GetFullPath(repo.Info.WorkingDirectory);
+        StateDirectory = Path.Combine(_commonDir, "thermocline");
+        _owed = new OwedEdits(StateDirectory);
     }
 
     /// <summary>The working directory, or null for a bare repository (then only git is written).</summary>
     public string? WorkingDirectory => _workDir;
 
+    /// <summary>This worktree's git directory (<c>.git</c>, or <c>.git/worktrees/NAME</c> for a linked worktree).</summary>
+    public string GitDirectory => _gitDir;
+
+    /// <summary>
+    /// Where the hub keeps its own few files (<c>.git/thermocline</c>): lock records, owed edits, durable marks. Git
+    /// never looks there; it exists once the store is open.
+    /// </summary>
+    public string StateDirectory { get; }
+
+    /// <summary>The hub's branch, e.g. <c>main</c>: every commit goes there, never to "whatever HEAD is".</summary>
+    public string Branch => _branchRef["refs/heads/".Length..];
+
     /// <summary>The task list's path inside the repository.</summary>
     public string TaskListPath => _options.TaskListPath;
 
     /// <summary>True when libgit2 fsyncs before a commit is acknowledged (<see cref="ColdStoreOptions.Durable"/>).</summary>
-    public bool IsDurable { get; }
+    public bool IsDurable { get; private init; }
 
-    /// <summary>Runs just before the branch is moved; tests use it to move HEAD underneath a commit.</summary>
+    /// <summary>Runs just before the branch is moved; tests use it to move the branch underneath a commit.</summary>
     internal Action? BeforeRefUpdate { get; set; }
 
     /// <summary>
-    /// Opens the repository at (or above) <see cref="ColdStoreOptions.RepositoryPath"/>. Turns libgit2's fsync
-    /// on for the process when <see cref="ColdStoreOptions.Durable"/> (the default).
+    /// Opens the repository at (or above) <see cref="ColdStoreOptions.RepositoryPath"/> on its branch. Turns libgit2's
+    /// fsync on for the process when <see cref="ColdStoreOptions.Durable"/> (the default).
     /// </summary>
     /// <exception cref="ArgumentException">The options are out of range.</exception>
-    /// <exception cref="ThermoclineException">No git repository there (<see cref="ErrorKind.Unavailable"/>).</exception>
+    /// <exception cref="ThermoclineException">
+    /// No git repository there, HEAD detached with no branch named, or the named branch missing
+    /// (<see cref="ErrorKind.Unavailable"/>); the state directory not writable.
+    /// </exception>
     public static Task<GitColdStore> OpenAsync(ColdStoreOptions options, TimeProvider? timeProvider = null, ILogger<GitColdStore>? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -73,29 +94,51 @@ public sealed partial class GitColdStore : IAsyncDisposable
     {
         var gitDir = Repository.Discover(Path.GetFullPath(options.RepositoryPath))
             ?? throw ThermoclineException.Unavailable($"{options.RepositoryPath} is not in a git repository; run 'thermo init' or 'git init' there first.");
-        Durability.Set(options.Durable);
-        LockOwnership.SweepOwnerFiles(gitDir);
+        var durable = Durability.Set(options.Durable);
         var repo = new Repository(gitDir);
-        IntPtr native;
+        IntPtr native = IntPtr.Zero;
         try
         {
+            var branchRef = ResolveBranch(repo, options.Branch);
             native = LibGit2Native.OpenRepository(gitDir);
-            LibGit2Native.SetIdentity(native, options.CommitterName, options.CommitterEmail);
+            var store = new GitColdStore(options, time, logger, repo, native, branchRef) { IsDurable = durable };
+            Directory.CreateDirectory(store.StateDirectory);
+            ColdStoreLog.Opened(logger, store._workDir ?? gitDir, store.Branch, options.TaskListPath, durable);
+            if (!durable)
+            {
+                ColdStoreLog.NotDurable(logger);
+            }
+
+            return store;
         }
-        catch
+        catch (Exception e)
         {
+            LibGit2Native.FreeRepository(native);
             repo.Dispose();
-            throw;
+            throw e is IOException or UnauthorizedAccessException
+                ? ThermoclineException.Unavailable($"the hub cannot write its state under {gitDir}: {e.Message}", e)
+                : e;
         }
+    }
 
-        var store = new GitColdStore(options, time, logger, repo, native, Durability.FsyncEnabled);
-        ColdStoreLog.Opened(logger, store._workDir ?? gitDir, options.TaskListPath, store.IsDurable);
-        if (!store.IsDurable)
+    // The branch named, or the one HEAD is on; an unborn branch is fine (reads say "no commits yet").
+    private static string ResolveBranch(Repository repo, string? named)
+    {
+        if (named is not null)
         {
-            ColdStoreLog.NotDurable(logger);
+            var canonical = "refs/heads/" + named;
+            return repo.Refs[canonical] is not null
+                ? canonical
+                : throw ThermoclineException.Unavailable($"there is no branch '{named}' in {repo.Info.WorkingDirectory ?? repo.Info.Path}; create it (git branch {named}) or name another with --branch.");
         }
 
-        return store;
+        if (repo.Refs.Head is SymbolicReference { TargetIdentifier: var target } && target.StartsWith("refs/heads/", StringComparison.Ordinal))
+        {
+            return target;
+        }
+
+        throw ThermoclineException.Unavailable(
+            "HEAD is detached, so there is no branch to commit to. Check out the branch the hub should commit to (git switch main), or name it: thermo hub --branch main (THERMO_BRANCH).");
     }
 
     /// <summary>Waits for a background pack to finish, then releases the repository.</summary>
@@ -110,24 +153,16 @@ public sealed partial class GitColdStore : IAsyncDisposable
         try
         {
             await _packing;
-            Release();
+            if (!_disposed)
+            {
+                _disposed = true;
+                LibGit2Native.FreeRepository(_native);
+                _repo.Dispose();
+            }
         }
         finally
         {
             _gate.Release();
         }
-    }
-
-    private void Release()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        _retired.DeletePending();
-        LibGit2Native.FreeRepository(_native);
-        _repo.Dispose();
     }
 }

@@ -39,6 +39,7 @@ public sealed partial class StateSync
         {
             DisplaySyncOutcome.Committed => "committed",
             DisplaySyncOutcome.SkippedRecentColdCommit => "skipped_recent_cold_commit",
+            DisplaySyncOutcome.SkippedCheckoutBusy => "skipped_checkout_busy",
             _ => "skipped_unchanged",
         });
         SyncLog.DisplaySync(_logger, result.Outcome.ToString(), items.Count, (long)duration.TotalMilliseconds);

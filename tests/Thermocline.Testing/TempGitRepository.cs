@@ -120,12 +120,34 @@ public sealed class TempGitRepository : IDisposable
     /// <summary>As <see cref="TryGit"/>, writing <paramref name="stdin"/> to git's standard input.</summary>
     public (int ExitCode, string Stdout, string Stderr) TryGitWithInput(string? stdin, params string[] args)
     {
+        using var p = Process.Start(GitStartInfo(args, stdin is not null, null)) ?? throw new InvalidOperationException("could not start git");
+        if (stdin is not null)
+        {
+            p.StandardInput.Write(stdin);
+            p.StandardInput.Close();
+        }
+
+        var stderrTask = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, stdout, stderrTask.GetAwaiter().GetResult());
+    }
+
+    /// <summary>
+    /// Starts git as a person would, in the background (e.g. <c>git commit -a</c> with an editor that waits); the caller
+    /// waits for it and disposes it. <paramref name="environment"/> overrides the isolated defaults (GIT_EDITOR, …).
+    /// </summary>
+    public Process StartGit(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Process.Start(GitStartInfo(args, false, environment)) ?? throw new InvalidOperationException("could not start git");
+
+    private ProcessStartInfo GitStartInfo(string[] args, bool redirectInput, IReadOnlyDictionary<string, string>? environment)
+    {
         var psi = new ProcessStartInfo("git")
         {
             WorkingDirectory = WorkDir,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = stdin is not null,
+            RedirectStandardInput = redirectInput,
             UseShellExecute = false,
             StandardOutputEncoding = Encoding.UTF8,
         };
@@ -141,17 +163,12 @@ public sealed class TempGitRepository : IDisposable
         psi.Environment["GIT_TERMINAL_PROMPT"] = "0";
         psi.Environment["GIT_EDITOR"] = "true";
         psi.Environment["LC_ALL"] = "C";
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start git");
-        if (stdin is not null)
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
-            p.StandardInput.Write(stdin);
-            p.StandardInput.Close();
+            psi.Environment[name] = value;
         }
 
-        var stderrTask = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout, stderrTask.GetAwaiter().GetResult());
+        return psi;
     }
 
     /// <summary>Deletes the directory and everything in it.</summary>

@@ -1,3 +1,4 @@
+using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
 
 namespace Thermocline.ColdStore.Git;
@@ -5,9 +6,47 @@ namespace Thermocline.ColdStore.Git;
 /// <summary>Re-applies an edit to another copy of the task list (working tree, staged): the result, or why not.</summary>
 internal delegate (TaskList? List, string? WhyNot) Reapply(TaskList other);
 
-/// <summary>A commit planned on HEAD's task list: the new list, the message, and how to re-apply the edit elsewhere.</summary>
-/// <param name="NewList">HEAD's task list with the edit applied.</param>
+/// <summary>A commit planned on the branch's task list.</summary>
+/// <param name="NewList">The branch's task list with the edit applied.</param>
 /// <param name="Message">The commit message.</param>
-/// <param name="Reapply">The same edit, for the working-tree and staged copies.</param>
-/// <param name="IsColdChange">True for a cold-state change (starts the display quiet period).</param>
-internal sealed record PlannedEdit(TaskList NewList, string Message, Reapply Reapply, bool IsColdChange);
+/// <param name="Changes">The cold-state changes it makes (none for a display sync).</param>
+/// <param name="DisplayBody">The display section it writes, for a display sync.</param>
+internal sealed record PlannedEdit(TaskList NewList, string Message, IReadOnlyList<ColdChange> Changes, string? DisplayBody = null)
+{
+    /// <summary>True for a cold-state change (starts the display quiet period).</summary>
+    public bool IsColdChange => Changes.Count > 0;
+
+    /// <summary>
+    /// <paramref name="changes"/> (and <paramref name="displayBody"/>) applied to a copy a person has edited. A PR whose line
+    /// the person changed keeps their value (committing it is their decision); when nothing could be applied, says why.
+    /// </summary>
+    public static (TaskList? List, string? WhyNot) ApplyTo(TaskList copy, IReadOnlyList<ColdChange> changes, string? displayBody)
+    {
+        var list = copy;
+        var kept = new List<string>();
+        foreach (var c in changes)
+        {
+            switch (list.Find(c.PrId))
+            {
+                case null:
+                    kept.Add($"{c.PrId} is not in it");
+                    break;
+                case { } pr when pr.ColdState == c.To && pr.Location.HasColdState:
+                    break;
+                case { } pr when pr.ColdState == c.From:
+                    list = list.WithColdState(c.PrId, c.To);
+                    break;
+                case { } pr:
+                    kept.Add($"a person changed {c.PrId}'s cold_state there to {StateNames.Of(pr.ColdState)}; that edit is kept");
+                    break;
+            }
+        }
+
+        if (displayBody is { } body)
+        {
+            list = list.WithHotStateDisplay(body);
+        }
+
+        return ReferenceEquals(list, copy) && kept.Count > 0 ? (null, string.Join("; ", kept)) : (list, null);
+    }
+}

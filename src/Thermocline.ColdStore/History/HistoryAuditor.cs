@@ -6,16 +6,16 @@ namespace Thermocline.ColdStore.History;
 /// <summary>Walks history for commits that break the clean-history rule (see <see cref="GitColdStore.AuditHistoryAsync"/>).</summary>
 internal static class HistoryAuditor
 {
-    public static HistoryAudit Audit(Repository repo, string taskListPath, CancellationToken cancellationToken)
+    public static HistoryAudit Audit(Repository repo, string branchRef, string taskListPath, CancellationToken cancellationToken)
     {
         var violations = new List<HistoryViolation>();
-        if (repo.Head.Tip is null)
+        if (repo.Refs[branchRef] is not { } branch)
         {
             return new HistoryAudit(0, violations);
         }
 
         var examined = 0;
-        foreach (var commit in repo.Commits.QueryBy(new CommitFilter { IncludeReachableFrom = repo.Head, SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Time }))
+        foreach (var commit in repo.Commits.QueryBy(new CommitFilter { IncludeReachableFrom = branch, SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Time }))
         {
             cancellationToken.ThrowIfCancellationRequested();
             examined++;

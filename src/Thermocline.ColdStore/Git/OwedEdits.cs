@@ -1,0 +1,84 @@
+using System.Text;
+using Thermocline.Domain.States;
+
+namespace Thermocline.ColdStore.Git;
+
+/// <summary>
+/// Cold-state edits that are committed but not yet in the working copy, because it could not take them: a person's
+/// half-finished edit that does not parse, a write that failed. Until they are applied, a <c>git commit -a</c> from
+/// that copy would revert them, so they are applied as soon as the copy allows (next commit, the watcher, the
+/// reconciliation cycle). Kept in <c>.git/thermocline/owed-edits</c> too, so a crash does not forget them.
+/// </summary>
+internal sealed class OwedEdits
+{
+    private readonly string _file;
+    private readonly Dictionary<string, ColdChange> _changes = new(StringComparer.Ordinal);
+
+    public OwedEdits(string stateDir)
+    {
+        _file = Path.Combine(stateDir, "owed-edits");
+        if (File.Exists(_file))
+        {
+            foreach (var line in File.ReadAllLines(_file, Encoding.UTF8))
+            {
+                var parts = line.Split(' ');
+                if (parts.Length == 3 && StateNames.TryParseCold(parts[1], out var from) && StateNames.TryParseCold(parts[2], out var to))
+                {
+                    _changes[parts[0]] = new ColdChange(parts[0], from, to);
+                }
+            }
+        }
+    }
+
+    /// <summary>True when nothing is owed.</summary>
+    public bool IsEmpty => _changes.Count == 0;
+
+    /// <summary>The owed changes.</summary>
+    public IReadOnlyCollection<ColdChange> Changes => _changes.Values;
+
+    /// <summary>Owes <paramref name="changes"/> too; a PR owed already keeps its first From (the copy still shows that).</summary>
+    public void Add(IEnumerable<ColdChange> changes)
+    {
+        foreach (var c in changes)
+        {
+            _changes[c.PrId] = _changes.TryGetValue(c.PrId, out var owed) && owed.To == c.From ? owed with { To = c.To } : c;
+        }
+
+        Save();
+    }
+
+    /// <summary>Nothing is owed any more.</summary>
+    public void Clear()
+    {
+        if (_changes.Count > 0)
+        {
+            _changes.Clear();
+            File.Delete(_file);
+        }
+    }
+
+    /// <summary>The owed edits followed by <paramref name="then"/>: what a copy that missed them needs, in one list.</summary>
+    public IReadOnlyList<ColdChange> With(IReadOnlyList<ColdChange> then)
+    {
+        if (_changes.Count == 0)
+        {
+            return then;
+        }
+
+        var all = new Dictionary<string, ColdChange>(_changes, StringComparer.Ordinal);
+        foreach (var c in then)
+        {
+            all[c.PrId] = all.TryGetValue(c.PrId, out var owed) && owed.To == c.From ? owed with { To = c.To } : c;
+        }
+
+        return [.. all.Values];
+    }
+
+    private void Save()
+    {
+        var temp = _file + ".tmp";
+        Directory.CreateDirectory(Path.GetDirectoryName(_file)!);
+        File.WriteAllLines(temp, _changes.Values.Select(c => $"{c.PrId} {StateNames.Of(c.From)} {StateNames.Of(c.To)}"), Encoding.UTF8);
+        File.Move(temp, _file, overwrite: true);
+    }
+}

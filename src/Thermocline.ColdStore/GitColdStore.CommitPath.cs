@@ -1,0 +1,282 @@
+using System.Diagnostics;
+using LibGit2Sharp;
+using Thermocline.ColdStore.Git;
+using Thermocline.ColdStore.History;
+using Thermocline.ColdStore.Messages;
+using Thermocline.ColdStore.Native;
+using Thermocline.Domain.Errors;
+
+namespace Thermocline.ColdStore;
+
+public sealed partial class GitColdStore
+{
+    /// <summary>Plans an edit on the branch's task list; null when there is nothing to commit.</summary>
+    private delegate PlannedEdit? Plan(TaskListSnapshot tip, Commit tipCommit, DateTimeOffset now);
+
+    /// <summary>
+    /// The one write path, top to bottom. Under the in-process gate:
+    /// <list type="number">
+    /// <item>look at the person's checkout: refuse while an operation of theirs could revert the commit; take
+    /// <c>.git/index.lock</c> when the branch is checked out here (the working copy is kept in step);</item>
+    /// <item>read the branch's tip and plan the edit on its task list;</item>
+    /// <item>write the blob, prepare the working copy beside the real files, write tree and commit (libgit2 fsyncs each);</item>
+    /// <item>move the branch only if it still points at the tip that was read (else re-read and re-plan);</item>
+    /// <item>put the working copy in place; an edit a copy could not take is owed to it.</item>
+    /// </list>
+    /// Until the branch moves nothing visible has changed (unreferenced objects at most), so any failure before that
+    /// leaves the branch, the index and the working tree as they were.
+    /// </summary>
+    private async Task<ColdCommit> CommitAsync(Plan plan, bool waitWhileBusy, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var (checkout, indexLock) = await EnterCheckoutAsync(waitWhileBusy ? _options.LockTimeout : TimeSpan.Zero, cancellationToken);
+            using (indexLock)
+            {
+                var result = await Task.Run(() => CommitOnBranchAsync(plan, checkout, cancellationToken), cancellationToken);
+                if (result.Committed)
+                {
+                    SchedulePackCheck();
+                }
+
+                return result;
+            }
+        }
+        catch (LibGit2SharpException e)
+        {
+            throw ThermoclineException.Unavailable($"git failed ({e.Message}); nothing was committed.", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw ThermoclineException.Unavailable($"the repository cannot be written ({e.Message}: a full disk or a read-only .git?); nothing was committed.", e);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    // The checkout as a commit may treat it, and the index lock when the working copy is to be kept in step. A person may
+    // start a merge or switch branch while we wait for the lock, so the checkout is looked at again under it.
+    private async Task<(Checkout Checkout, IndexLock? Lock)> EnterCheckoutAsync(TimeSpan waitWhileBusy, CancellationToken cancellationToken)
+    {
+        var busyWait = new Backoff(_time, waitWhileBusy);
+        while (true)
+        {
+            var checkout = InspectCheckout();
+            if (checkout.Mode == CopyMode.Busy)
+            {
+                if (busyWait.Attempts == 0)
+                {
+                    ColdStoreLog.CheckoutBusy(_logger, checkout.Why!);
+                }
+
+                if (!await busyWait.TryWaitAsync(cancellationToken))
+                {
+                    throw ThermoclineException.Unavailable($"the hub did not commit to {Branch}: {checkout.Why} Nothing was committed.");
+                }
+
+                continue;
+            }
+
+            if (checkout.Mode == CopyMode.RefOnly)
+            {
+                ColdStoreLog.RefOnly(_logger, Branch, checkout.Why!);
+                return (checkout, null);
+            }
+
+            var indexLock = await AcquireIndexLockAsync(cancellationToken);
+            if (InspectCheckout().Mode == CopyMode.InStep)
+            {
+                return (checkout, indexLock);
+            }
+
+            indexLock.Dispose();
+        }
+    }
+
+    private Checkout InspectCheckout() => _workDir is null
+        ? new Checkout(CopyMode.RefOnly, "the repository is bare")
+        : Checkout.Inspect(_gitDir, _commonDir, _workDir, _branchRef);
+
+    private async Task<ColdCommit> CommitOnBranchAsync(Plan plan, Checkout checkout, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        for (var moved = 0; ; moved++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var tip = ReadTip();
+            var snapshot = Load(tip);
+            var now = CommitText.WholeSeconds(_time.GetUtcNow());
+            if (plan(snapshot, tip, now) is not { } edit)
+            {
+                return new ColdCommit(tip.Sha, false, now, moved, WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged);
+            }
+
+            // The blob first: the index copy prepared next points at it.
+            var bytes = edit.NewList.ToBytes();
+            var blob = _repo.ObjectDatabase.CreateBlob(new MemoryStream(bytes, writable: false));
+            var updated = new TaskListSnapshot(blob.Id, snapshot.Mode, bytes, edit.NewList);
+
+            // The working copy is written beside the real files before anything visible changes, so a full disk or an
+            // unwritable folder refuses the commit here rather than leaving a copy that would revert it.
+            var owedAndThis = _owed.With(edit.Changes);
+            using var copy = checkout.Mode != CopyMode.InStep ? null : WorkingCopy.Prepare(new WorkingCopy.Request(
+                Path.Combine(_workDir!, _options.TaskListPath), _gitDir, _options.TaskListPath, snapshot, updated,
+                other => PlannedEdit.ApplyTo(other, owedAndThis, edit.DisplayBody)));
+
+            var tree = _repo.ObjectDatabase.CreateTree(TreeDefinition.From(tip.Tree).Add(_options.TaskListPath, blob, snapshot.Mode));
+            var signature = new Signature(_options.CommitterName, _options.CommitterEmail, now);
+            var commit = _repo.ObjectDatabase.CreateCommit(signature, signature, edit.Message, tree, [tip], prettifyMessage: false);
+
+            cancellationToken.ThrowIfCancellationRequested();
+            BeforeRefUpdate?.Invoke();
+            var title = MilestoneParser.Title(edit.Message);
+            if (!await MoveBranchAsync(commit.Id, tip.Id, title, cancellationToken))
+            {
+                if (moved + 1 >= _options.MaxHeadMovedRetries)
+                {
+                    throw ThermoclineException.Unavailable($"{Branch} kept moving underneath ({moved + 1} times); nothing was committed. Retry when the other writer is done.");
+                }
+
+                ColdStoreLog.HeadMoved(_logger, tip.Sha[..12], _repo.Refs[_branchRef]?.TargetIdentifier is { Length: > 12 } now2 ? now2[..12] : "(gone)", moved + 1);
+                continue;
+            }
+
+            // The branch moved: the change is committed (and, durable, on disk). What follows keeps the working copy in
+            // step; it never fails the commit.
+            _cache = updated;
+            if (edit.IsColdChange)
+            {
+                _lastColdCommitAt = _time.GetUtcNow();
+            }
+
+            var (workingTree, index, owes) = copy?.Complete(_logger) ?? (WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged, false);
+            if (copy is not null)
+            {
+                SettleOwed(owes, edit.Changes);
+            }
+
+            var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            ColdStoreLog.Committed(_logger, title, commit.Sha, elapsedMs);
+            return new ColdCommit(commit.Sha, true, now, moved, workingTree, index);
+        }
+    }
+
+    // Moves the branch from expected to the new commit: true when moved, false when it points elsewhere now. Waits while
+    // someone holds the ref lock; removes it only when this hub's killed process provably left it.
+    private async Task<bool> MoveBranchAsync(ObjectId commit, ObjectId expected, string title, CancellationToken cancellationToken)
+    {
+        var lockPath = Path.Combine(_commonDir, _branchRef + ".lock");
+        var wait = new Backoff(_time, _options.LockTimeout);
+        while (true)
+        {
+            // A lock left by this hub's killed process is found before our new record replaces the one naming it.
+            var rc = LibGit2Native.ErrorLocked;
+            string? error = null;
+            if (!File.Exists(lockPath))
+            {
+                LockOwnership.RecordRefLock(StateDirectory, lockPath, commit.Sha);
+                try
+                {
+                    rc = LibGit2Native.CompareAndSwapRef(_native, _branchRef, commit, expected, "commit: " + title, out error);
+                }
+                finally
+                {
+                    LockOwnership.ForgetRefLock(StateDirectory, lockPath);
+                }
+            }
+
+            switch (rc)
+            {
+                case >= 0:
+                    return true;
+                case LibGit2Native.ErrorModified:
+                    return false;
+                case LibGit2Native.ErrorLocked when LockOwnership.RemoveIfOursAndDead(StateDirectory, lockPath) is { } pid:
+                    ColdStoreLog.StaleLockRemoved(_logger, lockPath, pid);
+                    continue;
+                case LibGit2Native.ErrorLocked:
+                    if (wait.Attempts == 0)
+                    {
+                        ColdStoreLog.LockHeld(_logger, lockPath, _options.LockTimeout.TotalMilliseconds);
+                    }
+
+                    if (!await wait.TryWaitAsync(cancellationToken))
+                    {
+                        throw IndexLock.Held(lockPath, wait.Elapsed);
+                    }
+
+                    continue;
+                default:
+                    throw ThermoclineException.Unavailable($"git could not move {Branch} to the new commit ({error}); nothing was committed.");
+            }
+        }
+    }
+
+    // After a commit that kept the working copy in step: what a copy could not take is owed to it; else nothing is.
+    private void SettleOwed(bool owes, IReadOnlyList<ColdChange> changes)
+    {
+        try
+        {
+            if (owes)
+            {
+                _owed.Add(changes);
+            }
+            else
+            {
+                _owed.Clear();
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ColdStoreLog.WorkingTreeLeftAlone(_logger, _options.TaskListPath, "the owed edits could not be saved (" + e.Message + "); they are kept in memory");
+        }
+    }
+
+    // .git/index.lock for the whole of a commit or repair, taken the way git takes it.
+    private Task<IndexLock> AcquireIndexLockAsync(CancellationToken cancellationToken) => IndexLock.AcquireAsync(
+        _gitDir,
+        StateDirectory,
+        _options.LockTimeout,
+        _time,
+        () => ColdStoreLog.LockHeld(_logger, Path.Combine(_gitDir, "index.lock"), _options.LockTimeout.TotalMilliseconds),
+        pid => ColdStoreLog.StaleLockRemoved(_logger, Path.Combine(_gitDir, "index.lock"), pid),
+        cancellationToken);
+
+    private Commit ReadTip()
+    {
+        var branch = _repo.Refs[_branchRef];
+        if (branch is null)
+        {
+            throw ThermoclineException.BadTaskList($"{Branch} has no commits yet (or was deleted); commit {_options.TaskListPath} on it first ('thermo init' does).");
+        }
+
+        return branch.ResolveToDirectReference()?.Target as Commit
+            ?? throw ThermoclineException.Unavailable($"{Branch} does not point at a commit.");
+    }
+
+    private TaskListSnapshot Load(Commit tip)
+    {
+        var entry = tip[_options.TaskListPath];
+        if (entry is null || entry.TargetType != TreeEntryTargetType.Blob)
+        {
+            throw ThermoclineException.BadTaskList($"{_options.TaskListPath} is not on {Branch} ({tip.Sha[..12]}); commit a task list first ('thermo init' writes one).");
+        }
+
+        if (entry.Mode is not (Mode.NonExecutableFile or Mode.ExecutableFile))
+        {
+            throw ThermoclineException.BadTaskList($"{_options.TaskListPath} is a {entry.Mode} on {Branch}; it must be a regular file.");
+        }
+
+        if (_cache is { } cached && cached.BlobId == entry.Target.Id)
+        {
+            return cached;
+        }
+
+        return _cache = TaskListSnapshot.Read((Blob)entry.Target, entry.Mode);
+    }
+}

@@ -1,0 +1,300 @@
+using Thermocline.ColdStore.Tests.Support;
+using Thermocline.Domain.Errors;
+using Thermocline.Domain.States;
+using Thermocline.Testing;
+
+namespace Thermocline.ColdStore.Tests.SharedRepository;
+
+/// <summary>
+/// The repository is shared with people: git moves under the store through plain git commands, run as a person would,
+/// and no acknowledged commit is ever lost or reverted. Each case failed on the store before its rebuild.
+/// </summary>
+public sealed class SharedRepositoryTests
+{
+    private static readonly ColdTransition Finish = new("PR-001", HotState.InProgress, ColdState.Completed, "agent-1") { Lease = 3, ClaimedFrom = ColdState.Ready };
+
+    private static Task<ColdRepo> CreateAsync() => ColdRepo.CreateAsync(realTime: true, configure: o => o.LockTimeout = TimeSpan.FromMilliseconds(400));
+
+    // The person's own commit of another file, so that HEAD~1 exists and their history is theirs.
+    private static string PersonCommits(ColdRepo r, string file = "notes.txt", string content = "a person's notes\n")
+    {
+        r.Repo.WriteFile(file, content);
+        return r.Repo.CommitFiles("A person's commit", file);
+    }
+
+    private static string OnMain(ColdRepo r) => r.Repo.Show("main", ColdRepo.Path);
+
+    private static bool Completed(string taskList) => taskList.Contains("cold_state: completed   # keep this comment", StringComparison.Ordinal);
+
+    [Fact]
+    public async Task Commit_HeadDetached_CommitsToTheBranchAndCheckingItOutBringsTheMilestone()
+    {
+        await using var r = await CreateAsync();
+        PersonCommits(r);
+        r.Repo.Git("checkout", "-q", "--detach", "HEAD~1");
+        var detachedAt = r.Repo.Head();
+        var before = r.Repo.ReadFile(ColdRepo.Path);
+
+        var result = await r.Store.CommitTransitionAsync(Finish);
+
+        Assert.True(result.Committed);
+        Assert.Equal(result.Sha, r.Repo.Git("rev-parse", "main").Trim());
+        Assert.Equal(detachedAt, r.Repo.Head());
+        Assert.Equal(before, r.Repo.ReadFile(ColdRepo.Path));
+        Assert.Equal("", r.Repo.Status());
+        r.Repo.Git("checkout", "-q", "main");
+        Assert.True(Completed(r.Repo.ReadFile(ColdRepo.Path)));
+        Assert.Equal("", r.Repo.Status());
+        Assert.Equal("a person's notes\n", r.Repo.ReadFile("notes.txt"));
+    }
+
+    [Fact]
+    public async Task Commit_OnAnotherBranch_LandsOnTheHubsBranchNotOnTheirs()
+    {
+        await using var r = await CreateAsync();
+        r.Repo.Git("switch", "-q", "-c", "feature");
+        var feature = PersonCommits(r);
+
+        var result = await r.Store.CommitTransitionAsync(Finish);
+
+        Assert.Equal("main", r.Store.Branch);
+        Assert.Equal(feature, r.Repo.Git("rev-parse", "feature").Trim());
+        Assert.Equal(result.Sha, r.Repo.Git("rev-parse", "main").Trim());
+        Assert.True(Completed(OnMain(r)));
+        Assert.False(Completed(r.Repo.ReadFile(ColdRepo.Path)));
+        r.Repo.Git("switch", "-q", "main");
+        Assert.True(Completed(r.Repo.ReadFile(ColdRepo.Path)));
+    }
+
+    [Fact]
+    public async Task Commit_MergeStoppedOnAConflictInTheTaskList_RefusedUntilTheMergeIsDoneThenKept()
+    {
+        await using var r = await CreateAsync();
+        r.Repo.Git("switch", "-q", "-c", "theirs");
+        r.Repo.WriteFile(ColdRepo.Path, r.Repo.ReadFile(ColdRepo.Path).Replace("**Description:** third.", "**Description:** their third.", StringComparison.Ordinal));
+        r.Repo.CommitFiles("Their edit", ColdRepo.Path);
+        r.Repo.Git("switch", "-q", "main");
+        r.Repo.WriteFile(ColdRepo.Path, r.Repo.ReadFile(ColdRepo.Path).Replace("**Description:** third.", "**Description:** our third.", StringComparison.Ordinal));
+        r.Repo.CommitFiles("Our edit", ColdRepo.Path);
+        Assert.NotEqual(0, r.Repo.TryGit("merge", "theirs").ExitCode);
+        var tip = r.Repo.Head();
+
+        var e = await Assert.ThrowsAsync<ThermoclineException>(() => r.Store.CommitTransitionAsync(Finish));
+
+        Assert.Equal(ErrorKind.Unavailable, e.Kind);
+        Assert.Contains("merge", e.Message, StringComparison.Ordinal);
+        Assert.Contains("git merge --abort", e.Message, StringComparison.Ordinal);
+        Assert.Equal(tip, r.Repo.Git("rev-parse", "main").Trim());
+        Assert.Contains("<<<<<<<", r.Repo.ReadFile(ColdRepo.Path), StringComparison.Ordinal);
+
+        // The person resolves from their copy and commits the merge; the milestone made after it is kept.
+        r.Repo.Git("checkout", "--theirs", "--", ColdRepo.Path);
+        r.Repo.Git("add", ColdRepo.Path);
+        r.Repo.Git("commit", "-q", "--no-edit");
+        await r.Store.CommitTransitionAsync(Finish);
+        Assert.True(Completed(OnMain(r)));
+        Assert.True(Completed(r.Repo.ReadFile(ColdRepo.Path)));
+        Assert.Equal("", r.Repo.Status());
+    }
+
+    [Fact]
+    public async Task Commit_RebaseOfTheBranchStopped_RefusedAndAbortingItCannotDropAMilestone()
+    {
+        await using var r = await CreateAsync();
+        r.Repo.Git("branch", "upstream");
+        r.Repo.WriteFile(ColdRepo.Path, r.Repo.ReadFile(ColdRepo.Path).Replace("**Description:** third.", "**Description:** local third.", StringComparison.Ordinal));
+        r.Repo.CommitFiles("Local edit", ColdRepo.Path);
+        r.Repo.Git("switch", "-q", "upstream");
+        r.Repo.WriteFile(ColdRepo.Path, r.Repo.ReadFile(ColdRepo.Path).Replace("**Description:** third.", "**Description:** upstream third.", StringComparison.Ordinal));
+        r.Repo.CommitFiles("Upstream edit", ColdRepo.Path);
+        r.Repo.Git("switch", "-q", "main");
+        Assert.NotEqual(0, r.Repo.TryGit("rebase", "upstream").ExitCode);
+        var tip = r.Repo.Git("rev-parse", "main").Trim();
+
+        var e = await Assert.ThrowsAsync<ThermoclineException>(() => r.Store.CommitTransitionAsync(Finish));
+
+        Assert.Equal(ErrorKind.Unavailable, e.Kind);
+        Assert.Contains("rebase", e.Message, StringComparison.Ordinal);
+        Assert.Equal(tip, r.Repo.Git("rev-parse", "main").Trim());
+
+        r.Repo.Git("rebase", "--abort");
+        await r.Store.CommitTransitionAsync(Finish);
+        Assert.True(Completed(OnMain(r)));
+        Assert.True(Completed(r.Repo.ReadFile(ColdRepo.Path)));
+    }
+
+    [Fact]
+    public async Task Commit_PersonsCommitWaitingInItsEditor_LockLeftAloneCommitRefusedThenBothSucceed()
+    {
+        await using var r = await CreateAsync();
+        r.Repo.WriteFile("notes.txt", "the person's change\n");
+        r.Repo.Git("add", "notes.txt");
+        var started = Path.Combine(r.Repo.Root, "editor-started");
+        var release = Path.Combine(r.Repo.Root, "editor-release");
+        var editor = Path.Combine(r.Repo.Root, "editor.sh");
+        await File.WriteAllTextAsync(editor, $"#!/bin/sh\ntouch '{started}'\nwhile [ ! -f '{release}' ]; do sleep 0.05; done\necho 'Notes by a person' > \"$1\"\n");
+        Assert.Equal(0, Run("chmod", "+x", editor));
+        using var commit = r.Repo.StartGit(new Dictionary<string, string> { ["GIT_EDITOR"] = editor }, "commit", "-a");
+        await Eventually.TrueAsync(() => File.Exists(started), "git commit is waiting in its editor");
+        var lockFile = Path.Combine(r.Repo.GitDir, "index.lock");
+        Assert.True(File.Exists(lockFile));
+
+        var e = await Assert.ThrowsAsync<ThermoclineException>(() => r.Store.CommitTransitionAsync(Finish));
+
+        Assert.Equal(ErrorKind.Unavailable, e.Kind);
+        Assert.Contains("editor", e.Message, StringComparison.Ordinal);
+        Assert.True(File.Exists(lockFile));
+
+        await File.WriteAllTextAsync(release, "");
+        await commit.WaitForExitAsync();
+        Assert.Equal(0, commit.ExitCode);
+        Assert.Equal("Notes by a person", r.Repo.Git("log", "-1", "--format=%s").Trim());
+        await r.Store.CommitTransitionAsync(Finish);
+        Assert.True(Completed(OnMain(r)));
+        Assert.Equal("the person's change\n", r.Repo.Show("main", "notes.txt"));
+    }
+
+    [Fact]
+    public async Task Commit_HalfFinishedEditInTheWorkingTree_OwedAndAppliedOnceItParsesSoCommitAllKeepsTheMilestone()
+    {
+        await using var r = await CreateAsync();
+        var original = r.Repo.ReadFile(ColdRepo.Path);
+        var finished = original.Replace("**Description:** third.", "**Description:** third, reworded by a person.", StringComparison.Ordinal);
+        r.Repo.WriteFile(ColdRepo.Path, finished.Replace("title: Store", "title: [Store", StringComparison.Ordinal)); // does not parse yet
+
+        var result = await r.Store.CommitTransitionAsync(Finish);
+
+        Assert.Equal(WorkingTreeUpdate.LeftAlone, result.WorkingTree);
+        Assert.True(r.Store.OwesWorkingCopy);
+        Assert.True(File.Exists(Path.Combine(r.Store.StateDirectory, "owed-edits")));
+
+        // The person finishes the edit (from their stale copy) and the watcher or the next cycle repairs the copy.
+        r.Repo.WriteFile(ColdRepo.Path, finished);
+        var (tree, _) = await r.Store.RepairWorkingCopyAsync();
+
+        Assert.Equal(WorkingTreeUpdate.Merged, tree);
+        Assert.False(r.Store.OwesWorkingCopy);
+        r.Repo.Git("commit", "-q", "-am", "A person's rewording");
+        var committed = OnMain(r);
+        Assert.True(Completed(committed));
+        Assert.Contains("third, reworded by a person.", committed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Open_EditsOwedWhenTheHubStopped_StillOwedAndApplied()
+    {
+        await using var r = await CreateAsync();
+        var original = r.Repo.ReadFile(ColdRepo.Path);
+        r.Repo.WriteFile(ColdRepo.Path, original + "\n### PR-009: [broken\n\n---\npr_id: [PR-009\n---\n");
+        await r.Store.CommitTransitionAsync(Finish);
+        await using var reopened = await GitColdStore.OpenAsync(new ColdStoreOptions { RepositoryPath = r.Repo.WorkDir });
+
+        Assert.True(reopened.OwesWorkingCopy);
+        r.Repo.WriteFile(ColdRepo.Path, original);
+        await reopened.RepairWorkingCopyAsync();
+        Assert.True(Completed(r.Repo.ReadFile(ColdRepo.Path)));
+        Assert.Equal("", r.Repo.Status());
+    }
+
+    [Fact]
+    public async Task Commit_CherryPickStopped_Refused()
+    {
+        await using var r = await CreateAsync();
+        r.Repo.Git("switch", "-q", "-c", "theirs");
+        r.Repo.WriteFile("notes.txt", "theirs\n");
+        var theirs = r.Repo.CommitFiles("Their notes", "notes.txt");
+        r.Repo.Git("switch", "-q", "main");
+        PersonCommits(r, "notes.txt", "ours\n");
+        Assert.NotEqual(0, r.Repo.TryGit("cherry-pick", theirs).ExitCode);
+
+        var e = await Assert.ThrowsAsync<ThermoclineException>(() => r.Store.CommitTransitionAsync(Finish));
+
+        Assert.Contains("cherry-pick", e.Message, StringComparison.Ordinal);
+        Assert.Contains("git cherry-pick --abort", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Commit_BranchCheckedOutInAnotherWorktree_RefusedNamingIt()
+    {
+        await using var r = await CreateAsync();
+        r.Repo.Git("switch", "-q", "-c", "feature");
+        var other = Path.Combine(r.Repo.Root, "main-worktree");
+        r.Repo.Git("worktree", "add", "-q", other, "main");
+
+        var e = await Assert.ThrowsAsync<ThermoclineException>(() => r.Store.CommitTransitionAsync(Finish));
+
+        Assert.Contains(other, e.Message, StringComparison.Ordinal);
+        Assert.False(Completed(OnMain(r)));
+    }
+
+    [Fact]
+    public async Task SyncDisplay_MergeInProgress_SkippedWithoutWaiting()
+    {
+        await using var r = await CreateAsync();
+        r.Repo.Git("switch", "-q", "-c", "theirs");
+        PersonCommits(r, "notes.txt", "theirs\n");
+        r.Repo.Git("switch", "-q", "main");
+        PersonCommits(r, "notes.txt", "ours\n");
+        Assert.NotEqual(0, r.Repo.TryGit("merge", "theirs").ExitCode);
+
+        var result = await r.Store.SyncDisplayAsync([new Domain.TaskLists.HotWorkItem("PR-001", HotState.InProgress, "agent-1", DateTimeOffset.UnixEpoch)]);
+
+        Assert.Equal(DisplaySyncOutcome.SkippedCheckoutBusy, result.Outcome);
+    }
+
+    [Fact]
+    public async Task Open_HeadDetachedWithoutABranchNamed_RefusedWithWhatToDo()
+    {
+        using var repo = TempGitRepository.CreateWith(ColdRepo.Path, TestTaskList.Text);
+        repo.Git("checkout", "-q", "--detach");
+
+        var e = await Assert.ThrowsAsync<ThermoclineException>(() => GitColdStore.OpenAsync(new ColdStoreOptions { RepositoryPath = repo.WorkDir }));
+
+        Assert.Equal(ErrorKind.Unavailable, e.Kind);
+        Assert.Contains("--branch", e.Message, StringComparison.Ordinal);
+        await using var named = await GitColdStore.OpenAsync(new ColdStoreOptions { RepositoryPath = repo.WorkDir, Branch = "main" });
+        Assert.Equal("main", named.Branch);
+    }
+
+    [RootFact]
+    public async Task Commit_WorkingTreeOnAFullDisk_RefusedBeforeTheBranchMovesThenCommittedOnceThereIsRoom()
+    {
+        // The working tree lives on a 1 MiB tmpfs (a linked worktree), the objects on the main disk: the working-copy
+        // write is what fails, and it must fail before the branch moves.
+        await using var r = await CreateAsync();
+        var mount = Path.Combine(r.Repo.Root, "small-disk");
+        Directory.CreateDirectory(mount);
+        Assert.Equal(0, Run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mount));
+        try
+        {
+            var worktree = Path.Combine(mount, "wt");
+            r.Repo.Git("worktree", "add", "-q", "-b", "hub", worktree);
+            await using var store = await GitColdStore.OpenAsync(new ColdStoreOptions { RepositoryPath = worktree, LockTimeout = TimeSpan.FromMilliseconds(200) });
+            var filler = Path.Combine(mount, "filler");
+            Run("dd", "if=/dev/zero", $"of={filler}", "bs=64k", "count=64");
+            var tip = r.Repo.Git("rev-parse", "hub").Trim();
+
+            var e = await Assert.ThrowsAsync<ThermoclineException>(() => store.CommitTransitionAsync(Finish));
+
+            Assert.Equal(ErrorKind.Unavailable, e.Kind);
+            Assert.Contains("full disk", e.Message, StringComparison.Ordinal);
+            Assert.Equal(tip, r.Repo.Git("rev-parse", "hub").Trim());
+            File.Delete(filler);
+            await store.CommitTransitionAsync(Finish);
+            Assert.True(Completed(r.Repo.Show("hub", ColdRepo.Path)));
+            Assert.True(Completed(File.ReadAllText(Path.Combine(worktree, ColdRepo.Path))));
+            r.Repo.Git("worktree", "remove", "--force", worktree);
+        }
+        finally
+        {
+            Run("umount", "-l", mount);
+        }
+    }
+
+    private static int Run(string file, params string[] args)
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        p.WaitForExit();
+        return p.ExitCode;
+    }
+}
