@@ -103,6 +103,7 @@ public sealed partial class GitColdStore : IAsyncDisposable
             native = LibGit2Native.OpenRepository(gitDir);
             var store = new GitColdStore(options, time, logger, repo, native, branchRef) { IsDurable = durable };
             Directory.CreateDirectory(store.StateDirectory);
+            LockOwnership.SweepRecords(store.StateDirectory);
             ColdStoreLog.Opened(logger, store._workDir ?? gitDir, store.Branch, options.TaskListPath, durable);
             if (!durable)
             {

@@ -17,7 +17,8 @@ public sealed partial class RedisHotStore
     /// Claims <paramref name="prId"/> for <paramref name="agent"/> into <paramref name="target"/> (cold → hot), atomically:
     /// only if no live hot state exists and the cached cold state equals <paramref name="expectedCold"/> (git's, as the
     /// caller knows it; a missing cache is filled with it) and allows the transition. The lease's fence is the PR's
-    /// counter incremented, so it is above every fence handed out before.
+    /// counter incremented and above <see cref="FenceFloor"/>, so it is above every fence handed out before, even by a
+    /// Redis that has since been wiped.
     /// </summary>
     /// <exception cref="ThermoclineException">
     /// <see cref="ErrorKind.LeaseConflict"/> when someone holds it or the cold state moved; <see cref="ErrorKind.InvalidTransition"/>
@@ -41,7 +42,7 @@ public sealed partial class RedisHotStore
         var leaseId = Guid.NewGuid().ToString("N");
         RedisValue[] args =
         [
-            StateNames.Of(target), agent, StateNames.Of(expectedCold), AllowedFrom(target), NowMs, TtlMs, leaseId,
+            StateNames.Of(target), agent, StateNames.Of(expectedCold), AllowedFrom(target), NowMs, TtlMs, leaseId, FenceFloor,
         ];
         var reply = await RunAsync($"claim {prId}", () =>
         {
@@ -65,6 +66,27 @@ public sealed partial class RedisHotStore
             _ => ThermoclineException.InvalidTransition(prId, StateMachine.Check(ParseCold((string?)parts[2], prId), target)),
         };
     }
+
+    /// <summary>
+    /// Every fence a claim hands out is above this (default 0): the caller keeps it at or above every fence ever handed
+    /// out for any PR (a durable mark, and what this process handed out since), so fences grow across Redis wipes.
+    /// </summary>
+    public long FenceFloor
+    {
+        get => Interlocked.Read(ref _fenceFloor);
+        set
+        {
+            for (var current = Interlocked.Read(ref _fenceFloor); value > current; current = Interlocked.Read(ref _fenceFloor))
+            {
+                if (Interlocked.CompareExchange(ref _fenceFloor, value, current) == current)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private long _fenceFloor;
 
     /// <summary>
     /// Checks that <paramref name="lease"/> still holds <paramref name="prId"/> and refreshes it like a heartbeat;

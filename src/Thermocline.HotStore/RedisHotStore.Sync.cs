@@ -15,6 +15,13 @@ public sealed partial class RedisHotStore
             return !(await previous).IsNull || !await indexed;
         }, cancellationToken);
 
+    /// <summary>
+    /// True while <c>sync:crash_recovery_needed</c> is set. A running hub finding it gone knows Redis lost its data (a
+    /// FLUSHALL, a restart without persistence) and recovers as after a crash.
+    /// </summary>
+    public Task<bool> IsMarkedRunningAsync(CancellationToken cancellationToken) =>
+        RunAsync("read the crash-recovery flag", () => _db.KeyExistsAsync(Keys.CrashRecoveryNeeded), cancellationToken);
+
     /// <summary>Clears <c>sync:crash_recovery_needed</c> on a clean shutdown.</summary>
     public Task MarkHubStoppedAsync(CancellationToken cancellationToken) =>
         RunAsync("clear the crash-recovery flag", () => _db.KeyDeleteAsync(Keys.CrashRecoveryNeeded), cancellationToken);

@@ -55,6 +55,11 @@ public sealed partial class StateSync
     /// <summary>Drops expired hot states from the hot index; those PRs are back at their cold states.</summary>
     public async Task<IReadOnlyList<string>> SweepExpiredAsync(CancellationToken cancellationToken)
     {
+        if (!await _hot.IsMarkedRunningAsync(cancellationToken))
+        {
+            await RecoverLostRedisAsync(cancellationToken);
+        }
+
         var swept = await _hot.SweepExpiredAsync(cancellationToken);
         if (swept.Count > 0)
         {
@@ -87,14 +92,6 @@ public sealed partial class StateSync
         Report(conflicts);
         if (!dryRun)
         {
-            // A missing cache means Redis lost the PR's keys, its fencing counter with them (a restart or wipe while the
-            // hub runs): seed the counter from git before the cache comes back, so no claim in between starts at 1.
-            var lost = conflicts.Where(c => c.Kind == ConflictKind.ColdStateMissing).Select(c => c.PrId).ToHashSet(StringComparer.Ordinal);
-            if (lost.Count > 0)
-            {
-                await SeedFencesAsync(lost, cancellationToken);
-            }
-
             await _reconciliation.ResolveAsync(list, conflicts, cancellationToken);
             await TryApplyDependenciesAsync("reconciliation", cancellationToken);
         }

@@ -13,7 +13,10 @@ public sealed partial class StateSync
     public async Task<StartupReport> StartAsync(CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
-        var recovered = await _hot.MarkHubRunningAsync(cancellationToken);
+        // Redis's flag says so, or the durable mark beside git does (Redis may have been wiped before the crash).
+        var crashedOnDisk = _cold.MarkHubRunning();
+        var recovered = await _hot.MarkHubRunningAsync(cancellationToken) | crashedOnDisk;
+        await LoadFenceCeilingAsync(cancellationToken);
         if (recovered)
         {
             SyncLog.RecoveringFromCrash(_logger);
@@ -34,11 +37,6 @@ public sealed partial class StateSync
         await _hot.HydrateAsync(list.Prs, cancellationToken);
         Metrics.HydrationDuration.Observe(_time.GetElapsedTime(hydrating));
         Emit(SyncEventKind.Hydrated, null, $"hydrated {list.Prs.Count} PRs from git");
-
-        if (recovered)
-        {
-            await SeedFencesAsync(null, cancellationToken);
-        }
 
         var conflicts = await _reconciliation.DetectAsync(list, cancellationToken);
         Report(conflicts);
@@ -70,6 +68,7 @@ public sealed partial class StateSync
         try
         {
             await _hot.MarkHubStoppedAsync(cancellationToken);
+            _cold.MarkHubStopped();
             SyncLog.Stopped(_logger);
             Emit(SyncEventKind.Stopped, null, "stopped cleanly");
         }
@@ -79,14 +78,21 @@ public sealed partial class StateSync
         }
     }
 
-    // After Redis lost its counters, every fence restarts above the highest one git recorded for the PR.
-    private async Task SeedFencesAsync(HashSet<string>? only, CancellationToken cancellationToken)
+    /// <summary>
+    /// Redis lost its data while the hub runs (a FLUSHALL, a restart without persistence): handled as after a crash. The
+    /// hub marks itself running again, rebuilds Redis from git and reconciles. Fences need nothing: every claim is above
+    /// the hot store's fence floor, which this process holds.
+    /// </summary>
+    private async Task RecoverLostRedisAsync(CancellationToken cancellationToken)
     {
-        var history = await _cold.GetHistoryAsync(null, null, cancellationToken);
-        var floors = history
-            .Where(m => m.Lease is not null && (only is null || only.Contains(m.PrId)))
-            .GroupBy(m => m.PrId, StringComparer.Ordinal)
-            .Select(g => (PrId: g.Key, Floor: g.Max(m => m.Lease!.Value)));
-        await Task.WhenAll(floors.Select(f => _hot.SeedFenceAsync(f.PrId, f.Floor, cancellationToken)));
+        SyncLog.RedisLostData(_logger);
+        Emit(SyncEventKind.Recovered, null, "Redis lost its data while the hub ran; rebuilt from git");
+        await _hot.MarkHubRunningAsync(cancellationToken);
+        if (await ReadGitAsync(cancellationToken) is { } list)
+        {
+            await _hot.HydrateAsync(list.Prs, cancellationToken);
+        }
+
+        await ReconcileAsync(dryRun: false, cancellationToken);
     }
 }

@@ -115,7 +115,7 @@ public sealed partial class StateSync
         var pr = list.Find(prId) ?? throw ThermoclineException.UnknownPr(prId);
         if (snapshot.ColdState != pr.ColdState && !snapshot.IsHot)
         {
-            (list, pr) = await RecacheColdStateAsync(prId, snapshot.ColdState is null, cancellationToken);
+            (list, pr) = await RecacheColdStateAsync(prId, cancellationToken);
         }
 
         var check = StateMachine.Check(pr.ColdState, null, target);
@@ -134,6 +134,17 @@ public sealed partial class StateSync
         }
 
         var lease = await _hot.ClaimAsync(prId, agent, target, pr.ColdState, cancellationToken);
+        try
+        {
+            await CoverFenceAsync(lease.Fence, cancellationToken);
+        }
+        catch (ThermoclineException)
+        {
+            // Unanswered, the lease must not stand: nobody would hold it, and its fence is not on record.
+            await _hot.ReleaseAsync(prId, lease, CancellationToken.None);
+            throw;
+        }
+
         _claims[prId] = (lease.Fence, _time.GetUtcNow());
         Metrics.CountTransition(TransitionKind.ColdToHot);
         SyncLog.Transition(_logger, prId, StateNames.Of(pr.ColdState), StateNames.Of(target), agent);
@@ -160,7 +171,9 @@ public sealed partial class StateSync
         {
             // A retry of a milestone that already landed (its answer was lost, or the hub crashed after the commit)
             // is answered from git instead of failing: the holder's lease is in the milestone's commit.
-            if (await _cold.GetLastMilestoneAsync(prId, cancellationToken) is { } done && done.Lease == lease.Fence && done.To == target && done.Agent == agent)
+            // Only when git's current state really has it: a milestone a person (or a dependency) undid since is not "done".
+            if (pr.ColdState == target && await _cold.GetLastMilestoneAsync(prId, cancellationToken) is { } done
+                && done.Lease == lease.Fence && done.To == target && done.Agent == agent)
             {
                 return new TransitionResult(prId, done.From, target, true, lease, done.Sha, null, []);
             }
@@ -274,20 +287,15 @@ public sealed partial class StateSync
     /// <summary>
     /// Redis's cache of <paramref name="prId"/>'s cold state disagrees with git (a person committed to git, or Redis lost
     /// its data): git wins. Under the dependency gate, so the engine's own commit-then-cache cannot interleave: re-reads
-    /// git, seeds the fencing counter from git's milestones when Redis lost it, and caches git's state.
+    /// git and caches git's state. (Fences need no seeding: every claim is above the hot store's fence floor.)
     /// </summary>
-    private async Task<(TaskList List, PrEntry Pr)> RecacheColdStateAsync(string prId, bool lost, CancellationToken cancellationToken)
+    private async Task<(TaskList List, PrEntry Pr)> RecacheColdStateAsync(string prId, CancellationToken cancellationToken)
     {
         await _dependencyGate.WaitAsync(cancellationToken);
         try
         {
             var list = RequireList(await ReadGitAsync(cancellationToken));
             var pr = list.Find(prId) ?? throw ThermoclineException.UnknownPr(prId);
-            if (lost && await _cold.GetHighestLeaseAsync(prId, cancellationToken) is { } floor)
-            {
-                await _hot.SeedFenceAsync(prId, floor, cancellationToken);
-            }
-
             await _hot.SetColdStateAsync(prId, pr.ColdState, cancellationToken);
             return (list, pr);
         }

@@ -43,4 +43,7 @@ internal static partial class SyncLog
 
     [LoggerMessage(6012, LogLevel.Warning, "Clean shutdown could not finish: {Step}")]
     public static partial void ShutdownStepFailed(ILogger logger, Exception exception, string step);
+
+    [LoggerMessage(6013, LogLevel.Warning, "Redis lost its data while the hub ran (FLUSHALL, or a restart without persistence): rebuilding it from git as after a crash")]
+    public static partial void RedisLostData(ILogger logger);
 }

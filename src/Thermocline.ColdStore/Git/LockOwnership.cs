@@ -10,8 +10,9 @@ namespace Thermocline.ColdStore.Git;
 /// A lock is removed only when it is provably ours and its owner provably dead:
 /// <list type="bullet">
 /// <item><c>index.lock</c> is created by us with our marker (pid and start time) already inside, in one atomic step;</item>
-/// <item>a ref lock is created by libgit2 holding the new commit id; before asking for it we record that id and our
-/// marker under <c>thermocline/locks</c>, so a ref lock holding exactly that id is ours.</item>
+/// <item>a ref lock is created by libgit2, empty until it writes the new commit id; just before asking for it we record
+/// that id and our marker under <c>thermocline/locks</c>, so a ref lock created within a second of our record, empty or
+/// holding exactly that id, is ours. Records whose lock is gone are swept when a store opens.</item>
 /// </list>
 /// </summary>
 internal static class LockOwnership
@@ -64,6 +65,25 @@ internal static class LockOwnership
         File.WriteAllText(record, Marker + newId + "\n", Encoding.ASCII);
     }
 
+    /// <summary>Removes records of ref locks that are gone (a hub killed after its update, before forgetting it).</summary>
+    public static void SweepRecords(string stateDir)
+    {
+        var dir = LocksDirectory(stateDir);
+        if (!Directory.Exists(dir))
+        {
+            return;
+        }
+
+        foreach (var record in Directory.EnumerateFiles(dir, "*.owner"))
+        {
+            var lockPath = Path.Combine(Path.GetDirectoryName(stateDir)!, Path.GetFileName(record)[..^".owner".Length].Replace('!', Path.DirectorySeparatorChar));
+            if (!File.Exists(lockPath) && ParseOwner(File.ReadAllText(record, Encoding.ASCII).Split('\n')[0]) is not null)
+            {
+                File.Delete(record);
+            }
+        }
+    }
+
     /// <summary>Forgets the record once the ref update is over (whatever its outcome).</summary>
     public static void ForgetRefLock(string stateDir, string lockPath) => File.Delete(RecordPath(stateDir, lockPath));
 
@@ -86,10 +106,11 @@ internal static class LockOwnership
         var owner = content;
         if (!content.StartsWith(MarkerPrefix, StringComparison.Ordinal))
         {
-            // A ref lock: ours only if it holds exactly the id we recorded before asking for it.
+            // A ref lock: ours only if made right after our record, and empty or holding exactly the id we recorded.
             var record = RecordPath(stateDir, lockPath);
             var lines = File.Exists(record) ? File.ReadAllLines(record, Encoding.ASCII) : [];
-            if (lines.Length != 2 || content.Trim() != lines[1])
+            if (lines.Length != 2 || (content.Trim().Length > 0 && content.Trim() != lines[1])
+                || (File.GetLastWriteTimeUtc(lockPath) - File.GetLastWriteTimeUtc(record)).Duration() > TimeSpan.FromSeconds(1))
             {
                 return null;
             }
@@ -118,8 +139,8 @@ internal static class LockOwnership
     }
 
     // Kept under .git/thermocline, never beside a ref lock: git would read a stray file in refs/ as a broken ref.
-    private static string RecordPath(string stateDir, string lockPath) =>
-        Path.Combine(LocksDirectory(stateDir), Path.GetFileName(Path.GetDirectoryName(lockPath)) + "!" + Path.GetFileName(lockPath) + ".owner");
+    private static string RecordPath(string stateDir, string lockPath) => Path.Combine(
+        LocksDirectory(stateDir), Path.GetRelativePath(Path.GetDirectoryName(stateDir)!, lockPath).Replace(Path.DirectorySeparatorChar, '!') + ".owner");
 
     private static bool IsRunning(int pid, long startedTicks)
     {

@@ -25,11 +25,12 @@ internal static class HotScripts
 
     /// <summary>
     /// Claim (cold → hot). ARGV: 1 target hot state, 2 agent, 3 expected cold state, 4 cold states that allow the
-    /// target as <c>" a b "</c>, 5 now (Unix ms), 6 TTL ms, 7 lease id. A missing cold cache is filled with the expected
-    /// state (the caller passes git's). Reply: {1, fence} or {0, 'held', agent, hot} / {0, 'cold-moved', cold} /
-    /// {0, 'not-allowed', cold}.
+    /// target as <c>" a b "</c>, 5 now (Unix ms), 6 TTL ms, 7 lease id, 8 fence floor. A missing cold cache is filled with
+    /// the expected state (the caller passes git's). The fence is the PR's counter incremented, and above the floor (every
+    /// fence handed out before this Redis's data began, or elsewhere). Reply: {1, fence} or {0, 'held', agent, hot} /
+    /// {0, 'cold-moved', cold} / {0, 'not-allowed', cold}.
     /// </summary>
-    public static readonly PrScript Claim = new("claim", 'c', 6, 7, [1, 5], """
+    public static readonly PrScript Claim = new("claim", 'c', 6, 8, [1, 5], """
         if held[1] then
           return {0, 'held', redis.call('GET', KEYS[2]) or '', held[1]}
         end
@@ -44,6 +45,11 @@ internal static class HotScripts
           return {0, 'not-allowed', cold}
         end
         local fence = redis.call('INCR', KEYS[6])
+        local floor = tonumber(ARGV[8])
+        if fence <= floor then
+          fence = floor + 1
+          redis.call('SET', KEYS[6], fence)
+        end
         local ttl = ARGV[6]
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
         redis.call('SET', KEYS[2], ARGV[2], 'PX', ttl)

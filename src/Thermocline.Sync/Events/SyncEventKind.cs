@@ -31,4 +31,6 @@ public enum SyncEventKind
     Error,
     /// <summary>The hub stopped cleanly.</summary>
     Stopped,
+    /// <summary>Redis lost its data while the hub ran and was rebuilt from git.</summary>
+    Recovered,
 }

@@ -37,7 +37,7 @@ public sealed class StaleLockTests
         var refLock = Path.Combine(r.Repo.GitDir, branch + ".lock");
         var lostCommit = new string('a', 40);
         await File.WriteAllTextAsync(refLock, lostCommit + "\n");
-        var record = Path.Combine(r.Repo.GitDir, "thermocline", "locks", "heads!main.lock.owner");
+        var record = Path.Combine(r.Repo.GitDir, "thermocline", "locks", "refs!heads!main.lock.owner");
         Directory.CreateDirectory(Path.GetDirectoryName(record)!);
         await File.WriteAllTextAsync(record, DeadOwner + lostCommit + "\n");
 
@@ -50,6 +50,22 @@ public sealed class StaleLockTests
     }
 
     [Fact]
+    public async Task Commit_EmptyRefLockOfAHubKilledBeforeLibgit2WroteIt_RemovedAndCommitted()
+    {
+        await using var r = await ColdRepo.CreateAsync(realTime: true);
+        var refLock = Path.Combine(r.Repo.GitDir, "refs", "heads", "main.lock");
+        var record = Path.Combine(r.Repo.GitDir, "thermocline", "locks", "refs!heads!main.lock.owner");
+        Directory.CreateDirectory(Path.GetDirectoryName(record)!);
+        await File.WriteAllTextAsync(record, DeadOwner + new string('a', 40) + "\n");
+        await File.WriteAllTextAsync(refLock, "");
+
+        var result = await r.Store.CommitTransitionAsync(Ready);
+
+        Assert.True(result.Committed);
+        Assert.False(File.Exists(refLock));
+    }
+
+    [Fact]
     public async Task Commit_RefLockHoldingAnotherIdThanOurDeadRecord_NotRemoved()
     {
         // A record left by a hub killed after its update, and a person's git holding the lock now: the lock is theirs.
@@ -57,7 +73,7 @@ public sealed class StaleLockTests
         var branch = r.Repo.Git("symbolic-ref", "HEAD").Trim();
         var refLock = Path.Combine(r.Repo.GitDir, branch + ".lock");
         await File.WriteAllTextAsync(refLock, new string('b', 40) + "\n");
-        var record = Path.Combine(r.Repo.GitDir, "thermocline", "locks", "heads!main.lock.owner");
+        var record = Path.Combine(r.Repo.GitDir, "thermocline", "locks", "refs!heads!main.lock.owner");
         Directory.CreateDirectory(Path.GetDirectoryName(record)!);
         await File.WriteAllTextAsync(record, DeadOwner + new string('a', 40) + "\n");
 
