@@ -149,6 +149,7 @@ public sealed partial class GitColdStore
             // The branch moved: the change is committed (and, durable, on disk). What follows keeps the working copy in
             // step; it never fails the commit.
             _cache = updated;
+            _knownTip = commit.Sha;
             if (edit.IsColdChange)
             {
                 _lastColdCommitAt = _time.GetUtcNow();
@@ -238,10 +239,10 @@ public sealed partial class GitColdStore
     }
 
     // .git/index.lock for the whole of a commit or repair, taken the way git takes it.
-    private Task<IndexLock> AcquireIndexLockAsync(CancellationToken cancellationToken) => IndexLock.AcquireAsync(
+    private Task<IndexLock> AcquireIndexLockAsync(CancellationToken cancellationToken, bool wait = true) => IndexLock.AcquireAsync(
         _gitDir,
         StateDirectory,
-        _options.LockTimeout,
+        wait ? _options.LockTimeout : TimeSpan.Zero,
         _time,
         () => ColdStoreLog.LockHeld(_logger, Path.Combine(_gitDir, "index.lock"), _options.LockTimeout.TotalMilliseconds),
         pid => ColdStoreLog.StaleLockRemoved(_logger, Path.Combine(_gitDir, "index.lock"), pid),

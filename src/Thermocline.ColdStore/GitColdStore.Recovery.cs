@@ -16,9 +16,11 @@ public sealed partial class GitColdStore
     /// working-copy update, or a person's checkout racing a commit — and is brought up to the tip;</item>
     /// <item>edits owed to a copy that could not take them (it did not parse yet, a write failed) are applied once it can.</item>
     /// </list>
-    /// Does nothing while the branch is not checked out here or a person's operation is in progress.
+    /// Does nothing while the branch is not checked out here or a person's operation is in progress. With
+    /// <paramref name="waitForLock"/> false it does not wait for a person's git to release the index either (the watcher
+    /// calls again once that git is done).
     /// </summary>
-    public async Task<(WorkingTreeUpdate WorkingTree, IndexUpdate Index)> RepairWorkingCopyAsync(CancellationToken cancellationToken = default)
+    public async Task<(WorkingTreeUpdate WorkingTree, IndexUpdate Index)> RepairWorkingCopyAsync(bool waitForLock = true, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_workDir is null)
@@ -35,7 +37,7 @@ public sealed partial class GitColdStore
                 return (WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged);
             }
 
-            using var indexLock = await AcquireIndexLockAsync(cancellationToken);
+            using var indexLock = await AcquireIndexLockAsync(cancellationToken, waitForLock);
             return await Task.Run(Repair, cancellationToken);
         }
         finally

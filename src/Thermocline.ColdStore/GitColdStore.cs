@@ -28,6 +28,8 @@ public sealed partial class GitColdStore : IAsyncDisposable
     private readonly string _branchRef;
     private readonly OwedEdits _owed;
     private TaskListSnapshot? _cache;
+    private string? _knownTip;
+    private GitWatcher? _watcher;
     private DateTimeOffset? _lastColdCommitAt;
     private int _commitsSincePackCheck;
     private Task _packing = Task.CompletedTask;
@@ -142,6 +144,36 @@ public sealed partial class GitColdStore : IAsyncDisposable
             "HEAD is detached, so there is no branch to commit to. Check out the branch the hub should commit to (git switch main), or name it: thermo hub --branch main (THERMO_BRANCH).");
     }
 
+    /// <summary>
+    /// Waits until git or the working-tree task list changes — a person's commit, pull, merge, reset, amend, checkout or
+    /// save (the hub's own writes too; callers check what moved). Bursts are coalesced.
+    /// </summary>
+    public Task WaitForChangeAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_watcher is null)
+        {
+            var watcher = new GitWatcher(_gitDir, _commonDir, _workDir, _options.TaskListPath);
+            if (Interlocked.CompareExchange(ref _watcher, watcher, null) is not null)
+            {
+                watcher.Dispose();
+            }
+        }
+
+        return _watcher.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>True when the branch moved since this store last wrote or looked: someone else committed, pulled or reset.</summary>
+    public Task<bool> BranchMovedAsync(CancellationToken cancellationToken = default) => ReadAsync(
+        _ =>
+        {
+            var tip = _repo.Refs[_branchRef]?.TargetIdentifier;
+            var moved = tip != _knownTip;
+            _knownTip = tip;
+            return moved;
+        },
+        cancellationToken);
+
     /// <summary>Waits for a background pack to finish, then releases the repository.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -157,6 +189,7 @@ public sealed partial class GitColdStore : IAsyncDisposable
             if (!_disposed)
             {
                 _disposed = true;
+                _watcher?.Dispose();
                 LibGit2Native.FreeRepository(_native);
                 _repo.Dispose();
             }

@@ -92,6 +92,7 @@ public sealed partial class StateSync
         Report(conflicts);
         if (!dryRun)
         {
+            await RepairWorkingCopyAsync(waitForLock: false, cancellationToken);
             await _reconciliation.ResolveAsync(list, conflicts, cancellationToken);
             await TryApplyDependenciesAsync("reconciliation", cancellationToken);
         }

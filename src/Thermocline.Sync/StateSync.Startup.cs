@@ -1,3 +1,5 @@
+using Thermocline.ColdStore;
+using Thermocline.Domain.Errors;
 using Thermocline.Sync.Events;
 using Thermocline.Sync.Status;
 
@@ -20,10 +22,11 @@ public sealed partial class StateSync
         if (recovered)
         {
             SyncLog.RecoveringFromCrash(_logger);
-
-            // A crash between a commit and the working-tree update leaves a stale copy that would revert the milestone.
-            await _cold.RepairWorkingCopyAsync(cancellationToken);
         }
+
+        // A crash between a commit and the working-copy update leaves a stale copy that would revert the milestone, and
+        // edits owed to a copy that could not take them are still owed after a stop.
+        await RepairWorkingCopyAsync(waitForLock: true, cancellationToken);
 
         var list = await ReadGitAsync(cancellationToken);
         if (list is null)
@@ -94,5 +97,36 @@ public sealed partial class StateSync
         }
 
         await ReconcileAsync(dryRun: false, cancellationToken);
+    }
+
+    /// <summary>Waits until git or the working-tree task list changes (see <see cref="GitColdStore.WaitForChangeAsync"/>).</summary>
+    public Task WaitForGitChangeAsync(CancellationToken cancellationToken) => _cold.WaitForChangeAsync(cancellationToken);
+
+    /// <summary>
+    /// A person's git moved (the watcher saw HEAD, the index, a ref or the task list change): the working copy is repaired
+    /// when it owes an edit or holds a stale version, and when the branch moved — a person's commit, pull, merge, reset,
+    /// amend — Redis is reconciled with it at once (git wins; new PRs appear, deleted ones go, dependencies run).
+    /// </summary>
+    public async Task OnGitChangedAsync(CancellationToken cancellationToken)
+    {
+        await RepairWorkingCopyAsync(waitForLock: false, cancellationToken);
+        if (await _cold.BranchMovedAsync(cancellationToken))
+        {
+            Emit(SyncEventKind.GitChanged, null, $"{_cold.Branch} moved in git");
+            await ReconcileAsync(dryRun: false, cancellationToken);
+        }
+    }
+
+    // Best effort: a person's git holding the index or an operation in progress means "later", not an error.
+    private async Task RepairWorkingCopyAsync(bool waitForLock, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _cold.RepairWorkingCopyAsync(waitForLock, cancellationToken);
+        }
+        catch (ThermoclineException ex) when (ex.Kind is ErrorKind.Unavailable or ErrorKind.BadTaskList)
+        {
+            SyncLog.RepairDeferred(_logger, ex.Message);
+        }
     }
 }

@@ -46,4 +46,7 @@ internal static partial class SyncLog
 
     [LoggerMessage(6013, LogLevel.Warning, "Redis lost its data while the hub ran (FLUSHALL, or a restart without persistence): rebuilding it from git as after a crash")]
     public static partial void RedisLostData(ILogger logger);
+
+    [LoggerMessage(6014, LogLevel.Debug, "Working-copy repair deferred: {Why}")]
+    public static partial void RepairDeferred(ILogger logger, string why);
 }

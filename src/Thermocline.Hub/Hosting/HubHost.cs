@@ -207,6 +207,7 @@ public sealed partial class HubHost : IAsyncDisposable
         builder.Services.AddHostedService<DisplaySyncCycle>();
         builder.Services.AddHostedService<HeartbeatSweepCycle>();
         builder.Services.AddHostedService<ReconciliationCycle>();
+        builder.Services.AddHostedService<GitWatchCycle>();
 
         builder.WebHost.ConfigureKestrel(k =>
         {

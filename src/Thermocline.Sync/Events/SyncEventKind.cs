@@ -31,6 +31,8 @@ public enum SyncEventKind
     Error,
     /// <summary>The hub stopped cleanly.</summary>
     Stopped,
+    /// <summary>The hub's branch moved in git by someone else's hand (a commit, pull, merge, reset).</summary>
+    GitChanged,
     /// <summary>Redis lost its data while the hub ran and was rebuilt from git.</summary>
     Recovered,
 }
