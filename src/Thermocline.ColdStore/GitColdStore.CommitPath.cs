@@ -98,6 +98,11 @@ public sealed partial class GitColdStore
         }
     }
 
+    /// <summary>The person's checkout as a commit would find it now: in step, committing by moving the branch only, or busy.</summary>
+    public Task<CheckoutStatus> InspectCheckoutAsync(CancellationToken cancellationToken = default) => Task.Run(
+        () => InspectCheckout() is var c ? new CheckoutStatus(c.Mode == CopyMode.InStep, c.Mode == CopyMode.Busy, c.Why) : null!,
+        cancellationToken);
+
     private Checkout InspectCheckout() => _workDir is null
         ? new Checkout(CopyMode.RefOnly, "the repository is bare")
         : Checkout.Inspect(_gitDir, _commonDir, _workDir, _branchRef);
@@ -121,17 +126,27 @@ public sealed partial class GitColdStore
             var blob = _repo.ObjectDatabase.CreateBlob(new MemoryStream(bytes, writable: false));
             var updated = new TaskListSnapshot(blob.Id, snapshot.Mode, bytes, edit.NewList);
 
-            // The working copy is written beside the real files before anything visible changes, so a full disk or an
-            // unwritable folder refuses the commit here rather than leaving a copy that would revert it.
+            // The working copy is written beside the real files before anything visible changes (on another thread, while
+            // the tree and commit are written here), so a full disk or an unwritable folder refuses the commit rather than
+            // leaving a copy that would revert it.
             var owedAndThis = _owed.With(edit.Changes);
-            using var copy = checkout.Mode != CopyMode.InStep ? null : WorkingCopy.Prepare(new WorkingCopy.Request(
+            var preparing = checkout.Mode != CopyMode.InStep ? null : Task.Run(() => WorkingCopy.Prepare(new WorkingCopy.Request(
                 Path.Combine(_workDir!, _options.TaskListPath), _gitDir, _options.TaskListPath, snapshot, updated,
-                other => PlannedEdit.ApplyTo(other, owedAndThis, edit.DisplayBody)));
+                other => PlannedEdit.ApplyTo(other, owedAndThis, edit.DisplayBody))));
+            Commit commit;
+            try
+            {
+                var tree = _repo.ObjectDatabase.CreateTree(TreeDefinition.From(tip.Tree).Add(_options.TaskListPath, blob, snapshot.Mode));
+                var signature = new Signature(_options.CommitterName, _options.CommitterEmail, now);
+                commit = _repo.ObjectDatabase.CreateCommit(signature, signature, edit.Message, tree, [tip], prettifyMessage: false);
+            }
+            catch
+            {
+                await DiscardAsync(preparing);
+                throw;
+            }
 
-            var tree = _repo.ObjectDatabase.CreateTree(TreeDefinition.From(tip.Tree).Add(_options.TaskListPath, blob, snapshot.Mode));
-            var signature = new Signature(_options.CommitterName, _options.CommitterEmail, now);
-            var commit = _repo.ObjectDatabase.CreateCommit(signature, signature, edit.Message, tree, [tip], prettifyMessage: false);
-
+            using var copy = preparing is null ? null : await preparing;
             cancellationToken.ThrowIfCancellationRequested();
             BeforeRefUpdate?.Invoke();
             var title = MilestoneParser.Title(edit.Message);
@@ -215,6 +230,21 @@ public sealed partial class GitColdStore
                 default:
                     throw ThermoclineException.Unavailable($"git could not move {Branch} to the new commit ({error}); nothing was committed.");
             }
+        }
+    }
+
+    // A working copy prepared for a commit that will not happen: its temp files go (its own failure is moot then).
+    private static async Task DiscardAsync(Task<WorkingCopy>? preparing)
+    {
+        try
+        {
+            if (preparing is not null)
+            {
+                (await preparing).Dispose();
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LibGit2SharpException)
+        {
         }
     }
 

@@ -32,7 +32,7 @@ public sealed partial class StateSync
             return new HotWorkItem(s.PrId, s.HotState!.Value, s.Agent ?? "unknown", since);
         }).ToList();
 
-        var result = await _cold.SyncDisplayAsync(items, cancellationToken);
+        var result = await WriteGitAsync(() => _cold.SyncDisplayAsync(items, cancellationToken));
         var duration = _time.GetElapsedTime(started);
         Metrics.DisplaySyncDuration.Observe(duration);
         Metrics.CountDisplaySync(result.Outcome switch

@@ -35,9 +35,9 @@ public sealed partial class StateSync
             }
 
             var committing = _time.GetTimestamp();
-            var commit = await _cold.CommitDependencyUpdateAsync(
+            var commit = await WriteGitAsync(() => _cold.CommitDependencyUpdateAsync(
                 new DependencyUpdate(changes.Select(c => new ColdChange(c.PrId, c.From, c.To)).ToList(), _options.HubAgent, cause),
-                cancellationToken);
+                cancellationToken));
             Failpoints.Reach(Failpoints.AfterDependencyCommit);
             Metrics.CommitLatency.Observe(_time.GetElapsedTime(committing));
             foreach (var _ in changes)

@@ -39,7 +39,11 @@ public sealed partial class StateSync
             if (fence > _fenceCeiling)
             {
                 var ceiling = fence + FenceBlock;
-                await _cold.RaiseFenceCeilingAsync(ceiling, cancellationToken);
+                await WriteGitAsync(async () =>
+                {
+                    await _cold.RaiseFenceCeilingAsync(ceiling, cancellationToken);
+                    return ceiling;
+                });
                 Interlocked.Exchange(ref _fenceCeiling, ceiling);
             }
         }

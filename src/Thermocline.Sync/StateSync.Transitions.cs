@@ -213,9 +213,9 @@ public sealed partial class StateSync
         }
 
         var committing = _time.GetTimestamp();
-        var commit = await _cold.CommitTransitionAsync(
+        var commit = await WriteGitAsync(() => _cold.CommitTransitionAsync(
             new ColdTransition(prId, from, target, agent) { Lease = held?.Fence, Reason = reason, ClaimedFrom = pr.ColdState },
-            cancellationToken);
+            cancellationToken));
         Failpoints.Reach(Failpoints.AfterColdCommit);
         Metrics.CommitLatency.Observe(_time.GetElapsedTime(committing));
         Metrics.CountTransition(check.Transition.Kind);
