@@ -14,8 +14,6 @@ internal static class Problems
     /// <summary>Where the <c>type</c> URIs of the hub's problems live: one per kind.</summary>
     public const string TypeBase = "https://thermocline.dev/problems/";
 
-    public static IResult From(ThermoclineException ex) => Create(ex.Kind, ex.Message);
-
     /// <summary>A problem of <paramref name="kind"/>; <paramref name="status"/> overrides the kind's own status (e.g. 413 for a usage error).</summary>
     public static IResult Create(ErrorKind kind, string detail, int? status = null, string? title = null)
     {
