@@ -86,12 +86,13 @@ public static class ThermoApp
         return app.RunAsync(args, cancellationToken);
     }
 
+    // What the hub, git or a task list says may quote what a person wrote: shown, never acted on by the terminal.
     private static int Report(Exception ex, CliStreams streams)
     {
         switch (ex)
         {
             case ThermoclineException te:
-                streams.Error.WriteLine($"thermo: {te.Message}");
+                streams.Error.WriteLine($"thermo: {TerminalText.EscapeKeepingLines(te.Message)}");
                 return te.ExitCode;
             case CommandParseException or CommandRuntimeException:
                 if (ex.InnerException is ThermoclineException inner)
@@ -99,16 +100,16 @@ public static class ThermoApp
                     return Report(inner, streams);
                 }
 
-                streams.Error.WriteLine($"thermo: {ex.Message} (see 'thermo --help')");
+                streams.Error.WriteLine($"thermo: {TerminalText.EscapeKeepingLines(ex.Message)} (see 'thermo --help')");
                 return ExitCodes.Usage;
             case OperationCanceledException:
                 streams.Error.WriteLine("thermo: cancelled");
                 return 130;
             case UnauthorizedAccessException or IOException:
-                streams.Error.WriteLine($"thermo: {ex.Message}");
+                streams.Error.WriteLine($"thermo: {TerminalText.EscapeKeepingLines(ex.Message)}");
                 return ExitCodes.Failure;
             default:
-                streams.Error.WriteLine($"thermo: unexpected error: {ex}");
+                streams.Error.WriteLine($"thermo: unexpected error: {TerminalText.EscapeKeepingLines(ex.ToString())}");
                 return ExitCodes.Failure;
         }
     }

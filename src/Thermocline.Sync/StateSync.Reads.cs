@@ -8,12 +8,18 @@ namespace Thermocline.Sync;
 
 public sealed partial class StateSync
 {
-    /// <summary>Every PR with its cold and hot state, in task-list order; one pipelined Redis read. Without Redis, hot columns are empty.</summary>
+    /// <summary>
+    /// Every PR with its cold and hot state, in task-list order; one pipelined Redis read. Without Redis, every status says
+    /// <see cref="PrStatus.HotStateUnavailable"/> (its hot columns are unknown); while the task list at HEAD does not parse,
+    /// every status is the last good list's and says <see cref="PrStatus.TaskListStale"/>.
+    /// </summary>
     public async Task<IReadOnlyList<PrStatus>> ListAsync(CancellationToken cancellationToken)
     {
         var list = RequireList(await ReadGitAsync(cancellationToken));
+        var stale = TaskListProblem is not null;
         var ids = list.Prs.Select(p => p.Id).ToList();
         IReadOnlyList<PrHotSnapshot?> snapshots;
+        var unavailable = false;
         try
         {
             snapshots = await _hot.GetManyAsync(ids, cancellationToken);
@@ -21,13 +27,14 @@ public sealed partial class StateSync
         catch (ThermoclineException ex) when (ex.Kind == ErrorKind.Unavailable)
         {
             snapshots = new PrHotSnapshot?[ids.Count];
+            unavailable = true;
         }
 
         var now = _time.GetUtcNow();
-        return list.Prs.Select((pr, i) => ToStatus(pr, snapshots[i], list, now)).ToList();
+        return list.Prs.Select((pr, i) => ToStatus(pr, snapshots[i], list, now) with { HotStateUnavailable = unavailable, TaskListStale = stale }).ToList();
     }
 
-    /// <summary>One PR's status.</summary>
+    /// <summary>One PR's status (from the last good task list, and saying so, while the one at HEAD does not parse).</summary>
     public async Task<PrStatus> GetAsync(string prId, CancellationToken cancellationToken)
     {
         if (!Domain.Identity.PrId.IsValid(prId))
@@ -36,14 +43,15 @@ public sealed partial class StateSync
         }
 
         var list = RequireList(await ReadGitAsync(cancellationToken));
+        var stale = TaskListProblem is not null;
         var pr = list.Find(prId) ?? throw ThermoclineException.UnknownPr(prId);
         var snapshot = await _hot.GetAsync(prId, cancellationToken);
-        return ToStatus(pr, snapshot, list, _time.GetUtcNow());
+        return ToStatus(pr, snapshot, list, _time.GetUtcNow()) with { TaskListStale = stale };
     }
 
     /// <summary>
     /// The PRs an agent may claim now: not hot, dependencies met, cold state allowing a claim; by priority (critical
-    /// first), then in task-list order.
+    /// first), then in task-list order. Flagged like <see cref="ListAsync"/> when Redis or the task list cannot be trusted.
     /// </summary>
     public async Task<IReadOnlyList<PrStatus>> ReadyAsync(CancellationToken cancellationToken) =>
         (await ListAsync(cancellationToken))

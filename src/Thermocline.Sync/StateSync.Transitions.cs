@@ -64,6 +64,7 @@ public sealed partial class StateSync
                 }
 
                 var held = RequireHolder(snapshot, agent, lease);
+                await RequireListedAsync(prId, cancellationToken);
                 var check = StateMachine.Check(WorkState.Of(snapshot.HotState!.Value), target);
                 if (check.Verdict == TransitionVerdict.NoOp)
                 {
@@ -81,10 +82,14 @@ public sealed partial class StateSync
         }
     }
 
-    /// <summary>Keeps the lease alive another heartbeat period. Queued while Redis is away.</summary>
+    /// <summary>
+    /// Keeps the lease alive another heartbeat period. Queued while Redis is away. Refused as an unknown PR once the PR is
+    /// no longer in the task list (a person deleted it): there is no work left to keep alive.
+    /// </summary>
     public async Task<HotWriteResult> HeartbeatAsync(string prId, string agent, Lease lease, CancellationToken cancellationToken)
     {
         ValidateIds(prId, agent);
+        await RequireListedAsync(prId, cancellationToken);
         await CheckHolderIfReachableAsync(prId, agent, lease, cancellationToken);
         return await _hot.HeartbeatAsync(prId, lease, cancellationToken);
     }
@@ -111,7 +116,7 @@ public sealed partial class StateSync
 
     private async Task<TransitionResult> ClaimLockedAsync(string prId, string agent, HotState target, PrHotSnapshot snapshot, CancellationToken cancellationToken)
     {
-        var list = RequireList(await ReadGitAsync(cancellationToken));
+        var list = await ReadCurrentGitAsync("claims are refused", cancellationToken);
         var pr = list.Find(prId) ?? throw ThermoclineException.UnknownPr(prId);
         if (snapshot.ColdState != pr.ColdState && !snapshot.IsHot)
         {
@@ -260,6 +265,18 @@ public sealed partial class StateSync
         }
 
         return lease;
+    }
+
+    /// <summary>
+    /// Refuses work on a PR the task list no longer has. Judged on the last good list while the one at HEAD does not parse,
+    /// and not at all when there never was one: a broken file must not end anyone's lease.
+    /// </summary>
+    private async Task RequireListedAsync(string prId, CancellationToken cancellationToken)
+    {
+        if (await ReadGitAsync(cancellationToken) is { } list && list.Find(prId) is null)
+        {
+            throw ThermoclineException.UnknownPr(prId);
+        }
     }
 
     private static ThermoclineException LeaseLost(string prId, Lease lease, PrHotSnapshot snapshot) => ThermoclineException.LeaseConflict(

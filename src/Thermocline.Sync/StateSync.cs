@@ -97,13 +97,19 @@ public sealed partial class StateSync : IDisposable
     }
 
     /// <summary>The task list at HEAD for a cold commit: refused while it does not parse.</summary>
-    private async Task<TaskList> ReadGitForCommitAsync(CancellationToken cancellationToken)
+    private Task<TaskList> ReadGitForCommitAsync(CancellationToken cancellationToken) => ReadCurrentGitAsync("cold commits are refused", cancellationToken);
+
+    /// <summary>
+    /// The task list at HEAD for a decision (a commit, a claim): refused while it does not parse, since the last good
+    /// list may hold what a person has since changed. <paramref name="refused"/> says what waits.
+    /// </summary>
+    private async Task<TaskList> ReadCurrentGitAsync(string refused, CancellationToken cancellationToken)
     {
         var list = await _cold.ReadTaskListAsync(cancellationToken);
         if (!Observe(list))
         {
             throw ThermoclineException.BadTaskList(
-                $"{_cold.TaskListPath} at HEAD does not parse, so cold commits are refused until it is fixed and committed (thermo validate {_cold.TaskListPath}):{Environment.NewLine}{list.DescribeErrors(_cold.TaskListPath)}");
+                $"{_cold.TaskListPath} at HEAD does not parse, so {refused} until it is fixed and committed (thermo validate {_cold.TaskListPath}):{Environment.NewLine}{list.DescribeErrors(_cold.TaskListPath)}");
         }
 
         return list;

@@ -67,7 +67,7 @@ internal sealed class HeartbeatCommand : AsyncCommand<HeartbeatCommand.Settings>
             catch (ThermoclineException ex) when (ex.Kind == ErrorKind.Unavailable)
             {
                 // The hub may be restarting: keep trying until the lease would be lost anyway.
-                await streams.Error.WriteLineAsync($"thermo: heartbeat not delivered, retrying: {ex.Message}");
+                await streams.Error.WriteLineAsync($"thermo: heartbeat not delivered, retrying: {TerminalText.EscapeKeepingLines(ex.Message)}");
             }
         }
         while (await timer.WaitForNextTickAsync(cancellationToken));

@@ -1,11 +1,15 @@
 using Spectre.Console.Cli;
 using Thermocline.Cli.Client;
 using Thermocline.Cli.Output;
+using Thermocline.Domain.Errors;
 using Thermocline.Hub.Api;
 
 namespace Thermocline.Cli.Commands;
 
-/// <summary><c>thermo ready</c>: the PRs an agent may claim now, dependency-aware, by priority.</summary>
+/// <summary>
+/// <c>thermo ready</c>: the PRs an agent may claim now, dependency-aware, by priority. A decision, so it exits 65 while
+/// the task list does not parse (showing the last good one) and 69 while Redis is unreachable, each with a warning.
+/// </summary>
 internal sealed class ReadyCommand : AsyncCommand<HubSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, HubSettings settings, CancellationToken cancellationToken)
@@ -16,7 +20,7 @@ internal sealed class ReadyCommand : AsyncCommand<HubSettings>
         if (settings.Json)
         {
             Json.Write(streams.Out, prs);
-            return 0;
+            return await BoardWarnings.ReportAsync(prs, streams, staleExitCode: ExitCodes.BadTaskList);
         }
 
         var table = new TextTable("PR", "PRIORITY", "COLD", "CLAIM AS", "TITLE");
@@ -27,6 +31,6 @@ internal sealed class ReadyCommand : AsyncCommand<HubSettings>
 
         await streams.Out.WriteAsync(table.ToString());
         await streams.Out.WriteLineAsync(prs.Count == 0 ? "nothing to claim right now" : $"{prs.Count} PRs ready; claim one with: thermo claim {prs[0].Id} --agent NAME");
-        return 0;
+        return await BoardWarnings.ReportAsync(prs, streams, staleExitCode: ExitCodes.BadTaskList);
     }
 }

@@ -29,7 +29,7 @@ internal sealed class ReconcileCommand : AsyncCommand<ReconcileCommand.Settings>
 
         if (report.Skipped is { } why)
         {
-            await streams.Error.WriteLineAsync($"thermo: reconciliation skipped: {why}");
+            await streams.Error.WriteLineAsync($"thermo: reconciliation skipped: {TerminalText.EscapeKeepingLines(why)}");
             return Domain.Errors.ExitCodes.BadTaskList;
         }
 

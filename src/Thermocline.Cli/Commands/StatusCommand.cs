@@ -2,11 +2,16 @@ using System.ComponentModel;
 using Spectre.Console.Cli;
 using Thermocline.Cli.Client;
 using Thermocline.Cli.Output;
+using Thermocline.Domain.Errors;
 using Thermocline.Hub.Api;
 
 namespace Thermocline.Cli.Commands;
 
-/// <summary><c>thermo status [PR]</c>: every PR (or one) with cold state, hot state, agent and heartbeat age.</summary>
+/// <summary>
+/// <c>thermo status [PR]</c>: every PR (or one) with cold state, hot state, agent and heartbeat age. While Redis is
+/// unreachable the hot columns are unknown: it says so on stderr and exits 69. While the task list does not parse it
+/// shows the last good one, says so, and exits 0.
+/// </summary>
 internal sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
 {
     public sealed class Settings : HubSettings
@@ -34,13 +39,13 @@ internal sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
                 Json.Write(streams.Out, prs[0]);
             }
 
-            return 0;
+            return await BoardWarnings.ReportAsync(prs, streams, staleExitCode: ExitCodes.Ok);
         }
 
         await streams.Out.WriteAsync(Render(prs));
         var hot = prs.Count(p => p.HotState is not null);
-        await streams.Out.WriteLineAsync($"{prs.Count} PRs, {hot} hot");
-        return 0;
+        await streams.Out.WriteLineAsync(prs.Any(p => p.HotStateUnavailable) ? $"{prs.Count} PRs, hot state unknown (Redis unreachable)" : $"{prs.Count} PRs, {hot} hot");
+        return await BoardWarnings.ReportAsync(prs, streams, staleExitCode: ExitCodes.Ok);
     }
 
     public static string Render(IReadOnlyList<PrView> prs)
@@ -48,6 +53,12 @@ internal sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
         var table = new TextTable("PR", "COLD", "HOT", "AGENT", "HEARTBEAT", "TITLE");
         foreach (var p in prs)
         {
+            if (p.HotStateUnavailable)
+            {
+                table.Add(p.Id, p.ColdState, "?", "?", "?", p.Title);
+                continue;
+            }
+
             table.Add(p.Id, p.ColdState, p.HotState, p.Agent, p.HeartbeatAgeSeconds is { } age ? Durations.Format(age) + " ago" : null, p.Title);
         }
 

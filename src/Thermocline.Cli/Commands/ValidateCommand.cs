@@ -50,7 +50,7 @@ internal sealed class ValidateCommand : AsyncCommand<ValidateCommand.Settings>
         {
             foreach (var d in list.Diagnostics)
             {
-                await streams.Error.WriteLineAsync(d.Format(settings.File));
+                await streams.Error.WriteLineAsync(TerminalText.Escape(d.Format(settings.File)));
             }
 
             var summary = $"{settings.File}: {list.Prs.Count} PRs, {errors} error{(errors == 1 ? "" : "s")}, {warnings} warning{(warnings == 1 ? "" : "s")}";

@@ -2,12 +2,15 @@ using System.Text;
 
 namespace Thermocline.Cli.Output;
 
-/// <summary>A plain, aligned text table: stable to read, grep and diff (no colours, no box drawing).</summary>
+/// <summary>
+/// A plain, aligned text table: stable to read, grep and diff (no colours, no box drawing). Every cell goes through
+/// <see cref="TerminalText.Escape(string)"/>, so one row is one line and no cell can act on the terminal.
+/// </summary>
 internal sealed class TextTable(params string[] headers)
 {
     private readonly List<string[]> _rows = [];
 
-    public void Add(params string?[] cells) => _rows.Add(cells.Select(c => c ?? "-").ToArray());
+    public void Add(params string?[] cells) => _rows.Add(cells.Select(c => c is null ? "-" : TerminalText.Escape(c)).ToArray());
 
     public override string ToString()
     {

@@ -3,7 +3,11 @@ namespace Thermocline.Hub.Api;
 // The JSON contract of the HTTP API (camelCase on the wire). States are their SPEC.md names ("in-progress"),
 // leases their text form "FENCE:ID", durations seconds.
 
-/// <summary>One PR: git's cold state and Redis's hot state together.</summary>
+/// <summary>
+/// One PR: git's cold state and Redis's hot state together. <see cref="HotStateUnavailable"/>: Redis could not be read,
+/// so the hot fields are unknown (null does not mean free). <see cref="TaskListStale"/>: the task list at the hub's branch
+/// does not parse and this is the last version that did. Lists stay plain arrays; every element carries both flags.
+/// </summary>
 public sealed record PrView(
     string Id,
     string Title,
@@ -18,7 +22,9 @@ public sealed record PrView(
     long? Fence,
     IReadOnlyList<string> Dependencies,
     IReadOnlyList<string> UnmetDependencies,
-    IReadOnlyList<string> ClaimableAs);
+    IReadOnlyList<string> ClaimableAs,
+    bool HotStateUnavailable = false,
+    bool TaskListStale = false);
 
 /// <summary>Body of <c>POST /api/prs/{id}/claim</c>.</summary>
 public sealed record ClaimRequest(string? Agent, string? State);

@@ -22,7 +22,9 @@ internal static class ViewMapping
         s.Fence,
         s.Dependencies,
         s.UnmetDependencies,
-        s.ClaimableAs.Select(StateNames.Of).ToList());
+        s.ClaimableAs.Select(StateNames.Of).ToList(),
+        s.HotStateUnavailable,
+        s.TaskListStale);
 
     public static TransitionView ToView(this TransitionResult r) => new(
         r.PrId,

@@ -193,8 +193,12 @@ public sealed partial class HubHost : IAsyncDisposable
         builder.Services.AddSingleton(sync);
         builder.Services.AddSingleton(new HubStartTime(time.GetUtcNow()));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        // Minimal APIs answer a body they cannot read (malformed JSON, over the size limit) with a bare 400/413 of their
-        // own; thrown instead, ErrorMapping turns it into a usage problem the CLI maps to exit 2.
+        // Every error body is a problem document: the hub's own and unhandled exceptions through ApiExceptionHandler,
+        // ASP.NET Core's bare statuses (unknown route, wrong method or content type) through the status code pages; all
+        // shaped by ProblemShape. Minimal APIs answer a request they cannot bind (malformed JSON, a wrong query value)
+        // with a bare 400 of their own; thrown instead, the handler says what was wrong with it.
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemShape.Customize);
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -219,11 +223,14 @@ public sealed partial class HubHost : IAsyncDisposable
         });
 
         var app = builder.Build();
-        app.UseMiddleware<ErrorMapping>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         if (options.Token is { } token)
         {
             app.UseMiddleware<BearerTokenAuth>(Encoding.UTF8.GetBytes(token));
         }
+
+        app.UseMiddleware<BufferedRequestBody>();
 
         app.MapThermoclineApi();
         app.MapGet("/healthz", (HttpContext context) => Health(sync, options, context));

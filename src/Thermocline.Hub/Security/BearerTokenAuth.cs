@@ -21,11 +21,11 @@ internal sealed class BearerTokenAuth(RequestDelegate next, byte[] token)
         }
 
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        await Results.Problem(
-            detail: "this hub requires a bearer token: pass --token or set THERMO_TOKEN to the hub's token.",
-            statusCode: StatusCodes.Status401Unauthorized,
-            title: "Unauthorized",
-            extensions: new Dictionary<string, object?> { ["kind"] = Problems.Kebab(ErrorKind.Usage), ["exitCode"] = ExitCodes.Usage })
+        await Problems.Create(
+            ErrorKind.Usage,
+            "this hub requires a bearer token: pass --token or set THERMO_TOKEN to the hub's token.",
+            StatusCodes.Status401Unauthorized,
+            "Unauthorized")
             .ExecuteAsync(context);
     }
 

@@ -30,10 +30,25 @@ public sealed record PrStatus(
     IReadOnlyList<string> Dependencies,
     IReadOnlyList<string> UnmetDependencies)
 {
+    /// <summary>
+    /// True when Redis could not be read for this answer: <see cref="HotState"/>, <see cref="Agent"/> and the heartbeat are
+    /// then unknown, not empty — the PR may well be held.
+    /// </summary>
+    public bool HotStateUnavailable { get; init; }
+
+    /// <summary>
+    /// True when the task list at the hub's branch does not parse: this is the PR as the last version that parsed had it
+    /// (claims and cold commits are refused until the file is fixed).
+    /// </summary>
+    public bool TaskListStale { get; init; }
+
     /// <summary>The effective state: the hot state if there is one, else the cold state.</summary>
     public WorkState EffectiveState => WorkState.Effective(ColdState, HotState);
 
-    /// <summary>The hot states an agent may claim this PR into now (empty when it is hot or its dependencies are unmet).</summary>
+    /// <summary>
+    /// The hot states an agent may claim this PR into now (empty when it is hot or its dependencies are unmet). Judged on
+    /// the cold state alone while <see cref="HotStateUnavailable"/>.
+    /// </summary>
     public IReadOnlyList<HotState> ClaimableAs => HotState is not null || UnmetDependencies.Count > 0
         ? []
         : TransitionTable.NextStates(ColdState).Where(s => s.IsHot).Select(s => s.Hot).ToList();

@@ -24,12 +24,12 @@ public sealed class HttpApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Body_Over64KiB_IsA400Problem()
+    public async Task Body_Over64KiB_IsA413Problem()
     {
         var body = JsonSerializer.Serialize(new { agent = "a1", state = "in-progress", padding = new string('x', 64 * 1024) });
         using var response = await Http.PostAsync("api/prs/PR-001/claim", new StringContent(body, Encoding.UTF8, "application/json"));
 
-        var problem = await ProblemAsync(response, HttpStatusCode.BadRequest, "usage", 2);
+        var problem = await ProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "usage", 2);
         Assert.Contains("larger than the hub accepts", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Null((await GetAsync("api/prs/PR-001")).GetProperty("hotState").GetString());
     }

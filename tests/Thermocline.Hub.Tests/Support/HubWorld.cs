@@ -10,6 +10,7 @@ namespace Thermocline.Hub.Tests.Support;
 internal sealed class HubWorld : IAsyncDisposable
 {
     private readonly List<HubProcess> _hubs = [];
+    private HttpClient? _http;
 
     private HubWorld(TempGitRepository repo, Store store, RedisServerFixture? redis)
     {
@@ -29,6 +30,9 @@ internal sealed class HubWorld : IAsyncDisposable
 
     /// <summary>The hub the agent commands talk to (set by <see cref="StartHubAsync"/>).</summary>
     public HubProcess? Hub { get; private set; }
+
+    /// <summary>An HTTP client for <see cref="Hub"/>'s API (set by <see cref="StartHubAsync"/>).</summary>
+    public HttpClient Http => _http ?? throw new InvalidOperationException("no hub started");
 
     public static HubWorld Create(Store store, RedisServerFixture? redis, string? taskList = null) =>
         new(TempGitRepository.CreateWith(ContractTaskList.Path, taskList ?? ContractTaskList.Text), store, redis);
@@ -52,6 +56,8 @@ internal sealed class HubWorld : IAsyncDisposable
         var hub = LaunchHub(extraArgs);
         await hub.WaitServingAsync();
         Hub = hub;
+        _http?.Dispose();
+        _http = new HttpClient { BaseAddress = new Uri(hub.LocalUrl) };
         return hub;
     }
 
@@ -86,6 +92,7 @@ internal sealed class HubWorld : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _http?.Dispose();
         foreach (var hub in _hubs)
         {
             await hub.DisposeAsync();

@@ -58,6 +58,26 @@ public sealed class RedisOutageSyncTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListAsync_RedisDown_EveryStatusSaysHotStateUnavailable()
+    {
+        var h = await HarnessAsync();
+        var sync = await h.StartSyncAsync();
+        await sync.ClaimAsync("PR-001", "agent-1", HotState.InProgress, Ct);
+        Assert.DoesNotContain(await sync.ListAsync(Ct), s => s.HotStateUnavailable);
+        await KillRedisAsync(h);
+
+        var list = await sync.ListAsync(Ct);
+
+        Assert.Equal(7, list.Count);
+        Assert.All(list, s => Assert.True(s.HotStateUnavailable));
+        Assert.All(await sync.ReadyAsync(Ct), s => Assert.True(s.HotStateUnavailable));
+
+        await _redis.RestartAsync();
+        await Eventually.ReturnsAsync(() => sync.ListAsync(Ct), l => l.All(s => !s.HotStateUnavailable), "Redis answers again");
+        Assert.Equal(HotState.InProgress, (await sync.ListAsync(Ct)).Single(s => s.Id == "PR-001").HotState);
+    }
+
+    [Fact]
     public async Task HotUpdates_RedisDown_QueuedAndReplayedAfterRestart()
     {
         var h = await HarnessAsync();
