@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Crash soak: runs the hub crash tests (SIGKILL of a hub process under random load, failpoints between a git commit
-# and its Redis update, redis-server restarted empty) over and over, with more rounds per run, until the time is up.
+# Soak: runs the hub crash tests (SIGKILL of a hub process under random load, failpoints between a git commit
+# and its Redis update, redis-server restarted empty) and the shared-repository soak (agents through the real binary
+# while a scripted person commits, pulls with conflicts, merges, rebases, resets and switches branch) over and over,
+# with more rounds (and a longer person) per run, until the time is up.
 # Usage: scripts/soak.sh [MINUTES=30] [FACTOR=5]   — FACTOR multiplies the rounds of each test (base: 32 kills per run).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +17,7 @@ while [ "$(date +%s)" -lt "$deadline" ]; do
   log="artifacts/soak/run-$runs.log"
   mkdir -p artifacts/soak
   if THERMO_SOAK_FACTOR=$factor dotnet test tests/Thermocline.Hub.Tests -c Release --no-build -nologo \
-      --filter "FullyQualifiedName~HubCrashTests" --logger "console;verbosity=detailed" >"$log" 2>&1; then
+      --filter "FullyQualifiedName~HubCrashTests|FullyQualifiedName~SharedRepositorySoakTests" --logger "console;verbosity=detailed" >"$log" 2>&1; then
     echo "soak.sh: run $runs passed ($(grep -o '[0-9]* kills' "$log" | awk '{s+=$1} END {print s}') hub kills)"
   else
     failed=$((failed + 1))

@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Thermocline.Domain.TaskLists;
+using Thermocline.Hub.Tests.Support;
+using Thermocline.Testing;
+using Xunit.Abstractions;
+
+namespace Thermocline.Hub.Tests.Soak;
+
+/// <summary>
+/// Agents claim and finish PRs through the real <c>thermo</c> binary while a scripted person works in the same
+/// repository with plain git (<see cref="ScriptedPerson"/>). Afterwards every acknowledged milestone is on the hub's
+/// branch, the task list parses, a dry-run reconciliation is clean, fences in the milestone commits strictly increase
+/// per PR, and the person's commits are all there. <c>scripts/soak.sh</c> runs it longer (THERMO_SOAK_FACTOR).
+/// </summary>
+public sealed partial class SharedRepositorySoakTests(ITestOutputHelper output)
+{
+    private const int Prs = 30;
+    private const int Agents = 3;
+
+    private static readonly int SoakFactor =
+        int.TryParse(Environment.GetEnvironmentVariable("THERMO_SOAK_FACTOR"), out var factor) && factor > 0 ? factor : 1;
+
+    private sealed record Acknowledged(string PrId, string To, long Fence, string Commit);
+
+    [Fact]
+    public async Task AgentsAndAPersonWithPlainGit_ShareTheRepository_NoAcknowledgedMilestoneLost()
+    {
+        using var repo = TempGitRepository.CreateWith(TaskList.DefaultPath, TaskListText());
+        var clone = Path.Combine(repo.Root, "clone");
+        repo.Git("clone", "-q", repo.WorkDir, clone);
+        repo.Git("-C", clone, "config", "user.name", "Someone Else");
+        repo.Git("-C", clone, "config", "user.email", "else@example.com");
+        await using var hub = await HubProcess.StartAsync(repo.ConfigHome, repo.WorkDir, []);
+        var env = new Dictionary<string, string> { ["THERMO_HUB"] = hub.LocalUrl };
+        var person = new ScriptedPerson(repo, clone, TaskList.DefaultPath, Prs, new Random(20261201));
+        var acknowledged = new ConcurrentBag<Acknowledged>();
+        var unexpected = new ConcurrentBag<string>();
+        var busy = 0;
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(40 * SoakFactor));
+        var agents = Enumerable.Range(0, Agents).Select(a => Task.Run(async () =>
+        {
+            var agent = $"soak-agent-{a}";
+            for (var pr = a + 1; pr <= Prs && !deadline.IsCancellationRequested; pr += Agents)
+            {
+                var id = $"PR-{pr:D3}";
+                foreach (var (claimAs, to) in new[] { ("in-progress", "completed"), ("under-review", "approved") })
+                {
+                    var claim = await UntilNotBusyAsync(["claim", id, "--agent", agent, "--state", claimAs, "--json"]);
+                    if (claim is null)
+                    {
+                        break; // the time is up
+                    }
+
+                    if (claim.ExitCode != 0)
+                    {
+                        unexpected.Add($"claim {id} as {claimAs}: {claim}");
+                        break;
+                    }
+
+                    var lease = JsonDocument.Parse(claim.Out).RootElement.GetProperty("lease").GetString()!;
+                    var done = await UntilNotBusyAsync(["transition", id, to, "--agent", agent, "--lease", lease, "--json"]);
+                    if (done is null)
+                    {
+                        break;
+                    }
+
+                    if (done.ExitCode != 0)
+                    {
+                        unexpected.Add($"transition {id} to {to}: {done}");
+                        break;
+                    }
+
+                    var view = JsonDocument.Parse(done.Out).RootElement;
+                    acknowledged.Add(new Acknowledged(id, to, view.GetProperty("fence").GetInt64(), view.GetProperty("commit").GetString()!));
+                }
+            }
+
+            // Runs thermo again while the hub says a person's git is in the way (exit 69), as an agent would.
+            async Task<ThermoRun?> UntilNotBusyAsync(string[] args)
+            {
+                while (!deadline.IsCancellationRequested)
+                {
+                    var run = await Thermo.RunAsync(repo.ConfigHome, repo.WorkDir, args, env);
+                    if (run.ExitCode != 69)
+                    {
+                        return run;
+                    }
+
+                    Interlocked.Increment(ref busy);
+                    await Task.Delay(100);
+                }
+
+                return null;
+            }
+        })).ToList();
+
+        while (!deadline.IsCancellationRequested && agents.Any(t => !t.IsCompleted))
+        {
+            await person.ActAsync(CancellationToken.None);
+        }
+
+        await Task.WhenAll(agents);
+        output.WriteLine($"person: {string.Join(", ", person.Done.Select(d => $"{d.Key} ×{d.Value}"))}; {acknowledged.Count} milestones acknowledged; {busy} busy answers (exit 69) retried; stale copies met by git: {person.StaleCopiesSeen}; commits/merges of the person's that raced a hub commit and were run again: {person.MergesRaced}; pulls run again: {string.Join(" | ", person.RetriedPulls)}");
+        Assert.True(unexpected.IsEmpty, string.Join("\n\n", unexpected) + "\n--- hub log\n" + hub.Log);
+        Assert.True(acknowledged.Count >= 10, $"only {acknowledged.Count} milestones were acknowledged");
+
+        // After the last change settled (the watcher repairs what a racing checkout left), the working copy is clean.
+        await Eventually.ReturnsAsync(() => Task.FromResult(repo.Status()), s => s.Length == 0, "git status is clean");
+        var history = MilestoneMessages(repo);
+        foreach (var m in acknowledged)
+        {
+            Assert.True(
+                history.Any(h => h.PrId == m.PrId && h.To == m.To && h.Lease == m.Fence),
+                $"{m.PrId} → {m.To} (fence {m.Fence}, acknowledged as {m.Commit[..10]}) is not on main");
+        }
+
+        var list = TaskList.Parse(Encoding.UTF8.GetBytes(repo.Show("main", TaskList.DefaultPath)));
+        Assert.False(list.HasErrors, list.DescribeErrors(TaskList.DefaultPath));
+        foreach (var last in acknowledged.GroupBy(m => m.PrId).Select(g => g.MaxBy(m => m.Fence)!))
+        {
+            Assert.Equal(last.To, Domain.States.StateNames.Of(list.Find(last.PrId)!.ColdState));
+        }
+
+        foreach (var pr in history.GroupBy(h => h.PrId))
+        {
+            var fences = pr.Select(h => h.Lease).ToList();
+            Assert.True(fences.Zip(fences.Skip(1)).All(p => p.First < p.Second), $"{pr.Key}'s fences on main do not strictly increase: {string.Join(", ", fences)}");
+        }
+
+        var titles = repo.Git("log", "--format=%s", "main").Split('\n').ToHashSet(StringComparer.Ordinal);
+        Assert.All(person.Commits, title => Assert.Contains(title, titles));
+        var reconcile = await Thermo.RunAsync(repo.ConfigHome, repo.WorkDir, ["reconcile", "--dry-run", "--json"], env);
+        Assert.True(reconcile.ExitCode == 0 && JsonDocument.Parse(reconcile.Out).RootElement.GetProperty("clean").GetBoolean(), reconcile.ToString());
+    }
+
+    // Milestone commits on main, oldest first: PR, target state and the lease's fence from each message.
+    private static List<(string PrId, string To, long Lease)> MilestoneMessages(TempGitRepository repo)
+    {
+        var raw = repo.Git("log", "--reverse", "--topo-order", "--format=%B%x1e", "main");
+        var found = new List<(string, string, long)>();
+        foreach (var message in raw.Split('\x1e'))
+        {
+            var title = MilestoneTitle().Match(message.Trim());
+            var lease = LeaseLine().Match(message);
+            if (title.Success && lease.Success)
+            {
+                found.Add((title.Groups[1].Value, title.Groups[2].Value, long.Parse(lease.Groups[1].Value, CultureInfo.InvariantCulture)));
+            }
+        }
+
+        return found;
+    }
+
+    [GeneratedRegex(@"^(PR-\d+): [a-z-]+ → ([a-z-]+)\n")]
+    private static partial Regex MilestoneTitle();
+
+    [GeneratedRegex(@"\n- Lease: (\d+)\n")]
+    private static partial Regex LeaseLine();
+
+    private static string TaskListText()
+    {
+        var sb = new StringBuilder("# Task List\n\nShared by agents and a person.\n\n---\n\n");
+        for (var i = 1; i <= Prs; i++)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"### PR-{i:D3}: Work item {i}\n\n---\npr_id: PR-{i:D3}\ntitle: Work item {i}\ncold_state: ready\npriority: medium\ndependencies: []\n---\n\n**Description:** PR-{i:D3} as first written.\n\n");
+        }
+
+        return sb.ToString();
+    }
+}
