@@ -62,7 +62,7 @@ public sealed class ColdStoreOptions
             throw new ArgumentException($"{nameof(TaskListPath)} must be a relative path with '/' separators inside the working directory, e.g. docs/task-list.md.", nameof(TaskListPath));
         }
 
-        Require(Branch is null || IsBranchName(Branch), nameof(Branch), "a branch name such as main or team/hub (no spaces, '..', '~', '^', ':', '?', '*', '[', '\\' or control characters)");
+        Require(Branch is null || IsValidBranchName(Branch), nameof(Branch), "a branch name such as main or team/hub (no spaces, '..', '~', '^', ':', '?', '*', '[', '\\' or control characters)");
         Require(IsSingleLine(CommitterName) && !CommitterName.Contains('<', StringComparison.Ordinal) && !CommitterName.Contains('>', StringComparison.Ordinal), nameof(CommitterName), "one line without '<' or '>'");
         Require(IsSingleLine(CommitterEmail) && !CommitterEmail.Contains('<', StringComparison.Ordinal) && !CommitterEmail.Contains('>', StringComparison.Ordinal), nameof(CommitterEmail), "one line without '<' or '>'");
         Require(LockTimeout >= TimeSpan.Zero && LockTimeout <= TimeSpan.FromSeconds(60), nameof(LockTimeout), "between 0 and 60 s");
@@ -73,7 +73,8 @@ public sealed class ColdStoreOptions
         Require(PackLooseObjectThreshold is >= 1 and <= 1_000_000, nameof(PackLooseObjectThreshold), "between 1 and 1,000,000");
     }
 
-    private static bool IsBranchName(string name) =>
+    /// <summary>True for a name git accepts for a branch (a subset of git check-ref-format: no spaces, '..', '~', '^', ':', '?', '*', '[', '\\').</summary>
+    public static bool IsValidBranchName(string name) =>
         name.Length is > 0 and <= 200 && !name.StartsWith('-') && !name.StartsWith('/') && !name.EndsWith('/') && !name.EndsWith(".lock", StringComparison.Ordinal)
         && !name.EndsWith('.') && !name.Contains("..", StringComparison.Ordinal) && !name.Contains("//", StringComparison.Ordinal) && !name.Contains("@{", StringComparison.Ordinal)
         && name.All(c => c > ' ' && c != 0x7F && "~^:?*[\\".IndexOf(c, StringComparison.Ordinal) < 0);

@@ -33,6 +33,10 @@ internal sealed class HubCommand : AsyncCommand<HubCommand.Settings>
         [Description("Bearer token agents must present. Default: THERMO_TOKEN. Required off loopback; never logged.")]
         public string? Token { get; init; }
 
+        [CommandOption("--branch <NAME>")]
+        [Description("The branch the hub commits to. Default: THERMO_BRANCH, else the branch checked out now. While a person has HEAD elsewhere the hub moves only this branch; while a merge or rebase of it is in progress, milestones wait (exit 69).")]
+        public string? Branch { get; init; }
+
         [CommandOption("--key-prefix <PREFIX>")]
         [Description("Prefix of every Redis key, to share one Redis between hubs. Default: THERMO_KEY_PREFIX, else none.")]
         public string? KeyPrefix { get; init; }
@@ -46,7 +50,7 @@ internal sealed class HubCommand : AsyncCommand<HubCommand.Settings>
     {
         var streams = (CliStreams)context.Data!;
         var options = HubOptionsLoader.Load(
-            new HubOptionsLoader.Flags(settings.Repo, settings.Redis, settings.Port, settings.Bind, settings.Token, settings.KeyPrefix),
+            new HubOptionsLoader.Flags(settings.Repo, settings.Redis, settings.Port, settings.Bind, settings.Token, settings.KeyPrefix, settings.Branch),
             Environment.GetEnvironmentVariable);
         using var loggerFactory = LoggerFactory.Create(b => b
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)

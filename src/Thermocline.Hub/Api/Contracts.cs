@@ -77,4 +77,20 @@ public sealed record HealthView(
     bool GitDurable,
     DateTimeOffset StartedAt,
     bool? RecoveredFromCrash,
-    double? StartupMilliseconds);
+    double? StartupMilliseconds)
+{
+    /// <summary>The hub's branch.</summary>
+    public string? Branch { get; init; }
+
+    /// <summary>Null while the branch is checked out here and nothing is in progress; else what the person is doing.</summary>
+    public string? Checkout { get; init; }
+
+    /// <summary>True while a person's merge, rebase, … of the branch refuses milestones (exit 69).</summary>
+    public bool CheckoutBusy { get; init; }
+
+    /// <summary>The last git write failure (full disk, read-only .git) until a write succeeds again.</summary>
+    public string? GitProblem { get; init; }
+
+    /// <summary>True while edits are owed to a working copy that could not take them yet (a half-finished edit).</summary>
+    public bool OwesWorkingCopy { get; init; }
+}

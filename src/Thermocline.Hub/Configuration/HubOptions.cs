@@ -25,6 +25,12 @@ public sealed class HubOptions
     /// <summary>Bearer token (<c>--token</c>, <c>THERMO_TOKEN</c>); required off loopback. Never read from the config file, never logged.</summary>
     public string? Token { get; set; }
 
+    /// <summary>
+    /// The branch the hub commits to (<c>--branch</c>, <c>THERMO_BRANCH</c>, <c>branch</c>); default null: the branch checked
+    /// out when the hub starts. Validated by the cold store when it opens.
+    /// </summary>
+    public string? Branch { get; set; }
+
     /// <summary>Prefix of every Redis key (<c>--key-prefix</c>, <c>THERMO_KEY_PREFIX</c>, <c>keyPrefix</c>); default empty.</summary>
     public string KeyPrefix { get; set; } = "";
 
@@ -64,6 +70,11 @@ public sealed class HubOptions
         if (Token is { Length: < 16 })
         {
             throw Bad(nameof(Token), "the token is shorter than 16 characters; use a long random one (e.g. openssl rand -hex 32)");
+        }
+
+        if (Branch is not null && !ColdStore.ColdStoreOptions.IsValidBranchName(Branch))
+        {
+            throw Bad(nameof(Branch), $"'{Branch}' is not a branch name git accepts (no spaces, '..', '~', '^', ':', '?', '*', '[' or '\\')");
         }
 
         if (!RedisKeys.IsValidPrefix(KeyPrefix))

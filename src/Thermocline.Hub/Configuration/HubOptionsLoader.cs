@@ -8,7 +8,7 @@ namespace Thermocline.Hub.Configuration;
 public static class HubOptionsLoader
 {
     /// <summary>Values given as flags; null = not given.</summary>
-    public sealed record Flags(string? Repository, string? Redis, int? Port, string? Bind, string? Token, string? KeyPrefix);
+    public sealed record Flags(string? Repository, string? Redis, int? Port, string? Bind, string? Token, string? KeyPrefix, string? Branch = null);
 
     /// <summary>Loads and validates the options.</summary>
     public static HubOptions Load(Flags flags, Func<string, string?> environment)
@@ -26,6 +26,7 @@ public static class HubOptionsLoader
         Set(options, nameof(HubOptions.Port), flags.Port?.ToString(CultureInfo.InvariantCulture), "--port", environment("THERMO_PORT"), "THERMO_PORT",
             v => options.Port = ParseInt(v, options, nameof(HubOptions.Port)), FromFile("port"), fileSource);
         Set(options, nameof(HubOptions.Bind), flags.Bind, "--bind", environment("THERMO_BIND"), "THERMO_BIND", v => options.Bind = v, FromFile("bind"), fileSource);
+        Set(options, nameof(HubOptions.Branch), flags.Branch, "--branch", environment("THERMO_BRANCH"), "THERMO_BRANCH", v => options.Branch = v, FromFile("branch"), fileSource);
         Set(options, nameof(HubOptions.Token), flags.Token, "--token", environment("THERMO_TOKEN"), "THERMO_TOKEN", v => options.Token = v);
         Set(options, nameof(HubOptions.KeyPrefix), flags.KeyPrefix, "--key-prefix", environment("THERMO_KEY_PREFIX"), "THERMO_KEY_PREFIX", v => options.KeyPrefix = v, FromFile("keyPrefix"), fileSource);
         Set(options, nameof(HubOptions.PersistEmbedded), null, "", null, "", v => options.PersistEmbedded = ParseBool(v, options, nameof(HubOptions.PersistEmbedded)), FromFile("persist"), fileSource);
@@ -38,10 +39,10 @@ public static class HubOptionsLoader
             throw ThermoclineException.Usage($"{file} sets \"token\"; a secret does not belong in a file in the repository. Use THERMO_TOKEN.");
         }
 
-        var unknown = config.Keys.Except(["redis", "port", "bind", "keyPrefix", "persist", "displayIntervalSeconds", "heartbeatTtlSeconds"], StringComparer.Ordinal).ToList();
+        var unknown = config.Keys.Except(["redis", "port", "bind", "branch", "keyPrefix", "persist", "displayIntervalSeconds", "heartbeatTtlSeconds"], StringComparer.Ordinal).ToList();
         if (unknown.Count > 0)
         {
-            throw ThermoclineException.Usage($"{file} has unknown setting(s): {string.Join(", ", unknown)}; known: redis, port, bind, keyPrefix, persist, displayIntervalSeconds, heartbeatTtlSeconds.");
+            throw ThermoclineException.Usage($"{file} has unknown setting(s): {string.Join(", ", unknown)}; known: redis, port, bind, branch, keyPrefix, persist, displayIntervalSeconds, heartbeatTtlSeconds.");
         }
 
         options.Validate();

@@ -78,7 +78,7 @@ public sealed partial class HubHost : IAsyncDisposable
         var owned = new Stack<IAsyncDisposable>();
         try
         {
-            var cold = await GitColdStore.OpenAsync(new ColdStoreOptions { RepositoryPath = repoPath }, time, loggerFactory.CreateLogger<GitColdStore>(), cancellationToken);
+            var cold = await GitColdStore.OpenAsync(new ColdStoreOptions { RepositoryPath = repoPath, Branch = options.Branch }, time, loggerFactory.CreateLogger<GitColdStore>(), cancellationToken);
             owned.Push(cold);
 
             EmbeddedGarnet? embedded = null;
@@ -233,32 +233,38 @@ public sealed partial class HubHost : IAsyncDisposable
         app.UseMiddleware<BufferedRequestBody>();
 
         app.MapThermoclineApi();
-        app.MapGet("/healthz", (HttpContext context) => Health(sync, options, context));
+        app.MapGet("/healthz", (HttpContext context, CancellationToken cancellationToken) => HealthAsync(sync, options, context, cancellationToken));
         app.MapGet("/metrics", () => Results.Text(
             sync.Metrics.RenderPrometheus(sync.HotStore.QueuedUpdates, sync.HotStore.IsDegraded, sync.TaskListProblem is not null),
             "text/plain; version=0.0.4; charset=utf-8"));
         return app;
     }
 
-    private static IResult Health(StateSync sync, HubOptions options, HttpContext context)
+    // Read fresh on every call: a person's broken commit, its fix, a merge in progress or a full disk show at once.
+    private static async Task<IResult> HealthAsync(StateSync sync, HubOptions options, HttpContext context, CancellationToken cancellationToken)
     {
         var lifecycle = context.RequestServices.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<HubLifecycle>().FirstOrDefault();
-        var degraded = sync.HotStore.IsDegraded;
-        var broken = sync.TaskListProblem;
-        var status = broken is not null ? "unhealthy" : degraded ? "degraded" : "ok";
+        var health = await sync.GetHealthAsync(cancellationToken);
         var view = new HealthView(
-            status,
-            sync.ColdStore.WorkingDirectory ?? options.Repository,
-            sync.ColdStore.TaskListPath,
-            broken,
-            sync.HotStore.Endpoint,
+            health.Status,
+            health.WorkingDirectory ?? options.Repository,
+            health.TaskListPath,
+            health.TaskListProblem,
+            health.RedisEndpoint,
             options.Redis is null,
-            degraded,
-            sync.HotStore.QueuedUpdates,
-            sync.ColdStore.IsDurable,
+            health.RedisDegraded,
+            health.QueuedHotUpdates,
+            health.GitDurable,
             context.RequestServices.GetRequiredService<HubStartTime>().At,
             lifecycle?.Report?.RecoveredFromCrash,
-            lifecycle?.Report?.Duration.TotalMilliseconds);
-        return Results.Json(view, statusCode: broken is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            lifecycle?.Report?.Duration.TotalMilliseconds)
+        {
+            Branch = health.Branch,
+            Checkout = health.Checkout,
+            CheckoutBusy = health.CheckoutBusy,
+            GitProblem = health.GitProblem,
+            OwesWorkingCopy = health.OwesWorkingCopy,
+        };
+        return Results.Json(view, statusCode: health.TaskListProblem is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }
