@@ -54,4 +54,7 @@ internal static partial class ColdStoreLog
 
     [LoggerMessage(EventId = 3019, Level = LogLevel.Information, Message = "Applied {Count} owed edits to the working copy of {Path}")]
     public static partial void OwedApplied(ILogger logger, int count, string path);
+
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "Committed {Title} again as {Restored}: the branch was moved back past {Dropped} (a reset, or an aborted merge or rebase)")]
+    public static partial void MilestoneRestored(ILogger logger, string title, string dropped, string restored);
 }

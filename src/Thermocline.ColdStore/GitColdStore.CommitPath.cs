@@ -195,14 +195,14 @@ public sealed partial class GitColdStore
             string? error = null;
             if (!File.Exists(lockPath))
             {
-                LockOwnership.RecordRefLock(StateDirectory, lockPath, commit.Sha);
+                LockOwnership.RecordLock(StateDirectory, lockPath, commit.Sha);
                 try
                 {
                     rc = LibGit2Native.CompareAndSwapRef(_native, _branchRef, commit, expected, "commit: " + title, out error);
                 }
                 finally
                 {
-                    LockOwnership.ForgetRefLock(StateDirectory, lockPath);
+                    LockOwnership.ForgetLock(StateDirectory, lockPath);
                 }
             }
 

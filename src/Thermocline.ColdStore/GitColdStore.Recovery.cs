@@ -129,8 +129,7 @@ public sealed partial class GitColdStore
     {
         var folder = Path.GetDirectoryName(Path.Combine(_workDir!, _options.TaskListPath))!;
         var candidates = (Directory.Exists(folder) ? Directory.EnumerateFiles(folder, $".{Path.GetFileName(_options.TaskListPath)}.thermocline-*.tmp") : [])
-            .Concat(Directory.EnumerateFiles(_gitDir, "thermocline-index-*.tmp"))
-            .Concat(Directory.Exists(LockOwnership.LocksDirectory(StateDirectory)) ? Directory.EnumerateFiles(LockOwnership.LocksDirectory(StateDirectory), "new-*.tmp") : []);
+            .Concat(Directory.EnumerateFiles(_gitDir, "thermocline-index-*.tmp"));
         var mine = $"-{Environment.ProcessId}-";
         foreach (var file in candidates.Where(f => !Path.GetFileName(f).Contains(mine, StringComparison.Ordinal)))
         {

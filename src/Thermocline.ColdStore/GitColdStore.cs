@@ -163,17 +163,6 @@ public sealed partial class GitColdStore : IAsyncDisposable
         return _watcher.WaitAsync(cancellationToken);
     }
 
-    /// <summary>True when the branch moved since this store last wrote or looked: someone else committed, pulled or reset.</summary>
-    public Task<bool> BranchMovedAsync(CancellationToken cancellationToken = default) => ReadAsync(
-        _ =>
-        {
-            var tip = _repo.Refs[_branchRef]?.TargetIdentifier;
-            var moved = tip != _knownTip;
-            _knownTip = tip;
-            return moved;
-        },
-        cancellationToken);
-
     /// <summary>Waits for a background pack to finish, then releases the repository.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -110,12 +110,26 @@ public sealed partial class StateSync
     public async Task OnGitChangedAsync(CancellationToken cancellationToken)
     {
         await RepairWorkingCopyAsync(waitForLock: false, cancellationToken);
-        if (await _cold.BranchMovedAsync(cancellationToken))
+        if (await _cold.BranchMovedAsync(cancellationToken) is not { } move)
         {
-            Emit(SyncEventKind.GitChanged, null, $"{_cold.Branch} moved in git");
-            await ReconcileAsync(dryRun: false, cancellationToken);
+            return;
         }
+
+        Emit(SyncEventKind.GitChanged, null, $"{_cold.Branch} moved in git ({Short(move.Previous)} → {Short(move.Current)})");
+        if (move.Previous is { } previous)
+        {
+            // A reset or an aborted merge/rebase that took the branch back past acknowledged milestones: they are promises
+            // made to agents, so they are committed again (to undo one, change its cold_state in a commit instead).
+            foreach (var restored in await WriteGitAsync(() => _cold.RestoreDroppedMilestonesAsync(previous, cancellationToken)))
+            {
+                Emit(SyncEventKind.ColdCommit, null, $"a milestone dropped from {_cold.Branch} was committed again as {restored.Sha[..10]}");
+            }
+        }
+
+        await ReconcileAsync(dryRun: false, cancellationToken);
     }
+
+    private static string Short(string? sha) => sha is null ? "(none)" : sha[..Math.Min(10, sha.Length)];
 
     // Best effort: a person's git holding the index or an operation in progress means "later", not an error.
     private async Task RepairWorkingCopyAsync(bool waitForLock, CancellationToken cancellationToken)

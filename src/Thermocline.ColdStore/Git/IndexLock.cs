@@ -9,7 +9,13 @@ namespace Thermocline.ColdStore.Git;
 /// </summary>
 internal sealed class IndexLock : IDisposable
 {
-    private IndexLock(string path) => Path = path;
+    private readonly string _stateDir;
+
+    private IndexLock(string path, string stateDir)
+    {
+        Path = path;
+        _stateDir = stateDir;
+    }
 
     /// <summary>The lock file.</summary>
     public string Path { get; }
@@ -27,7 +33,7 @@ internal sealed class IndexLock : IDisposable
             cancellationToken.ThrowIfCancellationRequested();
             if (LockOwnership.TryCreateMarked(stateDir, path))
             {
-                return new IndexLock(path);
+                return new IndexLock(path, stateDir);
             }
 
             if (LockOwnership.RemoveIfOursAndDead(stateDir, path) is { } pid)
@@ -55,5 +61,5 @@ internal sealed class IndexLock : IDisposable
         $"Only if no git process is running at all did one crash and leave the lock behind: then remove it (rm '{path}') and retry.");
 
     /// <summary>Releases the lock.</summary>
-    public void Dispose() => File.Delete(Path);
+    public void Dispose() => LockOwnership.Release(_stateDir, Path);
 }

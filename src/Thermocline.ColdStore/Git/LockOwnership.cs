@@ -9,11 +9,12 @@ namespace Thermocline.ColdStore.Git;
 /// a git waiting in an editor holds <c>index.lock</c> with no descriptor open, so "nobody has it open" proves nothing.
 /// A lock is removed only when it is provably ours and its owner provably dead:
 /// <list type="bullet">
-/// <item><c>index.lock</c> is created by us with our marker (pid and start time) already inside, in one atomic step;</item>
-/// <item>a ref lock is created by libgit2, empty until it writes the new commit id; just before asking for it we record
-/// that id and our marker under <c>thermocline/locks</c>, so a ref lock created within a second of our record, empty or
-/// holding exactly that id, is ours. Records whose lock is gone are swept when a store opens.</item>
+/// <item>our <c>index.lock</c> holds our marker (pid and start time), written right after the exclusive create;</item>
+/// <item>a ref lock is created by libgit2, empty until it writes the new commit id.</item>
 /// </list>
+/// Just before creating a lock (or asking libgit2 to) we record our marker and what the lock will hold under
+/// <c>thermocline/locks</c>, so a lock created within a second of our record, empty or holding exactly that, is ours
+/// too — git's own locks are never empty for longer than a moment. Records whose lock is gone are swept at open.
 /// </summary>
 internal static class LockOwnership
 {
@@ -33,36 +34,47 @@ internal static class LockOwnership
     public static string LocksDirectory(string stateDir) => Path.Combine(stateDir, "locks");
 
     /// <summary>
-    /// Creates <paramref name="lockPath"/> with our marker inside, atomically (written beside it, then linked in without
-    /// overwriting): true when it is ours now, false when something has that name.
+    /// Creates <paramref name="lockPath"/> exclusively, as git does, with our marker inside: true when it is ours now, false
+    /// when something has that name. Between creating it and writing the marker it is empty for a moment; the record
+    /// written just before covers that moment (see <see cref="RemoveIfOursAndDead"/>).
     /// </summary>
     public static bool TryCreateMarked(string stateDir, string lockPath)
     {
-        var dir = LocksDirectory(stateDir);
-        Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, $"new-{Environment.ProcessId}-{Guid.NewGuid():N}.tmp");
-        File.WriteAllText(temp, Marker, Encoding.ASCII);
+        if (File.Exists(lockPath))
+        {
+            return false; // and never replace the record of a lock that exists: it may be a dead hub's
+        }
+
+        RecordLock(stateDir, lockPath, "");
         try
         {
-            File.Move(temp, lockPath, overwrite: false);
+            using var stream = new FileStream(lockPath, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1);
+            stream.Write(Encoding.ASCII.GetBytes(Marker));
             return true;
         }
         catch (IOException) when (File.Exists(lockPath))
         {
+            ForgetLock(stateDir, lockPath);
             return false;
-        }
-        finally
-        {
-            File.Delete(temp);
         }
     }
 
-    /// <summary>Records that we are about to ask libgit2 to lock <paramref name="lockPath"/> and write <paramref name="newId"/> into it.</summary>
-    public static void RecordRefLock(string stateDir, string lockPath, string newId)
+    /// <summary>Removes a lock of ours (the file, then its record).</summary>
+    public static void Release(string stateDir, string lockPath)
+    {
+        File.Delete(lockPath);
+        ForgetLock(stateDir, lockPath);
+    }
+
+    /// <summary>
+    /// Records that we are about to create <paramref name="lockPath"/> (or ask libgit2 to) and write <paramref name="content"/>
+    /// into it: a ref lock holds the new commit id; our index.lock holds our marker, written right after creating it.
+    /// </summary>
+    public static void RecordLock(string stateDir, string lockPath, string content)
     {
         var record = RecordPath(stateDir, lockPath);
         Directory.CreateDirectory(Path.GetDirectoryName(record)!);
-        File.WriteAllText(record, Marker + newId + "\n", Encoding.ASCII);
+        File.WriteAllText(record, Marker + content + "\n", Encoding.ASCII);
     }
 
     /// <summary>Removes records of ref locks that are gone (a hub killed after its update, before forgetting it).</summary>
@@ -85,7 +97,16 @@ internal static class LockOwnership
     }
 
     /// <summary>Forgets the record once the ref update is over (whatever its outcome).</summary>
-    public static void ForgetRefLock(string stateDir, string lockPath) => File.Delete(RecordPath(stateDir, lockPath));
+    public static void ForgetLock(string stateDir, string lockPath)
+    {
+        try
+        {
+            File.Delete(RecordPath(stateDir, lockPath));
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
 
     /// <summary>
     /// Removes <paramref name="lockPath"/> when it is provably ours and its owner is gone; returns that owner's pid, or
@@ -106,10 +127,10 @@ internal static class LockOwnership
         var owner = content;
         if (!content.StartsWith(MarkerPrefix, StringComparison.Ordinal))
         {
-            // A ref lock: ours only if made right after our record, and empty or holding exactly the id we recorded.
+            // Not our marker: ours only if made right after our record, and empty or holding exactly what we recorded.
             var record = RecordPath(stateDir, lockPath);
             var lines = File.Exists(record) ? File.ReadAllLines(record, Encoding.ASCII) : [];
-            if (lines.Length != 2 || (content.Trim().Length > 0 && content.Trim() != lines[1])
+            if (lines.Length is < 1 or > 2 || (content.Trim().Length > 0 && content.Trim() != (lines.Length == 2 ? lines[1] : ""))
                 || (File.GetLastWriteTimeUtc(lockPath) - File.GetLastWriteTimeUtc(record)).Duration() > TimeSpan.FromSeconds(1))
             {
                 return null;
@@ -124,7 +145,7 @@ internal static class LockOwnership
         }
 
         File.Delete(lockPath);
-        File.Delete(RecordPath(stateDir, lockPath));
+        ForgetLock(stateDir, lockPath);
         return pid;
     }
 

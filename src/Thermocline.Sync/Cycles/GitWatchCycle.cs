@@ -10,8 +10,11 @@ namespace Thermocline.Sync.Cycles;
 /// </summary>
 public sealed class GitWatchCycle(StateSync sync, TimeProvider time, ILogger<GitWatchCycle> logger) : BackgroundService
 {
-    /// <summary>How long a burst of git's writes (a checkout, a pull) is let settle before the hub looks.</summary>
-    public static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(150);
+    /// <summary>
+    /// How long a burst of git's writes (a checkout, a pull) is let settle before the hub looks. Short: a checkout that
+    /// raced a hub commit leaves the hub's previous version in the working copy until then.
+    /// </summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(40);
 
     /// <summary>Passes completed (successful or not), for tests.</summary>
     public long Passes => Interlocked.Read(ref _passes);

@@ -50,6 +50,24 @@ public sealed class StaleLockTests
     }
 
     [Fact]
+    public async Task Commit_EmptyIndexLockOfAHubKilledBeforeItsMarker_RemovedAndCommitted()
+    {
+        // Killed between the exclusive create and writing the marker: the record written just before says whose it is.
+        await using var r = await ColdRepo.CreateAsync(realTime: true);
+        var lockFile = Path.Combine(r.Repo.GitDir, "index.lock");
+        var record = Path.Combine(r.Repo.GitDir, "thermocline", "locks", "index.lock.owner");
+        Directory.CreateDirectory(Path.GetDirectoryName(record)!);
+        await File.WriteAllTextAsync(record, DeadOwner + "\n");
+        await File.WriteAllTextAsync(lockFile, "");
+
+        var result = await r.Store.CommitTransitionAsync(Ready);
+
+        Assert.True(result.Committed);
+        Assert.False(File.Exists(lockFile));
+        Assert.False(File.Exists(record));
+    }
+
+    [Fact]
     public async Task Commit_EmptyRefLockOfAHubKilledBeforeLibgit2WroteIt_RemovedAndCommitted()
     {
         await using var r = await ColdRepo.CreateAsync(realTime: true);

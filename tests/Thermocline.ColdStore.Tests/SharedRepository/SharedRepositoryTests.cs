@@ -197,6 +197,46 @@ public sealed class SharedRepositoryTests
     }
 
     [Fact]
+    public async Task RestoreDropped_PersonResetTheBranchPastAMilestone_CommittedAgainWithItsMessage()
+    {
+        await using var r = await CreateAsync();
+        var before = r.Repo.Head();
+        var milestone = await r.Store.CommitTransitionAsync(Finish);
+        Assert.Null(await r.Store.BranchMovedAsync()); // the store knows its own commit
+        r.Repo.Git("reset", "-q", "--hard", before); // e.g. a merge --abort back to an ORIG_HEAD read before the milestone
+        var move = await r.Store.BranchMovedAsync();
+
+        var restored = await r.Store.RestoreDroppedMilestonesAsync(move!.Previous!);
+
+        Assert.Single(restored);
+        Assert.True(Completed(OnMain(r)));
+        Assert.True(Completed(r.Repo.ReadFile(ColdRepo.Path)));
+        var message = r.Message();
+        Assert.StartsWith("PR-001: in-progress → completed\n", message, StringComparison.Ordinal);
+        Assert.Contains("- Lease: 3\n", message, StringComparison.Ordinal);
+        Assert.Contains($"Restored: {milestone.Sha} was dropped", message, StringComparison.Ordinal);
+        Assert.Equal(before, r.Repo.Git("rev-parse", "HEAD~1").Trim());
+    }
+
+    [Fact]
+    public async Task RestoreDropped_RebaseRewroteTheMilestoneOrAPersonMovedThePrOn_NothingCommitted()
+    {
+        await using var r = await CreateAsync();
+        await r.Store.CommitTransitionAsync(Finish);
+        var previous = r.Repo.Head();
+        r.Repo.Git("commit", "-q", "--amend", "-m", "A person reworded the hub's commit"); // same content, new sha
+
+        Assert.Empty(await r.Store.RestoreDroppedMilestonesAsync(previous));
+
+        r.Repo.Git("reset", "-q", "--hard", "HEAD~1");
+        r.Repo.WriteFile(ColdRepo.Path, TestTaskList.With(TestTaskList.Text, "PR-001", "ready", "blocked"));
+        r.Repo.CommitFiles("A person blocks PR-001", ColdRepo.Path);
+        var tip = r.Repo.Head();
+        Assert.Empty(await r.Store.RestoreDroppedMilestonesAsync(previous));
+        Assert.Equal(tip, r.Repo.Head());
+    }
+
+    [Fact]
     public async Task Commit_CherryPickStopped_Refused()
     {
         await using var r = await CreateAsync();

@@ -134,6 +134,39 @@ public abstract partial class HotStoreContract
     }
 
     [Fact]
+    public async Task ClaimAsync_FenceFloorAboveTheCounter_FenceAboveTheFloorEvenAfterAWipe()
+    {
+        var store = await NewStoreAsync();
+        var first = await store.ClaimAsync("PR-005", "agent-1", HotState.Investigating, ColdState.Ready, Ct);
+        await store.ReleaseAsync("PR-005", first, Ct);
+
+        // What a wiped Redis looks like to this PR: no counter. The floor the caller keeps still holds.
+        store.FenceFloor = 40;
+        await using (var raw = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(server.ConnectionString))
+        {
+            await raw.GetDatabase().KeyDeleteAsync(store.Keys.For("PR-005").Fence);
+        }
+
+        var next = await store.ClaimAsync("PR-005", "agent-2", HotState.Investigating, ColdState.Ready, Ct);
+
+        Assert.Equal(41, next.Fence);
+        await store.ReleaseAsync("PR-005", next, Ct);
+        Assert.Equal(42, (await store.ClaimAsync("PR-005", "agent-3", HotState.Investigating, ColdState.Ready, Ct)).Fence);
+    }
+
+    [Fact]
+    public async Task FenceFloor_SetLower_NeverLowered()
+    {
+        var store = await NewStoreAsync();
+        store.FenceFloor = 40;
+
+        store.FenceFloor = 10;
+
+        Assert.Equal(40, store.FenceFloor);
+        Assert.Equal(41, (await store.ClaimAsync("PR-006", "agent-1", HotState.Investigating, ColdState.Ready, Ct)).Fence);
+    }
+
+    [Fact]
     public async Task SeedFenceAsync_FloorAboveCounter_NextClaimIsAboveFloor()
     {
         var store = await NewStoreAsync();

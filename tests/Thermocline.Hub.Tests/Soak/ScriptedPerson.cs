@@ -35,6 +35,9 @@ internal sealed partial class ScriptedPerson(TempGitRepository repo, string clon
         };
         var (name, run) = actions[random.Next(actions.Length)];
         cancellationToken.ThrowIfCancellationRequested();
+
+        // A person reads what git said before typing the next command.
+        await Task.Delay(random.Next(200, 800), cancellationToken);
         await run();
         Done[name] = Done.GetValueOrDefault(name) + 1;
     }
@@ -97,11 +100,11 @@ internal sealed partial class ScriptedPerson(TempGitRepository repo, string clon
                 await GitAsync(repo.WorkDir, "merge", "--abort");
             }
 
-            await GitAsync(repo.WorkDir, "reset", "-q", "--hard");
+            await ResetHardAsync();
         }
     }
 
-    /// <summary>How often a person's commit or merge gave up at its last step because a hub commit landed meanwhile.</summary>
+    /// <summary>How often a person's commit, merge or reset gave up at its last step because a hub commit landed meanwhile.</summary>
     public int MergesRaced { get; private set; }
 
     private async Task PullRebaseAsync()
@@ -112,6 +115,7 @@ internal sealed partial class ScriptedPerson(TempGitRepository repo, string clon
         await EditDescriptionAsync(repo.WorkDir, "local");
         await CommitAsync(repo.WorkDir, $"Person: local edit {_edits}");
         var rebase = await PullAsync("--rebase");
+        var first = rebase.Error;
         for (var step = 0; rebase.Code != 0 && step < 20; step++)
         {
             await ResolveHunksAsync(repo.WorkDir);
@@ -119,7 +123,7 @@ internal sealed partial class ScriptedPerson(TempGitRepository repo, string clon
             rebase = await TryGitAsync(repo.WorkDir, "-c", "core.editor=true", "rebase", "--continue");
         }
 
-        Assert.True(rebase.Code == 0, $"the rebase did not finish: {rebase.Error}");
+        Assert.True(rebase.Code == 0, $"the rebase did not finish: {rebase.Error}\n--- the pull said: {first}");
     }
 
     // A pull that stopped before merging anything (it raced a hub commit: "fetch updated the current branch head", a
@@ -151,7 +155,25 @@ internal sealed partial class ScriptedPerson(TempGitRepository repo, string clon
     {
         await EditDescriptionAsync(repo.WorkDir, "abandoned");
         await File.AppendAllTextAsync(Path.Combine(repo.WorkDir, "notes.txt"), "abandoned\n");
-        await GitAsync(repo.WorkDir, "reset", "-q", "--hard");
+        await ResetHardAsync();
+    }
+
+    // git reset --hard reads HEAD, rewrites the copies, then sets HEAD expecting what it read: a hub commit landing in
+    // between makes it give up at the ref ("cannot lock ref 'HEAD'") instead of moving the branch back over the
+    // milestone. The person runs it again.
+    private async Task ResetHardAsync()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var reset = await TryGitAsync(repo.WorkDir, "reset", "-q", "--hard");
+            if (reset.Code == 0)
+            {
+                return;
+            }
+
+            Assert.True(attempt < 10 && reset.Error.Contains("cannot lock ref 'HEAD'", StringComparison.Ordinal), $"git reset --hard failed: {reset.Error}");
+            MergesRaced++;
+        }
     }
 
     private async Task SwitchAndBackAsync()
@@ -253,7 +275,8 @@ internal sealed partial class ScriptedPerson(TempGitRepository repo, string clon
             // A switch that raced a hub commit to the branch leaves the hub's previous version in the working copy until the
             // watcher repairs it (a fraction of a second); git then refuses to merge over "local changes" — the person looks
             // again a moment later and finds none.
-            var stale = error.Contains("would be overwritten by", StringComparison.Ordinal);
+            var stale = error.Contains("would be overwritten by", StringComparison.Ordinal)
+                || error.Contains("stash failed", StringComparison.Ordinal); // git merge saving what it took for local changes
             if (p.ExitCode == 0 || attempt >= 50
                 || !(stale || error.Contains(".lock", StringComparison.Ordinal) || error.Contains("fetch updated the current branch head", StringComparison.Ordinal)))
             {

@@ -44,12 +44,12 @@ public sealed class GitWatchCycleTests(RedisServerFixture server) : IClassFixtur
         await _sync.ClaimAsync("PR-001", "agent-1", HotState.Investigating, Ct);
         var text = SyncTaskList.WithState(_h.HeadTaskList(), "PR-006", "broken")
             + "### PR-050: Added by a person\n\n---\npr_id: PR-050\ntitle: Added by a person\ncold_state: ready\ndependencies: []\n---\n";
-        text = SyncTaskList.WithState(text, "PR-001", "blocked");
+        text = SyncTaskList.WithState(text, "PR-001", "approved");
 
         _h.Repo.WriteFile(SyncTaskList.Path, text);
-        _h.Repo.Git("commit", "-q", "-am", "A person blocks PR-001 and adds PR-050");
+        _h.Repo.Git("commit", "-q", "-am", "A person approves PR-001 and adds PR-050");
 
-        await Eventually.ReturnsAsync(() => _h.Hot.GetAsync("PR-001", Ct), s => !s.IsHot && s.ColdState == ColdState.Blocked, "PR-001's work was cleared: git blocked it", Noticed);
+        await Eventually.ReturnsAsync(() => _h.Hot.GetAsync("PR-001", Ct), s => !s.IsHot && s.ColdState == ColdState.Approved, "PR-001's work was cleared: git approved it", Noticed);
         await Eventually.ReturnsAsync(() => _h.Hot.GetAsync("PR-050", Ct), s => s.ColdState == ColdState.Ready, "PR-050 appeared", Noticed);
         Assert.Contains(_h.Events, e => e.Kind == SyncEventKind.GitChanged);
         Assert.Contains((await _sync.ReadyAsync(Ct)), s => s.Id == "PR-050");
@@ -84,6 +84,22 @@ public sealed class GitWatchCycleTests(RedisServerFixture server) : IClassFixtur
         var committed = _h.HeadTaskList();
         Assert.Contains("pr_id: PR-001\ntitle: Work item PR-001\ncold_state: completed", committed, StringComparison.Ordinal);
         Assert.Contains("PR-003, reworded.", committed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PersonResetsTheBranchPastAMilestone_TheMilestoneIsCommittedAgainAndRedisFollows()
+    {
+        var before = _h.Head();
+        var lease = (await _sync.ClaimAsync("PR-001", "agent-1", HotState.InProgress, Ct)).Lease!;
+        var done = await _sync.TransitionAsync("PR-001", ColdState.Completed, "agent-1", lease, null, Ct);
+        await Eventually.ReturnsAsync(() => _h.Hot.GetAsync("PR-002", Ct), s => s.ColdState == ColdState.Ready, "the dependants were unlocked", Noticed);
+
+        _h.Repo.Git("reset", "-q", "--hard", before); // back past the milestone and its dependency commit
+
+        await Eventually.TrueAsync(() => _h.HeadTaskList().Contains("pr_id: PR-001\ntitle: Work item PR-001\ncold_state: completed", StringComparison.Ordinal), "PR-001's milestone is back on the branch", Noticed);
+        await Eventually.ReturnsAsync(() => _h.Hot.GetAsync("PR-002", Ct), s => s.ColdState == ColdState.Ready, "PR-002 is ready again", Noticed);
+        Assert.Contains($"Restored: {done.Commit}", _h.Repo.Git("log", "--format=%B", "main"), StringComparison.Ordinal);
+        Assert.True((await _sync.ReconcileAsync(dryRun: true, Ct)).Clean);
     }
 
     [Fact]
