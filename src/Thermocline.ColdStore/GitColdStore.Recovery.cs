@@ -32,7 +32,12 @@ public sealed partial class GitColdStore
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (InspectCheckout().Mode != CopyMode.InStep)
+
+            RemoveLeftoverTempFiles();
+
+            // Looked at without the index lock first: the watcher calls this at every change a person makes, and their
+            // next git command must not find the index locked by a hub that had nothing to do.
+            if (InspectCheckout().Mode != CopyMode.InStep || (_owed.IsEmpty && await Task.Run(() => StaleVersion(ReadTip()) is null, cancellationToken)))
             {
                 return (WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged);
             }
@@ -51,10 +56,10 @@ public sealed partial class GitColdStore
 
     private (WorkingTreeUpdate, IndexUpdate) Repair()
     {
-        RemoveLeftoverTempFiles();
-        var current = Load(ReadTip());
+        var tip = ReadTip();
+        var current = Load(tip);
         var fullPath = Path.Combine(_workDir!, _options.TaskListPath);
-        var stale = StaleVersion(fullPath, current);
+        var stale = StaleVersion(tip);
         if (stale is null && _owed.IsEmpty)
         {
             return (WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged);
@@ -80,8 +85,10 @@ public sealed partial class GitColdStore
 
     // The hub's own earlier version that the working-tree file or the index entry still holds, or null. Versions are taken
     // from the first parents of the hub's most recent commits; a blob is read only when its size matches the file's.
-    private TaskListSnapshot? StaleVersion(string fullPath, TaskListSnapshot current)
+    private TaskListSnapshot? StaleVersion(Commit tip)
     {
+        var current = Load(tip);
+        var fullPath = Path.Combine(_workDir!, _options.TaskListPath);
         var file = new FileInfo(fullPath);
         byte[]? bytes = null;
         ObjectId? staged;
@@ -90,7 +97,7 @@ public sealed partial class GitColdStore
             staged = fresh.Index[_options.TaskListPath]?.Id;
         }
 
-        var commit = ReadTip();
+        var commit = tip;
         for (var depth = 0; depth < StaleDepth && commit.Committer.Name == _options.CommitterName && commit.Committer.Email == _options.CommitterEmail; depth++)
         {
             if (commit.Parents.FirstOrDefault() is not { } parent || parent[_options.TaskListPath] is not { TargetType: TreeEntryTargetType.Blob } entry)

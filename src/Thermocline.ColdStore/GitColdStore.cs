@@ -150,6 +150,13 @@ public sealed partial class GitColdStore : IAsyncDisposable
     /// </summary>
     public Task WaitForChangeAsync(CancellationToken cancellationToken)
     {
+        StartWatching();
+        return _watcher!.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Starts watching git now, so that no change after this call is missed by <see cref="WaitForChangeAsync"/>.</summary>
+    public void StartWatching()
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_watcher is null)
         {
@@ -159,8 +166,6 @@ public sealed partial class GitColdStore : IAsyncDisposable
                 watcher.Dispose();
             }
         }
-
-        return _watcher.WaitAsync(cancellationToken);
     }
 
     /// <summary>Waits for a background pack to finish, then releases the repository.</summary>

@@ -15,6 +15,7 @@ public sealed partial class StateSync
     public async Task<StartupReport> StartAsync(CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
+        _cold.StartWatching(); // a person's git from now on is seen, even before the watch cycle runs
         // Redis's flag says so, or the durable mark beside git does (Redis may have been wiped before the crash).
         var crashedOnDisk = _cold.MarkHubRunning();
         var recovered = await _hot.MarkHubRunningAsync(cancellationToken) | crashedOnDisk;

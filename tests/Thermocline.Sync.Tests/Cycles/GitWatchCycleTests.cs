@@ -11,7 +11,7 @@ namespace Thermocline.Sync.Tests.Cycles;
 /// A person's git is noticed at once — long before the 60 s reconciliation — through the cold store's watcher, on real
 /// time and real git commands.
 /// </summary>
-public sealed class GitWatchCycleTests(RedisServerFixture server) : IClassFixture<RedisServerFixture>, IAsyncLifetime, IDisposable
+public sealed class GitWatchCycleTests(RedisServerFixture server, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<RedisServerFixture>, IAsyncLifetime, IDisposable
 {
     // Well inside "about a second" on an idle machine; generous for a loaded CI machine with two cores.
     private static readonly TimeSpan Noticed = TimeSpan.FromSeconds(5);
@@ -48,8 +48,10 @@ public sealed class GitWatchCycleTests(RedisServerFixture server) : IClassFixtur
 
         _h.Repo.WriteFile(SyncTaskList.Path, text);
         _h.Repo.Git("commit", "-q", "-am", "A person approves PR-001 and adds PR-050");
+        var committed = System.Diagnostics.Stopwatch.StartNew();
 
         await Eventually.ReturnsAsync(() => _h.Hot.GetAsync("PR-001", Ct), s => !s.IsHot && s.ColdState == ColdState.Approved, "PR-001's work was cleared: git approved it", Noticed);
+        output.WriteLine($"the person's commit was acted on in Redis {committed.Elapsed.TotalMilliseconds:F0} ms after git commit returned");
         await Eventually.ReturnsAsync(() => _h.Hot.GetAsync("PR-050", Ct), s => s.ColdState == ColdState.Ready, "PR-050 appeared", Noticed);
         Assert.Contains(_h.Events, e => e.Kind == SyncEventKind.GitChanged);
         Assert.Contains((await _sync.ReadyAsync(Ct)), s => s.Id == "PR-050");
