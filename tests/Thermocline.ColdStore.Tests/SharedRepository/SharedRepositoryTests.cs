@@ -13,7 +13,8 @@ public sealed class SharedRepositoryTests
 {
     private static readonly ColdTransition Finish = new("PR-001", HotState.InProgress, ColdState.Completed, "agent-1") { Lease = 3, ClaimedFrom = ColdState.Ready };
 
-    private static Task<ColdRepo> CreateAsync() => ColdRepo.CreateAsync(realTime: true, configure: o => o.LockTimeout = TimeSpan.FromMilliseconds(400));
+    private static Task<ColdRepo> CreateAsync(double lockTimeoutSeconds = 0.4) =>
+        ColdRepo.CreateAsync(realTime: true, configure: o => o.LockTimeout = TimeSpan.FromSeconds(lockTimeoutSeconds));
 
     // The person's own commit of another file, so that HEAD~1 exists and their history is theirs.
     private static string PersonCommits(ColdRepo r, string file = "notes.txt", string content = "a person's notes\n")
@@ -126,7 +127,8 @@ public sealed class SharedRepositoryTests
     [Fact]
     public async Task Commit_PersonsCommitWaitingInItsEditor_LockLeftAloneCommitRefusedThenBothSucceed()
     {
-        await using var r = await CreateAsync();
+        // Waiting longer than the 2 s after which the store used to take an unopened lock for orphaned.
+        await using var r = await CreateAsync(lockTimeoutSeconds: 2.5);
         r.Repo.WriteFile("notes.txt", "the person's change\n");
         r.Repo.Git("add", "notes.txt");
         var started = Path.Combine(r.Repo.Root, "editor-started");
