@@ -194,49 +194,49 @@ internal sealed class FastBlockParser
             case '[':
                 return ParseFlowList(at, contentEnd, line);
             case '\'':
-            {
-                var sb = new System.Text.StringBuilder();
-                var i = at + 1;
-                while (true)
                 {
-                    var q = _text.IndexOf('\'', i, contentEnd - i);
-                    if (q < 0)
+                    var sb = new System.Text.StringBuilder();
+                    var i = at + 1;
+                    while (true)
+                    {
+                        var q = _text.IndexOf('\'', i, contentEnd - i);
+                        if (q < 0)
+                        {
+                            throw Unsupported;
+                        }
+
+                        sb.Append(_text, i, q - i);
+                        if (q + 1 < contentEnd && _text[q + 1] == '\'')
+                        {
+                            sb.Append('\'');
+                            i = q + 2;
+                            continue;
+                        }
+
+                        EnsureOnlyComment(q + 1, contentEnd);
+                        return new YamlScalar(sb.ToString()) { Style = YamlScalarStyle.SingleQuoted, Start = at, End = q + 1, Line = line };
+                    }
+                }
+
+            case '"':
+                {
+                    var q = _text.IndexOfAny(['"', '\\'], at + 1, contentEnd - at - 1);
+                    if (q < 0 || _text[q] == '\\')
                     {
                         throw Unsupported;
                     }
 
-                    sb.Append(_text, i, q - i);
-                    if (q + 1 < contentEnd && _text[q + 1] == '\'')
-                    {
-                        sb.Append('\'');
-                        i = q + 2;
-                        continue;
-                    }
-
                     EnsureOnlyComment(q + 1, contentEnd);
-                    return new YamlScalar(sb.ToString()) { Style = YamlScalarStyle.SingleQuoted, Start = at, End = q + 1, Line = line };
+                    return Slice(at + 1, q - at - 1, YamlScalarStyle.DoubleQuoted, at, q + 1, line);
                 }
-            }
-
-            case '"':
-            {
-                var q = _text.IndexOfAny(['"', '\\'], at + 1, contentEnd - at - 1);
-                if (q < 0 || _text[q] == '\\')
-                {
-                    throw Unsupported;
-                }
-
-                EnsureOnlyComment(q + 1, contentEnd);
-                return Slice(at + 1, q - at - 1, YamlScalarStyle.DoubleQuoted, at, q + 1, line);
-            }
 
             case '{' or ']' or '}' or '&' or '*' or '!' or '|' or '>' or '%' or '@' or '`' or '#' or ',' or '?' or ':' or '-':
                 throw Unsupported;
             default:
-            {
-                var end = PlainEnd(at, contentEnd);
-                return Slice(at, end - at, YamlScalarStyle.Plain, at, end, line);
-            }
+                {
+                    var end = PlainEnd(at, contentEnd);
+                    return Slice(at, end - at, YamlScalarStyle.Plain, at, end, line);
+                }
         }
     }
 
