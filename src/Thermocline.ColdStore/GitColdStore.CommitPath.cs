@@ -164,7 +164,7 @@ public sealed partial class GitColdStore
             // The branch moved: the change is committed (and, durable, on disk). What follows keeps the working copy in
             // step; it never fails the commit.
             _cache = updated;
-            _knownTip = commit.Sha;
+            RememberTip(commit.Sha);
             if (edit.IsColdChange)
             {
                 _lastColdCommitAt = _time.GetUtcNow();
@@ -244,6 +244,20 @@ public sealed partial class GitColdStore
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or LibGit2SharpException)
+        {
+        }
+    }
+
+    // The tip this store last wrote or saw, kept beside git too: milestones a person's reset drops while the hub is down
+    // are found at the next start. Best effort (after the branch moved, nothing may fail the commit).
+    private void RememberTip(string? sha)
+    {
+        _knownTip = sha;
+        try
+        {
+            File.WriteAllText(Path.Combine(StateDirectory, "last-tip"), sha ?? "");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
         }
     }

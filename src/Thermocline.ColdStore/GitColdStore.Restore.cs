@@ -8,17 +8,12 @@ namespace Thermocline.ColdStore;
 public sealed partial class GitColdStore
 {
     /// <summary>
-    /// Where the branch stands now and where this store last saw it (its own last commit, or the last look), when the two
-    /// differ: someone else committed, pulled, reset; null when it did not move.
+    /// Where the branch stands now and where this store last saw it (its own last commit, or the tip a restore last
+    /// settled on; kept across restarts), when the two differ: someone else committed, pulled, reset; null when it did not
+    /// move. Pass the move to <see cref="RestoreDroppedMilestonesAsync"/>, which settles it.
     /// </summary>
     public Task<BranchMove?> BranchMovedAsync(CancellationToken cancellationToken = default) => ReadAsync(
-        _ =>
-        {
-            var tip = _repo.Refs[_branchRef]?.TargetIdentifier;
-            var previous = _knownTip;
-            _knownTip = tip;
-            return tip == previous ? null : new BranchMove(previous, tip);
-        },
+        _ => _repo.Refs[_branchRef]?.TargetIdentifier is var tip && tip == _knownTip ? null : new BranchMove(_knownTip, tip),
         cancellationToken);
 
     /// <summary>
@@ -29,9 +24,13 @@ public sealed partial class GitColdStore
     /// made again only where the branch still shows the state it started from (a PR a person has moved on since, or whose
     /// change a rebase kept, is left as it is). Returns the new commits.
     /// </summary>
-    public async Task<IReadOnlyList<ColdCommit>> RestoreDroppedMilestonesAsync(string previousTip, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Settles the move: once every dropped milestone is back (or none was dropped), the branch's tip becomes the one this
+    /// store knows. A failure (a person's merge in progress) leaves it unsettled, so the next look finds it again.
+    /// </remarks>
+    public async Task<IReadOnlyList<ColdCommit>> RestoreDroppedMilestonesAsync(string? previousTip, CancellationToken cancellationToken = default)
     {
-        var dropped = await ReadAsync(_ => DroppedMilestones(previousTip), cancellationToken);
+        var dropped = previousTip is null ? [] : await ReadAsync(_ => DroppedMilestones(previousTip), cancellationToken);
         var restored = new List<ColdCommit>();
         foreach (var (sha, message, changes) in dropped)
         {
@@ -60,6 +59,11 @@ public sealed partial class GitColdStore
             }
         }
 
+        await ReadAsync(_ =>
+        {
+            RememberTip(_repo.Refs[_branchRef]?.TargetIdentifier);
+            return true;
+        }, cancellationToken);
         return restored;
     }
 

@@ -50,6 +50,8 @@ public sealed partial class GitColdStore : IAsyncDisposable
         _workDir = repo.Info.IsBare ? null : Path.GetFullPath(repo.Info.WorkingDirectory);
         StateDirectory = Path.Combine(_commonDir, "thermocline");
         _owed = new OwedEdits(StateDirectory);
+        var lastTip = Path.Combine(StateDirectory, "last-tip");
+        _knownTip = File.Exists(lastTip) && File.ReadAllText(lastTip).Trim() is { Length: 40 } sha ? sha : null;
     }
 
     /// <summary>The working directory, or null for a bare repository (then only git is written).</summary>

@@ -26,8 +26,10 @@ public sealed partial class StateSync
         }
 
         // A crash between a commit and the working-copy update leaves a stale copy that would revert the milestone, and
-        // edits owed to a copy that could not take them are still owed after a stop.
+        // edits owed to a copy that could not take them are still owed after a stop. Milestones a person's reset dropped
+        // while no hub ran are committed again.
         await RepairWorkingCopyAsync(waitForLock: true, cancellationToken);
+        await RestoreDroppedAsync(cancellationToken);
 
         var list = await ReadGitAsync(cancellationToken);
         if (list is null)
@@ -117,17 +119,33 @@ public sealed partial class StateSync
         }
 
         Emit(SyncEventKind.GitChanged, null, $"{_cold.Branch} moved in git ({Short(move.Previous)} → {Short(move.Current)})");
-        if (move.Previous is { } previous)
+        await RestoreDroppedAsync(move, cancellationToken);
+        await ReconcileAsync(dryRun: false, cancellationToken);
+    }
+
+    // A reset or an aborted merge/rebase that took the branch back past acknowledged milestones: they are promises made to
+    // agents, so they are committed again (to undo one, change its cold_state in a commit instead).
+    private async Task RestoreDroppedAsync(CancellationToken cancellationToken)
+    {
+        try
         {
-            // A reset or an aborted merge/rebase that took the branch back past acknowledged milestones: they are promises
-            // made to agents, so they are committed again (to undo one, change its cold_state in a commit instead).
-            foreach (var restored in await WriteGitAsync(() => _cold.RestoreDroppedMilestonesAsync(previous, cancellationToken)))
+            if (await _cold.BranchMovedAsync(cancellationToken) is { } move)
             {
-                Emit(SyncEventKind.ColdCommit, null, $"a milestone dropped from {_cold.Branch} was committed again as {restored.Sha[..10]}");
+                await RestoreDroppedAsync(move, cancellationToken);
             }
         }
+        catch (ThermoclineException ex) when (ex.Kind == ErrorKind.Unavailable)
+        {
+            SyncLog.RepairDeferred(_logger, ex.Message); // a person's merge in progress: the watcher tries again when it ends
+        }
+    }
 
-        await ReconcileAsync(dryRun: false, cancellationToken);
+    private async Task RestoreDroppedAsync(BranchMove move, CancellationToken cancellationToken)
+    {
+        foreach (var restored in await WriteGitAsync(() => _cold.RestoreDroppedMilestonesAsync(move.Previous, cancellationToken)))
+        {
+            Emit(SyncEventKind.ColdCommit, null, $"a milestone dropped from {_cold.Branch} was committed again as {restored.Sha[..10]}");
+        }
     }
 
     private static string Short(string? sha) => sha is null ? "(none)" : sha[..Math.Min(10, sha.Length)];

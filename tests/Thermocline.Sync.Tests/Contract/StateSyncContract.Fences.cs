@@ -108,6 +108,24 @@ public abstract partial class StateSyncContract
     }
 
     [Fact]
+    public async Task StartAsync_PersonResetPastAMilestoneWhileNoHubRan_MilestoneCommittedAgain()
+    {
+        var h = await HarnessAsync();
+        var first = await h.StartSyncAsync();
+        var before = h.Head();
+        var lease = (await first.ClaimAsync("PR-001", "agent-1", HotState.InProgress, Ct)).Lease!;
+        var done = await first.TransitionAsync("PR-001", ColdState.Completed, "agent-1", lease, null, Ct);
+        await first.StopAsync(Ct);
+        first.Dispose();
+
+        h.Repo.Git("reset", "-q", "--hard", before);
+        await h.StartSyncAsync();
+
+        Assert.Contains("pr_id: PR-001\ntitle: Work item PR-001\ncold_state: completed", h.HeadTaskList(), StringComparison.Ordinal);
+        Assert.Contains($"Restored: {done.Commit}", h.Repo.Git("log", "--format=%B", "main"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TransitionAsync_RetriedMilestoneThatLanded_AnsweredAsDoneFromGit()
     {
         var h = await HarnessAsync();
