@@ -89,7 +89,10 @@ internal static class LockOwnership
         foreach (var record in Directory.EnumerateFiles(dir, "*.owner"))
         {
             var lockPath = Path.Combine(Path.GetDirectoryName(stateDir)!, Path.GetFileName(record)[..^".owner".Length].Replace('!', Path.DirectorySeparatorChar));
-            if (!File.Exists(lockPath) && ParseOwner(File.ReadAllText(record, Encoding.ASCII).Split('\n')[0]) is not null)
+            // Gone with its lock: the owner is dead, or the record is half-written (killed while writing it, so before the
+            // lock was ever taken). A live owner's record stays.
+            var owner = File.ReadAllText(record, Encoding.ASCII).Split('\n')[0];
+            if (!File.Exists(lockPath) && (!IsMarker(owner) || ParseOwner(owner) is not null))
             {
                 File.Delete(record);
             }
@@ -149,15 +152,22 @@ internal static class LockOwnership
         return pid;
     }
 
-    // The pid of a dead owner; null when the marker is malformed or names a live process.
+    // The pid of a dead owner; null when the marker is malformed (a write cut short by a kill) or names a live process.
     private static int? ParseOwner(string marker)
     {
+        if (!IsMarker(marker))
+        {
+            return null;
+        }
+
         var parts = marker.Trim()[MarkerPrefix.Length..].Split(' ');
         return parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
             && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var started) && !IsRunning(pid, started)
             ? pid
             : null;
     }
+
+    private static bool IsMarker(string text) => text.Trim().StartsWith(MarkerPrefix, StringComparison.Ordinal);
 
     // Kept under .git/thermocline, never beside a ref lock: git would read a stray file in refs/ as a broken ref.
     private static string RecordPath(string stateDir, string lockPath) => Path.Combine(

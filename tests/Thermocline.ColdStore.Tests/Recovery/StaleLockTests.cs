@@ -68,6 +68,21 @@ public sealed class StaleLockTests
     }
 
     [Fact]
+    public async Task Open_RecordHalfWrittenByAKilledHub_SweptAndCommitsGoOn()
+    {
+        // Killed while writing a record, before the lock it announces was taken: nothing to remove but the record.
+        await using var r = await ColdRepo.CreateAsync(realTime: true);
+        var record = Path.Combine(r.Repo.GitDir, "thermocline", "locks", "refs!heads!main.lock.owner");
+        Directory.CreateDirectory(Path.GetDirectoryName(record)!);
+        await File.WriteAllTextAsync(record, "thermo");
+
+        await using var reopened = await GitColdStore.OpenAsync(new ColdStoreOptions { RepositoryPath = r.Repo.WorkDir });
+
+        Assert.False(File.Exists(record));
+        Assert.True((await reopened.CommitTransitionAsync(Ready)).Committed);
+    }
+
+    [Fact]
     public async Task Commit_EmptyRefLockOfAHubKilledBeforeLibgit2WroteIt_RemovedAndCommitted()
     {
         await using var r = await ColdRepo.CreateAsync(realTime: true);
