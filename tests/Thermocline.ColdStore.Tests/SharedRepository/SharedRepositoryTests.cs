@@ -137,17 +137,24 @@ public sealed class SharedRepositoryTests
         await File.WriteAllTextAsync(editor, $"#!/bin/sh\ntouch '{started}'\nwhile [ ! -f '{release}' ]; do sleep 0.05; done\necho 'Notes by a person' > \"$1\"\n");
         Assert.Equal(0, Run("chmod", "+x", editor));
         using var commit = r.Repo.StartGit(new Dictionary<string, string> { ["GIT_EDITOR"] = editor }, "commit", "-a");
-        await Eventually.TrueAsync(() => File.Exists(started), "git commit is waiting in its editor");
-        var lockFile = Path.Combine(r.Repo.GitDir, "index.lock");
-        Assert.True(File.Exists(lockFile));
+        try
+        {
+            await Eventually.TrueAsync(() => File.Exists(started), "git commit is waiting in its editor");
+            var lockFile = Path.Combine(r.Repo.GitDir, "index.lock");
+            Assert.True(File.Exists(lockFile));
 
-        var e = await Assert.ThrowsAsync<ThermoclineException>(() => r.Store.CommitTransitionAsync(Finish));
+            var e = await Assert.ThrowsAsync<ThermoclineException>(() => r.Store.CommitTransitionAsync(Finish));
 
-        Assert.Equal(ErrorKind.Unavailable, e.Kind);
-        Assert.Contains("editor", e.Message, StringComparison.Ordinal);
-        Assert.True(File.Exists(lockFile));
+            Assert.Equal(ErrorKind.Unavailable, e.Kind);
+            Assert.Contains("editor", e.Message, StringComparison.Ordinal);
+            Assert.True(File.Exists(lockFile));
+        }
+        finally
+        {
+            // Whatever happened, the person's editor closes: no git is left waiting behind the test.
+            await File.WriteAllTextAsync(release, "");
+        }
 
-        await File.WriteAllTextAsync(release, "");
         await commit.WaitForExitAsync();
         Assert.Equal(0, commit.ExitCode);
         Assert.Equal("Notes by a person", r.Repo.Git("log", "-1", "--format=%s").Trim());
