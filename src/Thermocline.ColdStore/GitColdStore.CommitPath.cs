@@ -100,7 +100,11 @@ public sealed partial class GitColdStore
 
     /// <summary>The person's checkout as a commit would find it now: in step, committing by moving the branch only, or busy.</summary>
     public Task<CheckoutStatus> InspectCheckoutAsync(CancellationToken cancellationToken = default) => Task.Run(
-        () => InspectCheckout() is var c ? new CheckoutStatus(c.Mode == CopyMode.InStep, c.Mode == CopyMode.Busy, c.Why) : null!,
+        () =>
+        {
+            var checkout = InspectCheckout();
+            return new CheckoutStatus(checkout.Mode == CopyMode.InStep, checkout.Mode == CopyMode.Busy, checkout.Why);
+        },
         cancellationToken);
 
     private Checkout InspectCheckout() => _workDir is null

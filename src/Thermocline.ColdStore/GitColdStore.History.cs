@@ -31,8 +31,8 @@ public sealed partial class GitColdStore
         (await GetHistoryAsync(prId, 1, cancellationToken)) is [var last, ..] ? last : null;
 
     /// <summary>
-    /// The highest lease fencing number any milestone of the PR records, or null: where fencing restarts
-    /// after Redis loses its counters, so a new lease is always above every committed one.
+    /// The highest lease fencing number any milestone of the PR records, or null. (Fences handed out are bounded by the
+    /// fence ceiling, <see cref="ReadFenceCeilingAsync"/>; git's milestones only start it on a repository without one.)
     /// </summary>
     public async Task<long?> GetHighestLeaseAsync(string prId, CancellationToken cancellationToken = default) =>
         (await GetHistoryAsync(prId, null, cancellationToken)).Max(m => m.Lease);
