@@ -32,6 +32,21 @@ internal sealed class Stats
         return _sorted[lo] + ((_sorted[hi] - _sorted[lo]) * (rank - lo));
     }
 
+    /// <summary>Times <paramref name="action"/> <paramref name="runs"/> times after one warm-up run.</summary>
+    public static Stats Of(int runs, Func<object> action)
+    {
+        action();
+        var samples = new List<double>(runs);
+        for (var i = 0; i < runs; i++)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            GC.KeepAlive(action());
+            samples.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        return new Stats(samples);
+    }
+
     public static string Ms(double ms) => ms < 1
         ? string.Create(CultureInfo.InvariantCulture, $"{ms * 1000:F1} µs")
         : string.Create(CultureInfo.InvariantCulture, $"{ms:F2} ms");

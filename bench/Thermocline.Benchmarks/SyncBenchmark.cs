@@ -32,7 +32,7 @@ internal sealed partial class SyncBenchmark : IBenchmark
         {
             using var repo = TempGitRepository.CreateWith(TaskList.DefaultPath, AllReady(count));
             var bytes = File.ReadAllBytes(repo.PathOf(TaskList.DefaultPath));
-            var parse = Measure(10, () => TaskList.Parse(bytes));
+            var parse = Stats.Of(10, () => TaskList.Parse(bytes));
             var samples = new List<double>();
             for (var run = 0; run < (count >= 10_000 ? 5 : 12); run++)
             {
@@ -115,20 +115,6 @@ internal sealed partial class SyncBenchmark : IBenchmark
         text = ColdStateLine().Replace(text, "cold_state: ready");
         text = DependencyLine().Replace(text, "dependencies: []");
         return NestedDependency().Replace(text, "");
-    }
-
-    private static Stats Measure(int runs, Func<object> action)
-    {
-        action();
-        var samples = new List<double>();
-        for (var i = 0; i < runs; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            GC.KeepAlive(action());
-            samples.Add(sw.Elapsed.TotalMilliseconds);
-        }
-
-        return new Stats(samples);
     }
 
     [GeneratedRegex(@"cold_state: .*")]

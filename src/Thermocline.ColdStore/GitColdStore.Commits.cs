@@ -102,11 +102,9 @@ public sealed partial class GitColdStore
                     {
                         throw MovedUnderneath(c.PrId, c.From, pr.ColdState, headCommit.Sha);
                     }
-
-                    list = list.WithColdState(c.PrId, c.To);
                 }
 
-                return new PlannedEdit(list, CommitMessages.Dependencies(update, now, _options.MaxReasonLength), changes);
+                return new PlannedEdit(list.WithColdStates(changes.Select(c => (c.PrId, c.To))), CommitMessages.Dependencies(update, now, _options.MaxReasonLength), changes);
             },
             waitWhileBusy: true,
             cancellationToken);

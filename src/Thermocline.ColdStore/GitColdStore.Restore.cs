@@ -37,18 +37,8 @@ public sealed partial class GitColdStore
             var commit = await CommitAsync(
                 (tip, _, _) =>
                 {
-                    var list = tip.List;
-                    var applied = new List<ColdChange>();
-                    foreach (var c in changes)
-                    {
-                        if (list.Find(c.PrId)?.ColdState == c.From)
-                        {
-                            list = list.WithColdState(c.PrId, c.To);
-                            applied.Add(c);
-                        }
-                    }
-
-                    return applied.Count == 0 ? null : new PlannedEdit(list, message + $"\nRestored: {sha} was dropped from {Branch} when the branch was moved back past it (a reset, or an aborted merge or rebase); committed again.\n", applied);
+                    var applied = changes.Where(c => tip.List.Find(c.PrId)?.ColdState == c.From).ToList();
+                    return applied.Count == 0 ? null : new PlannedEdit(tip.List.WithColdStates(applied.Select(c => (c.PrId, c.To))), message + $"\nRestored: {sha} was dropped from {Branch} when the branch was moved back past it (a reset, or an aborted merge or rebase); committed again.\n", applied);
                 },
                 waitWhileBusy: true,
                 cancellationToken);

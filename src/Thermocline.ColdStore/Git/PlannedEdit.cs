@@ -22,26 +22,29 @@ internal sealed record PlannedEdit(TaskList NewList, string Message, IReadOnlyLi
     /// </summary>
     public static (TaskList? List, string? WhyNot) ApplyTo(TaskList copy, IReadOnlyList<ColdChange> changes, string? displayBody)
     {
-        var list = copy;
+        // In order, against the state each PR has by then (an owed edit and this commit's may both name one PR).
+        var states = new Dictionary<string, ColdState>(StringComparer.Ordinal);
         var kept = new List<string>();
         foreach (var c in changes)
         {
-            switch (list.Find(c.PrId))
+            if (copy.Find(c.PrId) is not { } pr)
             {
-                case null:
-                    kept.Add($"{c.PrId} is not in it");
-                    break;
-                case { } pr when pr.ColdState == c.To && pr.Location.HasColdState:
-                    break;
-                case { } pr when pr.ColdState == c.From:
-                    list = list.WithColdState(c.PrId, c.To);
-                    break;
-                case { } pr:
-                    kept.Add($"a person changed {c.PrId}'s cold_state there to {StateNames.Of(pr.ColdState)}; that edit is kept");
-                    break;
+                kept.Add($"{c.PrId} is not in it");
+                continue;
+            }
+
+            var now = states.TryGetValue(c.PrId, out var s) ? s : pr.ColdState;
+            if (now == c.From)
+            {
+                states[c.PrId] = c.To;
+            }
+            else if (now != c.To)
+            {
+                kept.Add($"a person changed {c.PrId}'s cold_state there to {StateNames.Of(now)}; that edit is kept");
             }
         }
 
+        var list = copy.WithColdStates(states.Select(e => (e.Key, e.Value)));
         if (displayBody is { } body)
         {
             list = list.WithHotStateDisplay(body);

@@ -7,7 +7,7 @@ namespace Thermocline.Domain.TaskLists;
 
 /// <summary>
 /// A parsed <c>docs/task-list.md</c> that keeps the file's exact text. Reading never changes a byte;
-/// edits are surgical (<see cref="WithColdState"/> rewrites one value, <see cref="WithHotStateDisplay"/>
+/// edits are surgical (<see cref="WithColdStates"/> rewrites values, <see cref="WithHotStateDisplay"/>
 /// only the display section) and return a new document.
 /// </summary>
 public sealed partial class TaskList
@@ -22,20 +22,15 @@ public sealed partial class TaskList
 
     private readonly FrozenDictionary<string, int> _index;
 
-    private TaskList(string text, bool hasBom, IReadOnlyList<PrEntry> prs, IReadOnlyList<TaskListDiagnostic> diagnostics, DisplayRange? display)
+    // An edit keeps every id at its position, so it passes the index on rather than building it again.
+    private TaskList(string text, bool hasBom, IReadOnlyList<PrEntry> prs, IReadOnlyList<TaskListDiagnostic> diagnostics, DisplayRange? display, FrozenDictionary<string, int>? index = null)
     {
         Text = text;
         HasBom = hasBom;
         Prs = prs;
         Diagnostics = diagnostics;
         Display = display;
-        var index = new Dictionary<string, int>(prs.Count, StringComparer.Ordinal);
-        for (var i = 0; i < prs.Count; i++)
-        {
-            index.TryAdd(prs[i].Id, i);
-        }
-
-        _index = index.ToFrozenDictionary(StringComparer.Ordinal);
+        _index = index ?? BuildIndex(prs);
     }
 
     /// <summary>The file's text (without the byte-order mark, which <see cref="HasBom"/> records).</summary>
@@ -122,6 +117,17 @@ public sealed partial class TaskList
             throw ThermoclineException.BadTaskList(
                 $"{path} has errors; nothing was written. Fix them (thermo validate {path}) and try again:{Environment.NewLine}{DescribeErrors(path)}");
         }
+    }
+
+    private static FrozenDictionary<string, int> BuildIndex(IReadOnlyList<PrEntry> prs)
+    {
+        var index = new Dictionary<string, int>(prs.Count, StringComparer.Ordinal);
+        for (var i = 0; i < prs.Count; i++)
+        {
+            index.TryAdd(prs[i].Id, i);
+        }
+
+        return index.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
     private static TaskList Failed(bool hasBom, string code, string message) =>

@@ -1,12 +1,44 @@
+using System.Text;
 using Thermocline.ColdStore.History;
 using Thermocline.ColdStore.Tests.Support;
 using Thermocline.Domain.Errors;
 using Thermocline.Domain.States;
+using Thermocline.Domain.TaskLists;
+using Thermocline.Testing;
 
 namespace Thermocline.ColdStore.Tests.Commits;
 
 public sealed class DependencyUpdateTests
 {
+    [Fact]
+    public async Task CommitDependencyUpdate_ThousandsOfPrsOnACrlfListWithBomAndComments_CommitsTheBytesOfTheChangesAppliedOneByOne()
+    {
+        await using var r = await ColdRepo.CreateAsync();
+        var text = TaskListGenerator.Generate(3_000, seed: 11, new TaskListStyle { Varied = true, Crlf = true, DisplaySection = true });
+        byte[] bytes = [.. Encoding.UTF8.Preamble, .. Encoding.UTF8.GetBytes(text)];
+        r.Repo.WriteBytes(ColdRepo.Path, bytes);
+        r.Repo.CommitFiles("A person's big task list", ColdRepo.Path);
+        var list = TaskList.Parse(bytes);
+        var changes = list.Prs
+            .Select(p => p.ColdState switch
+            {
+                ColdState.New => new ColdChange(p.Id, p.ColdState, ColdState.Blocked),
+                ColdState.Blocked => new ColdChange(p.Id, p.ColdState, ColdState.Ready),
+                ColdState.Ready => new ColdChange(p.Id, p.ColdState, ColdState.Blocked),
+                _ => null,
+            })
+            .OfType<ColdChange>()
+            .ToList();
+        Assert.True(changes.Count > 1_000, $"only {changes.Count} changes");
+
+        var result = await r.Store.CommitDependencyUpdateAsync(new DependencyUpdate(changes, "thermocline-hub", "start-up"));
+
+        var oneByOne = changes.Aggregate(list, (l, c) => l.WithColdState(c.PrId, c.To)).ToBytes();
+        Assert.True(result.Committed);
+        Assert.Equal(oneByOne, File.ReadAllBytes(r.Repo.PathOf(ColdRepo.Path)));
+        Assert.Equal("", r.Repo.Status());
+    }
+
     [Fact]
     public async Task CommitDependencyUpdate_SeveralChanges_OneCommitListingThemAll()
     {

@@ -114,6 +114,57 @@ public class ColdStateEditTests
         }, iter: 300);
     }
 
+    [Fact]
+    public void WithColdStates_RandomBatchesOnGeneratedLists_EqualTheEditsAppliedOneByOne()
+    {
+        var gen = Gen.Select(Gen.Int[1, 120], Gen.Int[0, 1000], Gen.Bool, Gen.Bool, Gen.Select(Gen.Int[1, 120], Gen.Enum<ColdState>()).Array[0, 60]);
+        gen.Sample((count, seed, crlf, bom, picks) =>
+        {
+            var text = TaskListGenerator.Generate(count, seed, new TaskListStyle { Varied = true, Crlf = crlf, DisplaySection = seed % 2 == 0 });
+            var original = TaskList.Parse(bom ? [.. Encoding.UTF8.Preamble, .. Encoding.UTF8.GetBytes(text)] : Encoding.UTF8.GetBytes(text));
+            var changes = picks.Select(p => (PrId: TaskListGenerator.Id(Math.Min(p.Item1, count)), State: p.Item2)).DistinctBy(c => c.PrId).ToList();
+
+            var batch = original.WithColdStates(changes);
+            var oneByOne = changes.Aggregate(original, (list, c) => list.WithColdState(c.PrId, c.State));
+
+            Assert.Equal(oneByOne.ToBytes(), batch.ToBytes());
+            Assert.Equal(oneByOne.Prs, batch.Prs);
+            Assert.Equal(oneByOne.Diagnostics, batch.Diagnostics);
+            AssertSameAsReparse(batch);
+        }, iter: 300);
+    }
+
+    [Fact]
+    public void WithColdStates_ThousandsOfChangesOnACrlfListWithBomAndComments_EqualTheEditsAppliedOneByOne()
+    {
+        var text = TaskListGenerator.Generate(4_000, seed: 7, new TaskListStyle { Varied = true, Crlf = true, DisplaySection = true });
+        var original = TaskList.Parse([.. Encoding.UTF8.Preamble, .. Encoding.UTF8.GetBytes(text)]);
+        Assert.False(original.HasErrors);
+        Assert.Contains(original.Prs, p => !p.Location.HasColdState);
+        var random = new Random(7);
+        var changes = original.Prs.Where(_ => random.Next(4) != 0).Select(p => (p.Id, (ColdState)random.Next(7))).ToList();
+        Assert.True(changes.Count > 2_500);
+
+        var batch = original.WithColdStates(changes);
+        var oneByOne = changes.Aggregate(original, (list, c) => list.WithColdState(c.Id, c.Item2));
+
+        Assert.Equal(oneByOne.ToBytes(), batch.ToBytes());
+        AssertSameAsReparse(batch);
+    }
+
+    [Fact]
+    public void WithColdStates_AnUnknownOrRepeatedPr_RefusesTheWholeEdit()
+    {
+        var list = TaskList.Parse(Block + "\n### PR-002: Two\n---\npr_id: PR-002\ntitle: Two\n---\n");
+
+        var unknown = Assert.Throws<ThermoclineException>(() => list.WithColdStates([("PR-001", ColdState.Blocked), ("PR-404", ColdState.Ready)]));
+        var twice = Assert.Throws<ArgumentException>(() => list.WithColdStates([("PR-002", ColdState.Ready), ("PR-002", ColdState.Blocked)]));
+
+        Assert.Equal(ErrorKind.NotFound, unknown.Kind);
+        Assert.Contains("PR-002", twice.Message, StringComparison.Ordinal);
+        Assert.Same(list, list.WithColdStates([("PR-001", ColdState.Ready)]));
+    }
+
     private static string RemoveColdStateLines(TaskList list, HashSet<string> ids)
     {
         var text = list.Text;
@@ -140,5 +191,6 @@ public class ColdStateEditTests
 
         Assert.Equal(fresh.Diagnostics, list.Diagnostics);
         Assert.Equal(fresh.HotStateDisplayBody, list.HotStateDisplayBody);
+        Assert.Equal(fresh.Display, list.Display);
     }
 }
