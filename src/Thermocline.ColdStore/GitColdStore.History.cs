@@ -1,6 +1,8 @@
 using LibGit2Sharp;
 using Thermocline.ColdStore.History;
+using Thermocline.ColdStore.Git;
 using Thermocline.Domain.Identity;
+using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
 
 namespace Thermocline.ColdStore;
@@ -44,6 +46,104 @@ public sealed partial class GitColdStore
     /// </summary>
     public Task<HistoryAudit> AuditHistoryAsync(CancellationToken cancellationToken = default) =>
         ReadAsync(ct => HistoryAuditor.Audit(_repo, _branchRef, _options.TaskListPath, ct), cancellationToken);
+
+    /// <summary>
+    /// Of these PRs (blocked on the branch), the ones the dependency engine blocked: the last commit that set each to
+    /// <c>blocked</c> was a <c>[Dependencies]</c> commit (SPEC.md: only those are lifted when their dependencies are met).
+    /// A block by an agent's transition or by a person's commit (one that wrote <c>blocked</c>, the first commit of the
+    /// list included) is not. Walks history newest first until every PR is decided; what it found is kept for the next
+    /// call, which walks only what was committed since.
+    /// </summary>
+    public Task<IReadOnlySet<string>> FindBlockedByDependenciesAsync(IReadOnlyCollection<string> blockedPrs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(blockedPrs);
+        return blockedPrs.Count == 0
+            ? Task.FromResult<IReadOnlySet<string>>(new HashSet<string>())
+            : ReadAsync<IReadOnlySet<string>>(ct => FindBlockedByDependencies(blockedPrs, ct), cancellationToken);
+    }
+
+    private HashSet<string> FindBlockedByDependencies(IReadOnlyCollection<string> blockedPrs, CancellationToken cancellationToken)
+    {
+        var verdicts = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var pending = blockedPrs.ToHashSet(StringComparer.Ordinal);
+        var tip = ReadTip();
+        var (knownTip, known) = _blockVerdicts;
+        var lists = new Dictionary<ObjectId, TaskList?>();
+        foreach (var commit in _repo.Commits.QueryBy(new CommitFilter { IncludeReachableFrom = tip, SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Time }))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (commit.Sha == knownTip)
+            {
+                // A PR blocked then and not set blocked since keeps the verdict found then.
+                foreach (var (pr, engine) in known.Where(k => pending.Contains(k.Key)))
+                {
+                    verdicts[pr] = engine;
+                    pending.Remove(pr);
+                }
+            }
+
+            foreach (var (pr, engine) in WhoBlocked(commit, pending, lists))
+            {
+                verdicts[pr] = engine;
+                pending.Remove(pr);
+            }
+
+            if (pending.Count == 0)
+            {
+                break;
+            }
+        }
+
+        _blockVerdicts = (tip.Sha, verdicts);
+        return verdicts.Where(v => v.Value).Select(v => v.Key).ToHashSet(StringComparer.Ordinal);
+    }
+
+    // The pending PRs this commit set to blocked, and whether the engine did: from the message of the hub's own commits,
+    // from the task list's content (this commit's against its parents') for anyone else's.
+    private IEnumerable<(string Pr, bool Engine)> WhoBlocked(Commit commit, HashSet<string> pending, Dictionary<ObjectId, TaskList?> lists)
+    {
+        var kind = MilestoneParser.Classify(commit.Message);
+        if (kind is CommitKind.Transition or CommitKind.Dependencies)
+        {
+            return MilestoneParser.Parse(commit.Sha, commit.Message, commit.Committer.When)
+                .Where(m => pending.Contains(m.PrId) && m.To == ColdState.Blocked)
+                .Select(m => (m.PrId, m.Kind == MilestoneKind.Dependency))
+                .ToList();
+        }
+
+        var list = ListAt(commit, lists);
+        if (kind == CommitKind.DisplaySync || list is null || commit.Parents.Any(p => p[_options.TaskListPath]?.Target.Id == commit[_options.TaskListPath]?.Target.Id))
+        {
+            return [];
+        }
+
+        var parents = commit.Parents.Select(p => ListAt(p, lists)).ToList();
+        return pending
+            .Where(pr => list.Find(pr)?.ColdState == ColdState.Blocked && parents.All(p => p?.Find(pr)?.ColdState != ColdState.Blocked))
+            .Select(pr => (pr, false))
+            .ToList();
+    }
+
+    private TaskList? ListAt(Commit commit, Dictionary<ObjectId, TaskList?> lists)
+    {
+        if (commit[_options.TaskListPath]?.Target is not Blob blob)
+        {
+            return null;
+        }
+
+        if (!lists.TryGetValue(blob.Id, out var list))
+        {
+            // Newest first, a commit's parents come soon after it: a few lists are enough to keep.
+            if (lists.Count >= 8)
+            {
+                lists.Clear();
+            }
+
+            lists[blob.Id] = list = _cache?.BlobId == blob.Id ? _cache.List : TaskListSnapshot.Read(blob, Mode.NonExecutableFile).List;
+        }
+
+        return list;
+    }
 
     private IEnumerable<Milestone> Milestones(string? prId, CancellationToken cancellationToken)
     {

@@ -31,6 +31,7 @@ public sealed partial class GitColdStore : IAsyncDisposable
     private string? _knownTip;
     private GitWatcher? _watcher;
     private DateTimeOffset? _lastColdCommitAt;
+    private (string? Tip, Dictionary<string, bool> Verdicts) _blockVerdicts = (null, []);
     private int _commitsSincePackCheck;
     private Task _packing = Task.CompletedTask;
     private bool _disposed;

@@ -28,7 +28,8 @@ public sealed partial class StateSync
                 return DependencyOutcome.None;
             }
 
-            var changes = DependencyRules.Plan(list.Prs);
+            var blockedByEngine = await _cold.FindBlockedByDependenciesAsync(DependencyRules.Liftable(list), cancellationToken);
+            var changes = DependencyRules.Plan(list.Prs, blockedByEngine.Contains);
             if (changes.Count == 0)
             {
                 return DependencyOutcome.None;

@@ -64,7 +64,7 @@ public sealed partial class StateSync
 
     private static PrStatus ToStatus(PrEntry pr, PrHotSnapshot? hot, TaskList list, DateTimeOffset now)
     {
-        var unmet = pr.Dependencies.Where(d => list.Find(d) is not { } dep || !DependencyRules.IsSatisfied(dep.ColdState)).ToList();
+        var unmet = DependencyRules.Unmet(pr, list);
         return new PrStatus(
             pr.Id,
             pr.Title,

@@ -31,7 +31,9 @@ public sealed partial class StateSync
         await RepairWorkingCopyAsync(waitForLock: true, cancellationToken);
         await RestoreDroppedAsync(cancellationToken);
 
+        var step = _time.GetTimestamp();
         var list = await ReadGitAsync(cancellationToken);
+        step = LogStep(step, list is null ? "the task list at HEAD read (it does not parse)" : $"the task list at HEAD read: {list.Prs.Count} PRs");
         if (list is null)
         {
             var broken = new StartupReport(recovered, 0, 0, 0, _time.GetElapsedTime(started), TaskListProblem);
@@ -39,21 +41,30 @@ public sealed partial class StateSync
             return broken;
         }
 
-        var hydrating = _time.GetTimestamp();
         await _hot.HydrateAsync(list.Prs, cancellationToken);
-        Metrics.HydrationDuration.Observe(_time.GetElapsedTime(hydrating));
+        Metrics.HydrationDuration.Observe(_time.GetElapsedTime(step));
         Emit(SyncEventKind.Hydrated, null, $"hydrated {list.Prs.Count} PRs from git");
+        step = LogStep(step, $"Redis hydrated with {list.Prs.Count} PRs");
 
         var conflicts = await _reconciliation.DetectAsync(list, cancellationToken);
         Report(conflicts);
         await _reconciliation.ResolveAsync(list, conflicts, cancellationToken);
+        step = LogStep(step, $"reconciled, {conflicts.Count} conflicts resolved");
         var dependencies = await ApplyDependenciesAsync("start-up", cancellationToken);
+        LogStep(step, $"dependency engine settled {dependencies.Changes.Count} changes");
 
         var duration = _time.GetElapsedTime(started);
         Metrics.StartupDuration.Observe(duration);
         SyncLog.Started(_logger, (long)duration.TotalMilliseconds, list.Prs.Count, recovered, conflicts.Count, dependencies.Changes.Count);
         Emit(SyncEventKind.Started, null, $"started: {list.Prs.Count} PRs, crash recovery {(recovered ? "ran" : "not needed")}, {conflicts.Count} conflicts resolved");
         return new StartupReport(recovered, list.Prs.Count, conflicts.Count, dependencies.Changes.Count, duration, TaskListProblem);
+    }
+
+    // One line per start-up step, so a long start on a big list shows where it is; returns the next step's start.
+    private long LogStep(long since, string step)
+    {
+        SyncLog.StartupStep(_logger, step, (long)_time.GetElapsedTime(since).TotalMilliseconds);
+        return _time.GetTimestamp();
     }
 
     /// <summary>

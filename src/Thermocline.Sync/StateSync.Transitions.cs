@@ -129,7 +129,7 @@ public sealed partial class StateSync
             throw ThermoclineException.InvalidTransition(prId, check);
         }
 
-        if (pr.ColdState is ColdState.Ready or ColdState.Planned && Unmet(pr, list) is { Count: > 0 } unmet)
+        if (pr.ColdState is ColdState.Ready or ColdState.Planned && DependencyRules.Unmet(pr, list) is { Count: > 0 } unmet)
         {
             throw ThermoclineException.InvalidTransition(prId, check with
             {
@@ -339,7 +339,4 @@ public sealed partial class StateSync
             SyncLog.CycleFailed(_logger, ex, $"hot index clean-up after {prId}");
         }
     }
-
-    private static List<string> Unmet(PrEntry pr, TaskList list) =>
-        pr.Dependencies.Where(d => list.Find(d) is not { } dep || !DependencyRules.IsSatisfied(dep.ColdState)).ToList();
 }

@@ -8,6 +8,9 @@ internal static partial class SyncLog
     [LoggerMessage(6000, LogLevel.Information, "Started in {Duration} ms: {Prs} PRs hydrated, crash recovery {Recovered}, {Conflicts} conflicts resolved, {DependencyChanges} dependency changes")]
     public static partial void Started(ILogger logger, long duration, int prs, bool recovered, int conflicts, int dependencyChanges);
 
+    [LoggerMessage(6015, LogLevel.Information, "Start-up: {Step} in {Elapsed} ms")]
+    public static partial void StartupStep(ILogger logger, string step, long elapsed);
+
     [LoggerMessage(6001, LogLevel.Warning, "The last hub did not stop cleanly (or Redis was empty): rebuilding Redis from git")]
     public static partial void RecoveringFromCrash(ILogger logger);
 

@@ -59,12 +59,23 @@ public sealed class TempGitRepository : IDisposable
         }
     }
 
-    /// <summary>Creates a repository whose first commit holds <paramref name="relativePath"/> with <paramref name="content"/>.</summary>
-    public static TempGitRepository CreateWith(string relativePath, string content)
+    /// <summary>
+    /// Creates a repository whose first commit holds <paramref name="relativePath"/> with <paramref name="content"/>, made
+    /// now or at <paramref name="date"/> (author and committer).
+    /// </summary>
+    public static TempGitRepository CreateWith(string relativePath, string content, string message = "Initial commit", DateTimeOffset? date = null)
     {
         var repo = Create();
         repo.WriteFile(relativePath, content);
-        repo.CommitFiles("Initial commit", relativePath);
+        repo.Git("add", "--", relativePath);
+        var when = date?.ToString("yyyy-MM-dd'T'HH:mm:ssK", System.Globalization.CultureInfo.InvariantCulture);
+        using var commit = repo.StartGit(when is null ? new Dictionary<string, string>() : new() { ["GIT_AUTHOR_DATE"] = when, ["GIT_COMMITTER_DATE"] = when }, "commit", "-q", "-m", message);
+        commit.WaitForExit();
+        if (commit.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"git commit exited {commit.ExitCode}: {commit.StandardError.ReadToEnd().Trim()}");
+        }
+
         return repo;
     }
 

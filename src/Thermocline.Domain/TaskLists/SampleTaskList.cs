@@ -46,7 +46,7 @@ public static class SampleTaskList
         ---
         pr_id: PR-002
         title: Configuration loading
-        cold_state: blocked
+        cold_state: new
         priority: high
         complexity:
           score: 4
@@ -68,7 +68,7 @@ public static class SampleTaskList
         ---
         pr_id: PR-003
         title: Logging
-        cold_state: blocked
+        cold_state: new
         priority: medium
         complexity:
           score: 3
@@ -92,7 +92,7 @@ public static class SampleTaskList
         ---
         pr_id: PR-004
         title: First feature
-        cold_state: blocked
+        cold_state: new
         priority: high
         complexity:
           score: 6

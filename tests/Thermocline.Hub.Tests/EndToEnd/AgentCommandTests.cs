@@ -99,10 +99,11 @@ public sealed partial class AgentCommandTests(RedisServerFixture redis) : IClass
         var blocked = Json(await world.ExpectAsync(0, "transition", "PR-004", "blocked", "--agent", "dave", "--json"));
         Assert.Equal("cold-to-cold", blocked.GetProperty("kind").GetString());
 
-        // PR-004 has no unmet dependency, so the dependency engine moves it straight back to ready (SPEC: blocked PRs
-        // whose dependencies are all satisfied go to ready), in its own following commit.
-        Assert.Equal(["PR-004: blocked → ready"], blocked.GetProperty("dependencyChanges").EnumerateArray().Select(c => c.GetString()));
+        // PR-004 has no unmet dependency, but an agent blocked it: the block sticks (SPEC: the engine lifts only the
+        // blocks it made itself), so no dependency commit follows.
+        Assert.Empty(blocked.GetProperty("dependencyChanges").EnumerateArray());
         Assert.Matches("^[0-9a-f]{40}$", blocked.GetProperty("commit").GetString()!);
+        Assert.Equal(Domain.States.ColdState.Blocked, Domain.TaskLists.TaskList.Parse(world.Repo.Show("HEAD", "docs/task-list.md")).Find("PR-004")!.ColdState);
         Assert.True(Json(await world.ExpectAsync(0, "transition", "PR-005", "approved", "--agent", "dave", "--json")).GetProperty("noOp").GetBoolean());
 
         // log: the milestones, newest first, with agents and leases.
@@ -130,9 +131,9 @@ public sealed partial class AgentCommandTests(RedisServerFixture redis) : IClass
         using var http = new HttpClient();
         var metrics = await http.GetStringAsync(world.Hub!.LocalUrl + "/metrics");
         var transitions = string.Join(" ", metrics.Split('\n').Where(l => l.StartsWith("thermocline_transitions_total{", StringComparison.Ordinal)));
-        // cold → cold: PR-004 blocked by hand, plus the dependency engine's PR-002 new → blocked → ready and PR-004 blocked → ready.
+        // cold → cold: PR-004 blocked by hand (it stays so), plus the dependency engine's PR-002 new → blocked → ready.
         Assert.Equal(
-            "thermocline_transitions_total{kind=\"cold_to_cold\"} 4 thermocline_transitions_total{kind=\"cold_to_hot\"} 3 " +
+            "thermocline_transitions_total{kind=\"cold_to_cold\"} 3 thermocline_transitions_total{kind=\"cold_to_hot\"} 3 " +
             "thermocline_transitions_total{kind=\"hot_to_cold\"} 2 thermocline_transitions_total{kind=\"hot_to_hot\"} 2 thermocline_transitions_total{kind=\"release\"} 1",
             transitions);
         Assert.Contains("thermocline_commit_duration_seconds", metrics, StringComparison.Ordinal);

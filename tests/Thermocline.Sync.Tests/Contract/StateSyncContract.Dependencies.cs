@@ -134,4 +134,30 @@ public abstract partial class StateSyncContract
         Assert.DoesNotContain("Lease:", h.Message(), StringComparison.Ordinal);
         Assert.Equal(ColdState.Approved, (await h.Hot.GetAsync("PR-005", Ct)).ColdState);
     }
+
+    [Fact]
+    public async Task TransitionAsync_DependencyMetForManualBlocks_OnlyTheEnginesBlockIsLifted()
+    {
+        // PR-002..PR-004 wait on PR-001 (the engine blocked them: the list's first commit says so). An agent blocks PR-008
+        // (ready → blocked) and a person blocks PR-007 in a commit of theirs; both wait on nothing unmet (PR-005 is completed).
+        var h = await HarnessAsync(SyncTaskList.Build([.. SyncTaskList.Default, new("PR-008", "ready", "PR-005")]));
+        var sync = await h.StartSyncAsync();
+        await sync.TransitionAsync("PR-008", ColdState.Blocked, "agent-9", null, "waiting on a design review", Ct);
+        h.PersonCommits(SyncTaskList.WithState(h.HeadTaskList(), "PR-007", "blocked"), "Block PR-007 until the release");
+        await sync.ReconcileAsync(dryRun: false, Ct);
+        var lease = (await sync.ClaimAsync("PR-001", "agent-1", HotState.InProgress, Ct)).Lease!;
+
+        var result = await sync.TransitionAsync("PR-001", ColdState.Completed, "agent-1", lease, null, Ct);
+
+        Assert.Equal(["PR-002: blocked → ready", "PR-003: blocked → ready"], result.DependencyChanges);
+        var list = TaskList.Parse(h.HeadTaskList());
+        Assert.Equal(ColdState.Blocked, list.Find("PR-007")!.ColdState);
+        Assert.Equal(ColdState.Blocked, list.Find("PR-008")!.ColdState);
+        Assert.Equal(ColdState.Blocked, (await h.Hot.GetAsync("PR-008", Ct)).ColdState);
+
+        // A start-up lifts nothing either: the blocks stick until someone moves them.
+        Assert.Equal(0, (await h.NewSync().StartAsync(Ct)).DependencyChanges);
+        await sync.TransitionAsync("PR-008", ColdState.Ready, "agent-9", null, "review done", Ct);
+        Assert.Equal(ColdState.Ready, TaskList.Parse(h.HeadTaskList()).Find("PR-008")!.ColdState);
+    }
 }

@@ -65,9 +65,9 @@ public abstract partial class StateSyncContract
         Assert.Empty(cleared.PrsShown);
         Assert.Contains("No PR is being worked on right now.", TaskList.Parse(h.HeadTaskList()).HotStateDisplayBody, StringComparison.Ordinal);
 
-        // History: the person's first commit, then only display and milestone commits; the audit agrees.
+        // History: the list's first commit (where the engine blocked three PRs), then only display and milestone commits; the audit agrees.
         Assert.Equal(
-            ["[Display Sync] Update hot state visibility", "PR-001: planning → planned", "[Display Sync] Update hot state visibility", "Initial commit"],
+            ["[Display Sync] Update hot state visibility", "PR-001: planning → planned", "[Display Sync] Update hot state visibility", "[Dependencies] Update 3 PRs after start-up"],
             h.Titles());
         var audit = await h.Cold.AuditHistoryAsync(Ct);
         Assert.True(audit.IsClean, string.Join("; ", audit.Violations.Select(v => v.Problem)));

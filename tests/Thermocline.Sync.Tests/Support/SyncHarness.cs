@@ -68,7 +68,9 @@ internal sealed class SyncHarness : IAsyncDisposable
     public static async Task<SyncHarness> CreateAsync(string connectionString, string? taskList = null, HarnessOptions? options = null)
     {
         options ??= new HarnessOptions();
-        var repo = TempGitRepository.CreateWith(SyncTaskList.Path, taskList ?? SyncTaskList.Build(SyncTaskList.Default));
+        var text = taskList ?? SyncTaskList.Build(SyncTaskList.Default);
+        // Made long before the clock starts: a hub's first commit long ago, not a cold commit in the display's quiet period.
+        var repo = TempGitRepository.CreateWith(SyncTaskList.Path, text, SyncTaskList.BlockedByTheEngine(text), Start.AddDays(-30));
         var time = options.RealTime ? TimeProvider.System : new FakeTimeProvider(Start);
         var harness = new SyncHarness(repo, connectionString, $"st{Guid.NewGuid():N}:", time, options);
         try

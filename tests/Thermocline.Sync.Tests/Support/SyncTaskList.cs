@@ -1,4 +1,6 @@
 using System.Text;
+using Thermocline.Domain.States;
+using Thermocline.Domain.TaskLists;
 
 namespace Thermocline.Sync.Tests.Support;
 
@@ -36,6 +38,27 @@ internal static class SyncTaskList
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The message of a list's first commit that makes its blocked PRs the dependency engine's, as if a hub had blocked
+    /// them (only those are lifted when their dependencies are met): a <c>[Dependencies]</c> commit listing each.
+    /// </summary>
+    public static string BlockedByTheEngine(string text)
+    {
+        var blocked = TaskList.Parse(text).Prs.Where(p => p.ColdState == ColdState.Blocked).ToList();
+        if (blocked.Count == 0)
+        {
+            return "Initial commit";
+        }
+
+        var sb = new StringBuilder($"[Dependencies] Update {blocked.Count} PRs after start-up\n\nChanges:\n");
+        foreach (var pr in blocked)
+        {
+            sb.Append($"- {pr.Id}: new → blocked\n");
+        }
+
+        return sb.Append("\nMetadata:\n- Cause: start-up\n- Agent: thermocline-hub\n").ToString();
     }
 
     /// <summary>The same text with one PR's cold_state line changed.</summary>
