@@ -94,6 +94,11 @@ public sealed partial class GitColdStore
             }
         }
 
+        foreach (var pr in pending)
+        {
+            verdicts[pr] = false; // blocked since the list's first commit, or by a commit not told apart (a merge's)
+        }
+
         _blockVerdicts = (tip.Sha, verdicts);
         return verdicts.Where(v => v.Value).Select(v => v.Key).ToHashSet(StringComparer.Ordinal);
     }
@@ -111,8 +116,11 @@ public sealed partial class GitColdStore
                 .ToList();
         }
 
-        var list = ListAt(commit, lists);
-        if (kind == CommitKind.DisplaySync || list is null || commit.Parents.Any(p => p[_options.TaskListPath]?.Target.Id == commit[_options.TaskListPath]?.Target.Id))
+        // A display sync never changes a cold state; nor does a commit that keeps a parent's list. The first commit needs
+        // no reading: whatever is still undecided there was blocked by whoever wrote the list, never by the engine.
+        var id = commit[_options.TaskListPath]?.Target.Id;
+        if (kind == CommitKind.DisplaySync || id is null || !commit.Parents.Any() || commit.Parents.Any(p => p[_options.TaskListPath]?.Target.Id == id)
+            || ListAt(commit, lists) is not { } list)
         {
             return [];
         }
