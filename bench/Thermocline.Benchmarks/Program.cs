@@ -1,5 +1,12 @@
 using Thermocline.Benchmarks;
 
+// The hello-world baseline of the process benchmark: this same assembly, returning before it does anything else.
+if (args is ["hello"])
+{
+    Console.WriteLine("hello");
+    return 0;
+}
+
 // Every IBenchmark in this assembly, found by reflection so adding one touches only its own file.
 var benchmarks = typeof(IBenchmark).Assembly.GetTypes()
     .Where(t => typeof(IBenchmark).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })

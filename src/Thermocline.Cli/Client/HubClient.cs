@@ -1,19 +1,23 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Thermocline.Domain.Errors;
 using Thermocline.Hub;
+using Thermocline.Hub.Api;
 
 namespace Thermocline.Cli.Client;
 
 /// <summary>
 /// The agent commands' way to the hub: JSON over HTTP. Problem responses become <see cref="ThermoclineException"/>s
 /// of the kind the hub named (so exit codes match SPEC.md); an unreachable hub is <see cref="ErrorKind.Unavailable"/>.
+/// Bodies go through the contract's source-generated metadata (<see cref="HubJsonContext"/>): an agent command
+/// is one short process, and reflection-based serialization would cost it more than the request does.
 /// </summary>
 internal sealed class HubClient : IDisposable
 {
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
     private readonly HttpClient _http;
 
     public HubClient(string? url, string? token)
@@ -35,15 +39,58 @@ internal sealed class HubClient : IDisposable
 
     public Uri BaseAddress { get; }
 
-    public Task<T> GetAsync<T>(string path, CancellationToken cancellationToken) =>
-        SendAsync<T>(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+    /// <summary><c>GET /api/prs</c>: every PR.</summary>
+    public Task<List<PrView>> ListAsync(CancellationToken cancellationToken) =>
+        GetAsync("api/prs", Contract.ListPrView, cancellationToken);
 
-    public Task<T> PostAsync<T>(string path, object body, CancellationToken cancellationToken) =>
-        SendAsync<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: JsonOptions) }, cancellationToken);
+    /// <summary><c>GET /api/prs/{id}</c>: one PR.</summary>
+    public Task<PrView> GetAsync(string pr, CancellationToken cancellationToken) =>
+        GetAsync($"api/prs/{Uri.EscapeDataString(pr)}", Contract.PrView, cancellationToken);
+
+    /// <summary><c>GET /api/ready</c>: the claimable PRs, by priority.</summary>
+    public Task<List<PrView>> ReadyAsync(CancellationToken cancellationToken) =>
+        GetAsync("api/ready", Contract.ListPrView, cancellationToken);
+
+    /// <summary><c>GET /api/log</c>: milestones, newest first.</summary>
+    public Task<List<MilestoneView>> LogAsync(string? pr, int limit, CancellationToken cancellationToken) =>
+        GetAsync($"api/log?limit={limit.ToString(CultureInfo.InvariantCulture)}" + (pr is null ? "" : $"&pr={Uri.EscapeDataString(pr)}"), Contract.ListMilestoneView, cancellationToken);
+
+    /// <summary><c>GET /healthz</c>.</summary>
+    public Task<HealthView> HealthAsync(CancellationToken cancellationToken) =>
+        GetAsync("healthz", Contract.HealthView, cancellationToken);
+
+    /// <summary><c>POST /api/prs/{id}/claim</c>.</summary>
+    public Task<TransitionView> ClaimAsync(string pr, ClaimRequest body, CancellationToken cancellationToken) =>
+        PostAsync($"api/prs/{Uri.EscapeDataString(pr)}/claim", body, Contract.ClaimRequest, Contract.TransitionView, cancellationToken);
+
+    /// <summary><c>POST /api/prs/{id}/heartbeat</c>.</summary>
+    public Task<WriteView> HeartbeatAsync(string pr, LeaseRequest body, CancellationToken cancellationToken) =>
+        PostAsync($"api/prs/{Uri.EscapeDataString(pr)}/heartbeat", body, Contract.LeaseRequest, Contract.WriteView, cancellationToken);
+
+    /// <summary><c>POST /api/prs/{id}/transition</c>.</summary>
+    public Task<TransitionView> TransitionAsync(string pr, TransitionRequest body, CancellationToken cancellationToken) =>
+        PostAsync($"api/prs/{Uri.EscapeDataString(pr)}/transition", body, Contract.TransitionRequest, Contract.TransitionView, cancellationToken);
+
+    /// <summary><c>POST /api/prs/{id}/release</c>.</summary>
+    public Task<WriteView> ReleaseAsync(string pr, LeaseRequest body, CancellationToken cancellationToken) =>
+        PostAsync($"api/prs/{Uri.EscapeDataString(pr)}/release", body, Contract.LeaseRequest, Contract.WriteView, cancellationToken);
+
+    /// <summary><c>POST /api/reconcile</c>.</summary>
+    public Task<ReconcileView> ReconcileAsync(ReconcileRequest body, CancellationToken cancellationToken) =>
+        PostAsync("api/reconcile", body, Contract.ReconcileRequest, Contract.ReconcileView, cancellationToken);
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
+    private static HubJsonContext Contract => HubJsonContext.Default;
+
+    private Task<T> GetAsync<T>(string path, JsonTypeInfo<T> response, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, path), response, cancellationToken);
+
+    private Task<TResponse> PostAsync<TRequest, TResponse>(
+        string path, TRequest body, JsonTypeInfo<TRequest> request, JsonTypeInfo<TResponse> response, CancellationToken cancellationToken) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, request) }, response, cancellationToken);
+
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
@@ -70,7 +117,7 @@ internal sealed class HubClient : IDisposable
         {
             if (response.IsSuccessStatusCode)
             {
-                return (await response.Content.ReadFromJsonAsync<T>(JsonOptions, cancellationToken))!;
+                return (await response.Content.ReadFromJsonAsync(responseType, cancellationToken))!;
             }
 
             throw await ProblemAsync(response, cancellationToken);

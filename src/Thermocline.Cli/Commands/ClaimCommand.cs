@@ -45,8 +45,8 @@ internal sealed class ClaimCommand : AsyncCommand<ClaimCommand.Settings>
 
         var agent = settings.ResolveAgent();
         using var hub = new HubClient(settings.Hub, settings.Token);
-        var result = await hub.PostAsync<TransitionView>(
-            $"api/prs/{Uri.EscapeDataString(settings.Pr)}/claim", new ClaimRequest(agent, settings.State), cancellationToken);
+        var result = await hub.ClaimAsync(
+            settings.Pr, new ClaimRequest(agent, settings.State), cancellationToken);
         await TransitionCommand.Print(streams, result, settings.Json);
         if (!settings.KeepAlive)
         {

@@ -80,7 +80,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
                 await Task.Delay(20, stop.Token);
             }
 
-            var hot = (await firstClient.GetAsync<List<PrView>>("api/prs", stop.Token)).Where(p => p.HotState is not null).Select(p => $"{p.Id} ({p.HotState}, {p.Agent})").ToList();
+            var hot = (await firstClient.ListAsync(stop.Token)).Where(p => p.HotState is not null).Select(p => $"{p.Id} ({p.HotState}, {p.Agent})").ToList();
             run.Use(null);
             await hub.KillAsync();
             run.Say("hub", $"KILLED with SIGKILL; hot at that moment: {(hot.Count == 0 ? "nothing" : string.Join(", ", hot))}");
@@ -88,15 +88,15 @@ internal sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
 
             hub = await HubProcess.StartAsync(repo, environment, stop.Token);
             using var secondClient = new HubClient(hub.Address.ToString(), null);
-            var health = await secondClient.GetAsync<HealthView>("healthz", stop.Token);
+            var health = await secondClient.HealthAsync(stop.Token);
             run.Say("hub", $"restarted (pid {hub.Pid}): crash recovery {(health.RecoveredFromCrash == true ? "ran" : "not needed")} in {health.StartupMilliseconds:0} ms; Redis rebuilt from git, agents re-claim what they lost");
             run.Use(secondClient);
 
             await Task.WhenAll(agents);
             streams.Out.WriteLine();
             streams.Out.WriteLine("Board:");
-            streams.Out.Write(StatusCommand.Render(await secondClient.GetAsync<List<PrView>>("api/prs", stop.Token)));
-            var reconcile = await secondClient.PostAsync<ReconcileView>("api/reconcile", new ReconcileRequest(DryRun: true), stop.Token);
+            streams.Out.Write(StatusCommand.Render(await secondClient.ListAsync(stop.Token)));
+            var reconcile = await secondClient.ReconcileAsync(new ReconcileRequest(DryRun: true), stop.Token);
             var exit = await hub.StopAsync(stop.Token);
             run.Say("hub", $"stopped with SIGTERM (exit {exit}); a dry-run reconciliation just before found {(reconcile.Clean ? "no conflicts" : string.Join("; ", reconcile.Conflicts.Select(c => $"{c.Kind} {c.PrId}")))}");
             return Verify(repo, run, streams) && reconcile.Clean && exit == 0 ? ExitCodes.Ok : ExitCodes.Failure;

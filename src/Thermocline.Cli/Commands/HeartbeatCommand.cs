@@ -29,7 +29,7 @@ internal sealed class HeartbeatCommand : AsyncCommand<HeartbeatCommand.Settings>
         using var hub = new HubClient(settings.Hub, settings.Token);
         if (settings.Every is null)
         {
-            var result = await hub.PostAsync<WriteView>($"api/prs/{Uri.EscapeDataString(settings.Pr)}/heartbeat", new LeaseRequest(agent, lease), cancellationToken);
+            var result = await hub.HeartbeatAsync(settings.Pr, new LeaseRequest(agent, lease), cancellationToken);
             await Report(streams, result, settings.Json);
             return 0;
         }
@@ -58,7 +58,7 @@ internal sealed class HeartbeatCommand : AsyncCommand<HeartbeatCommand.Settings>
         {
             try
             {
-                var result = await hub.PostAsync<WriteView>($"api/prs/{Uri.EscapeDataString(pr)}/heartbeat", new LeaseRequest(agent, lease), cancellationToken);
+                var result = await hub.HeartbeatAsync(pr, new LeaseRequest(agent, lease), cancellationToken);
                 if (!quiet)
                 {
                     await Report(streams, result, json: false);

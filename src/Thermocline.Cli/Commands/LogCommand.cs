@@ -3,7 +3,6 @@ using System.Globalization;
 using Spectre.Console.Cli;
 using Thermocline.Cli.Client;
 using Thermocline.Cli.Output;
-using Thermocline.Hub.Api;
 
 namespace Thermocline.Cli.Commands;
 
@@ -25,8 +24,7 @@ internal sealed class LogCommand : AsyncCommand<LogCommand.Settings>
     {
         var streams = (CliStreams)context.Data!;
         using var hub = new HubClient(settings.Hub, settings.Token);
-        var query = $"api/log?limit={settings.Limit.ToString(CultureInfo.InvariantCulture)}" + (settings.Pr is { } pr ? $"&pr={Uri.EscapeDataString(pr)}" : "");
-        var history = await hub.GetAsync<List<MilestoneView>>(query, cancellationToken);
+        var history = await hub.LogAsync(settings.Pr, settings.Limit, cancellationToken);
         if (settings.Json)
         {
             Json.Write(streams.Out, history);

@@ -2,7 +2,6 @@ using Spectre.Console.Cli;
 using Thermocline.Cli.Client;
 using Thermocline.Cli.Output;
 using Thermocline.Domain.Errors;
-using Thermocline.Hub.Api;
 
 namespace Thermocline.Cli.Commands;
 
@@ -16,7 +15,7 @@ internal sealed class ReadyCommand : AsyncCommand<HubSettings>
     {
         var streams = (CliStreams)context.Data!;
         using var hub = new HubClient(settings.Hub, settings.Token);
-        var prs = await hub.GetAsync<List<PrView>>("api/ready", cancellationToken);
+        var prs = await hub.ReadyAsync(cancellationToken);
         if (settings.Json)
         {
             Json.Write(streams.Out, prs);

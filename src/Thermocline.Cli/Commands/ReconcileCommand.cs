@@ -20,7 +20,7 @@ internal sealed class ReconcileCommand : AsyncCommand<ReconcileCommand.Settings>
     {
         var streams = (CliStreams)context.Data!;
         using var hub = new HubClient(settings.Hub, settings.Token);
-        var report = await hub.PostAsync<ReconcileView>("api/reconcile", new ReconcileRequest(settings.DryRun), cancellationToken);
+        var report = await hub.ReconcileAsync(new ReconcileRequest(settings.DryRun), cancellationToken);
         if (settings.Json)
         {
             Json.Write(streams.Out, report);

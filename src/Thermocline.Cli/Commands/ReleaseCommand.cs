@@ -21,8 +21,8 @@ internal sealed class ReleaseCommand : AsyncCommand<ReleaseCommand.Settings>
     {
         var streams = (CliStreams)context.Data!;
         using var hub = new HubClient(settings.Hub, settings.Token);
-        var result = await hub.PostAsync<WriteView>(
-            $"api/prs/{Uri.EscapeDataString(settings.Pr)}/release",
+        var result = await hub.ReleaseAsync(
+            settings.Pr,
             new LeaseRequest(settings.ResolveAgent(), LeaseArgument.Resolve(settings.Lease)),
             cancellationToken);
         if (settings.Json)

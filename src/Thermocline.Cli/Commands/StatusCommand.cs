@@ -26,8 +26,8 @@ internal sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
         var streams = (CliStreams)context.Data!;
         using var hub = new HubClient(settings.Hub, settings.Token);
         List<PrView> prs = settings.Pr is { } id
-            ? [await hub.GetAsync<PrView>($"api/prs/{Uri.EscapeDataString(id)}", cancellationToken)]
-            : await hub.GetAsync<List<PrView>>("api/prs", cancellationToken);
+            ? [await hub.GetAsync(id, cancellationToken)]
+            : await hub.ListAsync(cancellationToken);
         if (settings.Json)
         {
             if (settings.Pr is null)

@@ -29,8 +29,8 @@ internal sealed class TransitionCommand : AsyncCommand<TransitionCommand.Setting
         var streams = (CliStreams)context.Data!;
         using var hub = new HubClient(settings.Hub, settings.Token);
         var lease = LeaseArgument.ResolveOptional(settings.Lease);
-        var result = await hub.PostAsync<TransitionView>(
-            $"api/prs/{Uri.EscapeDataString(settings.Pr)}/transition",
+        var result = await hub.TransitionAsync(
+            settings.Pr,
             new TransitionRequest(settings.ResolveAgent(), settings.State, lease, settings.Reason),
             cancellationToken);
         await Print(streams, result, settings.Json);

@@ -36,7 +36,7 @@ internal sealed class DemoAgent(string name, bool reviewer, DemoRun run)
 
     private async Task<PrView?> PickAsync(CancellationToken cancellationToken)
     {
-        var ready = await run.CallAsync(hub => hub.GetAsync<List<PrView>>("api/ready", cancellationToken), cancellationToken);
+        var ready = await run.CallAsync(hub => hub.ReadyAsync(cancellationToken), cancellationToken);
         var wanted = ready.Where(p => reviewer ? p.ColdState == "completed" : p.ColdState is "ready" or "planned").ToList();
         return wanted.Count == 0 ? null : wanted[Math.Abs(name.GetHashCode(StringComparison.Ordinal)) % wanted.Count];
     }
@@ -44,7 +44,7 @@ internal sealed class DemoAgent(string name, bool reviewer, DemoRun run)
     private async Task WorkAsync(PrView pr, Random random, CancellationToken cancellationToken)
     {
         var start = pr.ColdState == "planned" ? "in-progress" : "investigating";
-        var claim = await run.CallAsync(hub => hub.PostAsync<TransitionView>($"api/prs/{pr.Id}/claim", new ClaimRequest(name, start), cancellationToken), cancellationToken);
+        var claim = await run.CallAsync(hub => hub.ClaimAsync(pr.Id, new ClaimRequest(name, start), cancellationToken), cancellationToken);
         run.Say(name, $"claimed {pr.Id} ({pr.Title}) → {start}, lease {claim.Fence}");
         foreach (var next in start == "investigating" ? new[] { "planning", "in-progress" } : [])
         {
@@ -53,7 +53,7 @@ internal sealed class DemoAgent(string name, bool reviewer, DemoRun run)
         }
 
         await Task.Delay(random.Next(60, 160), cancellationToken);
-        await run.CallAsync(hub => hub.PostAsync<WriteView>($"api/prs/{pr.Id}/heartbeat", new LeaseRequest(name, claim.Lease), cancellationToken), cancellationToken);
+        await run.CallAsync(hub => hub.HeartbeatAsync(pr.Id, new LeaseRequest(name, claim.Lease), cancellationToken), cancellationToken);
         var done = await StepAsync(pr.Id, "completed", claim.Lease!, cancellationToken);
         run.Acknowledge(pr.Id, "completed", done.Commit!);
         run.Say(name, $"{pr.Id} completed (commit {done.Commit![..7]})" + (done.DependencyChanges.Count > 0 ? $"; unlocked {string.Join(", ", done.DependencyChanges.Select(c => c.Split(':')[0]))}" : ""));
@@ -61,7 +61,7 @@ internal sealed class DemoAgent(string name, bool reviewer, DemoRun run)
 
     private async Task ReviewAsync(PrView pr, Random random, CancellationToken cancellationToken)
     {
-        var claim = await run.CallAsync(hub => hub.PostAsync<TransitionView>($"api/prs/{pr.Id}/claim", new ClaimRequest(name, "under-review"), cancellationToken), cancellationToken);
+        var claim = await run.CallAsync(hub => hub.ClaimAsync(pr.Id, new ClaimRequest(name, "under-review"), cancellationToken), cancellationToken);
         await Task.Delay(random.Next(40, 100), cancellationToken);
         var done = await StepAsync(pr.Id, "approved", claim.Lease!, cancellationToken);
         run.Acknowledge(pr.Id, "approved", done.Commit!);
@@ -69,7 +69,7 @@ internal sealed class DemoAgent(string name, bool reviewer, DemoRun run)
     }
 
     private Task<TransitionView> StepAsync(string pr, string state, string lease, CancellationToken cancellationToken) =>
-        run.CallAsync(hub => hub.PostAsync<TransitionView>($"api/prs/{pr}/transition", new TransitionRequest(name, state, lease, null), cancellationToken), cancellationToken);
+        run.CallAsync(hub => hub.TransitionAsync(pr, new TransitionRequest(name, state, lease, null), cancellationToken), cancellationToken);
 
     private static string Short(string message) => message.Length > 110 ? message[..110] + "…" : message;
 }

@@ -52,13 +52,13 @@ internal sealed class CrashWorkload(Uri hub, int seed)
 
     private async Task StepAsync(HubClient client, string name, Random random, CancellationToken cancellationToken)
     {
-        var prs = await client.GetAsync<List<PrView>>("api/prs", cancellationToken);
+        var prs = await client.ListAsync(cancellationToken);
         Interlocked.Increment(ref _operations);
         var broken = prs.Where(p => p.ColdState == "broken" && p.HotState is null).ToList();
         if (broken.Count > 0 && random.Next(4) == 0)
         {
             // cold → cold without a lease
-            Record(await client.PostAsync<TransitionView>($"api/prs/{broken[0].Id}/transition", new TransitionRequest(name, "planned", null, "repair"), cancellationToken));
+            Record(await client.TransitionAsync(broken[0].Id, new TransitionRequest(name, "planned", null, "repair"), cancellationToken));
             return;
         }
 
@@ -68,7 +68,7 @@ internal sealed class CrashWorkload(Uri hub, int seed)
         {
             // A regression found after approval keeps work flowing: approved → broken → planned → … (cold → cold)
             var regression = approved[random.Next(approved.Count)];
-            Record(await client.PostAsync<TransitionView>($"api/prs/{regression.Id}/transition", new TransitionRequest(name, "broken", null, "regression"), cancellationToken));
+            Record(await client.TransitionAsync(regression.Id, new TransitionRequest(name, "broken", null, "regression"), cancellationToken));
             return;
         }
 
@@ -79,7 +79,7 @@ internal sealed class CrashWorkload(Uri hub, int seed)
         }
 
         var pr = claimable[random.Next(claimable.Count)];
-        var claim = await client.PostAsync<TransitionView>($"api/prs/{pr.Id}/claim", new ClaimRequest(name, pr.ClaimableAs[random.Next(pr.ClaimableAs.Count)]), cancellationToken);
+        var claim = await client.ClaimAsync(pr.Id, new ClaimRequest(name, pr.ClaimableAs[random.Next(pr.ClaimableAs.Count)]), cancellationToken);
         var state = claim.To;
         for (var steps = random.Next(0, 4); steps > 0; steps--)
         {
@@ -87,7 +87,7 @@ internal sealed class CrashWorkload(Uri hub, int seed)
             switch (random.Next(4))
             {
                 case 0:
-                    await client.PostAsync<WriteView>($"api/prs/{pr.Id}/heartbeat", new LeaseRequest(name, claim.Lease), cancellationToken);
+                    await client.HeartbeatAsync(pr.Id, new LeaseRequest(name, claim.Lease), cancellationToken);
                     break;
                 default:
                     var next = state switch
@@ -99,7 +99,7 @@ internal sealed class CrashWorkload(Uri hub, int seed)
                     };
                     if (next is not null && HotSteps.Contains(next))
                     {
-                        await client.PostAsync<TransitionView>($"api/prs/{pr.Id}/transition", new TransitionRequest(name, next, claim.Lease, null), cancellationToken);
+                        await client.TransitionAsync(pr.Id, new TransitionRequest(name, next, claim.Lease, null), cancellationToken);
                         state = next;
                     }
 
@@ -109,7 +109,7 @@ internal sealed class CrashWorkload(Uri hub, int seed)
 
         if (random.Next(8) == 0)
         {
-            await client.PostAsync<WriteView>($"api/prs/{pr.Id}/release", new LeaseRequest(name, claim.Lease), cancellationToken);
+            await client.ReleaseAsync(pr.Id, new LeaseRequest(name, claim.Lease), cancellationToken);
             return;
         }
 
@@ -119,7 +119,7 @@ internal sealed class CrashWorkload(Uri hub, int seed)
             "in-progress" => "completed",
             _ => random.Next(5) == 0 ? "broken" : "approved",
         };
-        Record(await client.PostAsync<TransitionView>($"api/prs/{pr.Id}/transition", new TransitionRequest(name, end, claim.Lease, "crash test"), cancellationToken));
+        Record(await client.TransitionAsync(pr.Id, new TransitionRequest(name, end, claim.Lease, "crash test"), cancellationToken));
     }
 
     private void Record(TransitionView result)

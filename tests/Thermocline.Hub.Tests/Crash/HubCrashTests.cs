@@ -169,7 +169,7 @@ public sealed class HubCrashTests(ITestOutputHelper output)
         // On an external Redis the holders of the killed round may still be hot, for up to one heartbeat TTL (2 s here):
         // one whose state lapses between this hub's start-up reconciliation and this check is still in the hot index, a
         // stale entry the sweep removes (HeartbeatExpired). Anything else would be git and Redis disagreeing.
-        var report = await client.PostAsync<ReconcileView>("api/reconcile", new ReconcileRequest(DryRun: true), CancellationToken.None);
+        var report = await client.ReconcileAsync(new ReconcileRequest(DryRun: true), CancellationToken.None);
         var disagreements = report.Conflicts.Where(c => !(waitForHotToExpire && c.Kind == nameof(ConflictKind.HeartbeatExpired))).ToList();
         Assert.True(disagreements.Count == 0 && report.Skipped is null,
             "dry-run reconciliation after restart: " + string.Join("; ", disagreements.Select(c => $"{c.Kind} {c.PrId} redis={c.Redis} git={c.Git}")) + report.Skipped);
@@ -179,7 +179,7 @@ public sealed class HubCrashTests(ITestOutputHelper output)
         List<PrView> hot;
         do
         {
-            hot = (await client.GetAsync<List<PrView>>("api/prs", CancellationToken.None)).Where(p => p.HotState is not null).ToList();
+            hot = (await client.ListAsync(CancellationToken.None)).Where(p => p.HotState is not null).ToList();
             if (hot.Count == 0 || DateTime.UtcNow > deadline)
             {
                 break;
@@ -192,8 +192,8 @@ public sealed class HubCrashTests(ITestOutputHelper output)
         Assert.True(hot.Count == 0, "hot states outlived their holders: " + string.Join(", ", hot.Select(p => $"{p.Id} {p.HotState} {p.Agent}")));
 
         // Every holder has lapsed now: one reconciliation leaves nothing for the next to find.
-        await client.PostAsync<ReconcileView>("api/reconcile", new ReconcileRequest(DryRun: false), CancellationToken.None);
-        var after = await client.PostAsync<ReconcileView>("api/reconcile", new ReconcileRequest(DryRun: true), CancellationToken.None);
+        await client.ReconcileAsync(new ReconcileRequest(DryRun: false), CancellationToken.None);
+        var after = await client.ReconcileAsync(new ReconcileRequest(DryRun: true), CancellationToken.None);
         Assert.True(after.Clean, "dry-run reconciliation after a reconciliation: " + string.Join("; ", after.Conflicts.Select(c => $"{c.Kind} {c.PrId} redis={c.Redis} git={c.Git}")) + after.Skipped);
         Assert.Equal("", repo.Status());
     }

@@ -43,17 +43,23 @@ internal sealed class HubWorld : IAsyncDisposable
         : [];
 
     /// <summary>Launches <c>thermo hub</c> on this repository and store without waiting (for hubs expected to refuse).</summary>
-    public HubProcess LaunchHub(params string[] extraArgs)
+    public HubProcess LaunchHub(params string[] extraArgs) => LaunchHubWith(null, extraArgs);
+
+    /// <summary>Like <see cref="LaunchHub"/>, with extra environment variables for the hub process.</summary>
+    public HubProcess LaunchHubWith(IReadOnlyDictionary<string, string>? env, params string[] extraArgs)
     {
-        var hub = HubProcess.Launch(Repo.ConfigHome, Repo.WorkDir, [.. StoreArgs, .. extraArgs]);
+        var hub = HubProcess.Launch(Repo.ConfigHome, Repo.WorkDir, [.. StoreArgs, .. extraArgs], env);
         _hubs.Add(hub);
         return hub;
     }
 
     /// <summary>Starts a hub and waits until it serves; later agent commands talk to it.</summary>
-    public async Task<HubProcess> StartHubAsync(params string[] extraArgs)
+    public Task<HubProcess> StartHubAsync(params string[] extraArgs) => StartHubWithAsync(null, extraArgs);
+
+    /// <summary>Like <see cref="StartHubAsync"/>, with extra environment variables for the hub process.</summary>
+    public async Task<HubProcess> StartHubWithAsync(IReadOnlyDictionary<string, string>? env, params string[] extraArgs)
     {
-        var hub = LaunchHub(extraArgs);
+        var hub = LaunchHubWith(env, extraArgs);
         await hub.WaitServingAsync();
         Hub = hub;
         _http?.Dispose();
