@@ -15,6 +15,7 @@ public sealed partial class StateSync
     public async Task<StartupReport> StartAsync(CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
+        var step = started;
         _cold.StartWatching(); // a person's git from now on is seen, even before the watch cycle runs
         // Redis's flag says so, or the durable mark beside git does (Redis may have been wiped before the crash).
         var crashedOnDisk = _cold.MarkHubRunning();
@@ -25,13 +26,15 @@ public sealed partial class StateSync
             SyncLog.RecoveringFromCrash(_logger);
         }
 
+        step = LogStep(step, "running marks and the fence ceiling read");
+
         // A crash between a commit and the working-copy update leaves a stale copy that would revert the milestone, and
         // edits owed to a copy that could not take them are still owed after a stop. Milestones a person's reset dropped
         // while no hub ran are committed again.
         await RepairWorkingCopyAsync(waitForLock: true, cancellationToken);
         await RestoreDroppedAsync(cancellationToken);
+        step = LogStep(step, "working copy checked, dropped milestones looked for");
 
-        var step = _time.GetTimestamp();
         var list = await ReadGitAsync(cancellationToken);
         step = LogStep(step, list is null ? "the task list at HEAD read (it does not parse)" : $"the task list at HEAD read: {list.Prs.Count} PRs");
         if (list is null)
