@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using LibGit2Sharp;
 using Thermocline.ColdStore;
+using Thermocline.Domain.Commits;
 using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
 

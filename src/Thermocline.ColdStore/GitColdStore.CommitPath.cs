@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using LibGit2Sharp;
 using Thermocline.ColdStore.Git;
-using Thermocline.ColdStore.History;
-using Thermocline.ColdStore.Messages;
 using Thermocline.ColdStore.Native;
+using Thermocline.Domain.Commits;
 using Thermocline.Domain.Errors;
 
 namespace Thermocline.ColdStore;

@@ -1,5 +1,5 @@
 using Thermocline.ColdStore.Git;
-using Thermocline.ColdStore.Messages;
+using Thermocline.Domain.Commits;
 using Thermocline.Domain.Errors;
 using Thermocline.Domain.States;
 

@@ -1,6 +1,7 @@
 using LibGit2Sharp;
-using Thermocline.ColdStore.History;
 using Thermocline.ColdStore.Git;
+using Thermocline.ColdStore.History;
+using Thermocline.Domain.Commits;
 using Thermocline.Domain.Identity;
 using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;

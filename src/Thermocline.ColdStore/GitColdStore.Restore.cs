@@ -1,6 +1,6 @@
 using LibGit2Sharp;
 using Thermocline.ColdStore.Git;
-using Thermocline.ColdStore.History;
+using Thermocline.Domain.Commits;
 using Thermocline.Domain.TaskLists;
 
 namespace Thermocline.ColdStore;

@@ -1,4 +1,4 @@
-using Thermocline.ColdStore;
+using Thermocline.Domain.Commits;
 using Thermocline.Domain.Dependencies;
 using Thermocline.Domain.Errors;
 using Thermocline.Domain.States;

@@ -1,4 +1,5 @@
 using System.Text;
+using Thermocline.Domain.Commits;
 using Thermocline.Domain.States;
 
 namespace Thermocline.ColdStore.Git;

@@ -1,3 +1,4 @@
+using Thermocline.Domain.Commits;
 using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
 

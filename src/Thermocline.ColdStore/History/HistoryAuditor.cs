@@ -1,4 +1,5 @@
 using LibGit2Sharp;
+using Thermocline.Domain.Commits;
 using Thermocline.Domain.TaskLists;
 
 namespace Thermocline.ColdStore.History;

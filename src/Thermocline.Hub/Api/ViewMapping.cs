@@ -1,4 +1,4 @@
-using Thermocline.ColdStore.History;
+using Thermocline.Domain.Commits;
 using Thermocline.Domain.States;
 using Thermocline.Sync.Reconciliation;
 using Thermocline.Sync.Status;

@@ -1,6 +1,6 @@
 using System.Text;
-using Thermocline.ColdStore.History;
 using Thermocline.ColdStore.Tests.Support;
+using Thermocline.Domain.Commits;
 using Thermocline.Domain.Errors;
 using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;

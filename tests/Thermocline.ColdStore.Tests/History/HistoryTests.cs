@@ -1,5 +1,5 @@
-using Thermocline.ColdStore.History;
 using Thermocline.ColdStore.Tests.Support;
+using Thermocline.Domain.Commits;
 using Thermocline.Domain.States;
 
 namespace Thermocline.ColdStore.Tests.History;

@@ -1,6 +1,5 @@
-using CsCheck;
-using Thermocline.ColdStore.Messages;
 using Thermocline.ColdStore.Tests.Support;
+using Thermocline.Domain.Commits;
 using Thermocline.Domain.Errors;
 using Thermocline.Domain.States;
 
@@ -62,18 +61,5 @@ public sealed class MessageInjectionTests
         var message = r.Message();
         Assert.Contains("- Cause: PR-001 done Signed-off-by: x\n", message, StringComparison.Ordinal);
         Assert.DoesNotContain("\nSigned-off-by", message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void SingleLine_AnyInput_HasNoLineBreaksControlsOrFormatCharactersAndIsCapped()
-    {
-        Gen.String.Sample(s =>
-        {
-            var line = CommitText.SingleLine(s, 40);
-            return line is null || (line.Length <= 41
-                && !line.Any(c => char.IsControl(c) || c is '\u2028' or '\u2029' || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
-                && line == line.Trim());
-        });
-        Gen.Char.Array.Select(a => new string(a)).Sample(s => CommitText.SingleLine(s, 40) is not { } l || !l.Contains('\n', StringComparison.Ordinal));
     }
 }

@@ -1,4 +1,5 @@
 using Thermocline.ColdStore.Tests.Support;
+using Thermocline.Domain.Commits;
 using Thermocline.Domain.States;
 
 namespace Thermocline.ColdStore.Tests.Recovery;

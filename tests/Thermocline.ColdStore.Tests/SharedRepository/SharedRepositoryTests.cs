@@ -1,4 +1,5 @@
 using Thermocline.ColdStore.Tests.Support;
+using Thermocline.Domain.Commits;
 using Thermocline.Domain.Errors;
 using Thermocline.Domain.States;
 using Thermocline.Testing;

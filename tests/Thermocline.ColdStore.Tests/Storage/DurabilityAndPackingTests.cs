@@ -1,8 +1,9 @@
 using System.Diagnostics;
-using Xunit.Abstractions;
 using Thermocline.ColdStore.Native;
 using Thermocline.ColdStore.Tests.Support;
+using Thermocline.Domain.Commits;
 using Thermocline.Domain.States;
+using Xunit.Abstractions;
 
 namespace Thermocline.ColdStore.Tests.Storage;
 

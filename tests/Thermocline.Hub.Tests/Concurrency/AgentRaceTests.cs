@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Thermocline.ColdStore.History;
+using Thermocline.Domain.Commits;
 using Thermocline.Domain.States;
 using Thermocline.Hub.Tests.Support;
 using Thermocline.Testing;

@@ -140,7 +140,7 @@ public abstract partial class StateSyncContract
 
         // The milestone reached git, then the hub died before Redis heard of it (and before the dependency commit).
         var milestone = await h.Cold.CommitTransitionAsync(
-            new ColdStore.ColdTransition("PR-001", HotState.InProgress, ColdState.Completed, "agent-1") { Lease = lease.Fence, ClaimedFrom = ColdState.Ready }, Ct);
+            new Domain.Commits.ColdTransition("PR-001", HotState.InProgress, ColdState.Completed, "agent-1") { Lease = lease.Fence, ClaimedFrom = ColdState.Ready }, Ct);
         first.Dispose();
 
         var second = h.NewSync();

@@ -1,12 +1,11 @@
 using System.Globalization;
-using Thermocline.ColdStore.Messages;
 using Thermocline.Domain.Identity;
 using Thermocline.Domain.States;
 
-namespace Thermocline.ColdStore.History;
+namespace Thermocline.Domain.Commits;
 
 /// <summary>Reads milestones back from the commit messages <see cref="CommitMessages"/> writes.</summary>
-internal static class MilestoneParser
+public static class MilestoneParser
 {
     private const string Arrow = " → ";
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 
-namespace Thermocline.ColdStore.Messages;
+namespace Thermocline.Domain.Commits;
 
 /// <summary>Makes untrusted free text safe for one line of a commit message.</summary>
-internal static class CommitText
+public static class CommitText
 {
     /// <summary>
     /// One line: control characters (line breaks included), Unicode line/paragraph separators and invisible

@@ -5,13 +5,13 @@ using Thermocline.Domain.Identity;
 using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
 
-namespace Thermocline.ColdStore.Messages;
+namespace Thermocline.Domain.Commits;
 
 /// <summary>
 /// Writes the commit messages of SPEC.md. Ids are validated (an invalid one is refused), free text is made
 /// one safe line, so no input can add lines or trailers to a message.
 /// </summary>
-internal static class CommitMessages
+public static class CommitMessages
 {
     /// <summary>The first line of every display-sync commit.</summary>
     public const string DisplaySyncTitle = "[Display Sync] Update hot state visibility";

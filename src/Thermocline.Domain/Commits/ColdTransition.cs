@@ -1,6 +1,6 @@
 using Thermocline.Domain.States;
 
-namespace Thermocline.ColdStore;
+namespace Thermocline.Domain.Commits;
 
 /// <summary>
 /// A transition that ends in a cold state, to be committed: cold → cold, or hot → cold (a milestone).

@@ -1,4 +1,4 @@
-namespace Thermocline.ColdStore;
+namespace Thermocline.Domain.Commits;
 
 /// <summary>
 /// The cold-state changes one event causes through dependencies (a start-up, one PR's milestone), committed

@@ -1,6 +1,6 @@
 using Thermocline.Domain.States;
 
-namespace Thermocline.ColdStore.History;
+namespace Thermocline.Domain.Commits;
 
 /// <summary>One cold-state change of one PR as recorded in a commit message.</summary>
 /// <param name="Sha">The commit.</param>

@@ -1,6 +1,6 @@
 using Thermocline.Domain.States;
 
-namespace Thermocline.ColdStore;
+namespace Thermocline.Domain.Commits;
 
 /// <summary>One cold → cold change of a <see cref="DependencyUpdate"/>.</summary>
 /// <param name="PrId">The PR.</param>

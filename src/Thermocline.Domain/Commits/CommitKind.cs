@@ -1,7 +1,7 @@
-namespace Thermocline.ColdStore.History;
+namespace Thermocline.Domain.Commits;
 
 /// <summary>What a commit message says a commit is.</summary>
-internal enum CommitKind
+public enum CommitKind
 {
     /// <summary>Not one of ours.</summary>
     Other,

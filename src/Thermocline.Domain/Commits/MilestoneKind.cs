@@ -1,4 +1,4 @@
-namespace Thermocline.ColdStore.History;
+namespace Thermocline.Domain.Commits;
 
 /// <summary>How a <see cref="Milestone"/> was committed.</summary>
 public enum MilestoneKind
