@@ -1,3 +1,5 @@
+using Thermocline.ColdStore;
+using Thermocline.Domain.Commits;
 using Thermocline.Domain.Dependencies;
 using Thermocline.Domain.Errors;
 using Thermocline.Domain.TaskLists;
@@ -33,6 +35,13 @@ public sealed partial class StateSync
         var now = _time.GetUtcNow();
         return list.Prs.Select((pr, i) => ToStatus(pr, snapshots[i], list, now) with { HotStateUnavailable = unavailable, TaskListStale = stale }).ToList();
     }
+
+    /// <summary>Milestones from git, newest first, of one PR or all (<c>thermo log</c>); see <see cref="GitColdStore.GetHistoryAsync"/>.</summary>
+    public Task<IReadOnlyList<Milestone>> GetHistoryAsync(string? prId, int? limit, CancellationToken cancellationToken) =>
+        _cold.GetHistoryAsync(prId, limit, cancellationToken);
+
+    /// <summary>The counters and histograms as Prometheus text, with the gauges read now (queued hot updates, degraded).</summary>
+    public string RenderMetrics() => Metrics.RenderPrometheus(_hot.QueuedUpdates, _hot.IsDegraded, TaskListProblem is not null);
 
     /// <summary>One PR's status (from the last good task list, and saying so, while the one at HEAD does not parse).</summary>
     public async Task<PrStatus> GetAsync(string prId, CancellationToken cancellationToken)

@@ -15,10 +15,11 @@ public sealed partial class StateSync
 {
     /// <summary>
     /// Claims <paramref name="prId"/> for <paramref name="agent"/> into <paramref name="target"/> (cold → hot): only when
-    /// git's cold state allows it, its dependencies are met (for ready and planned PRs) and nobody live holds it.
+    /// git's cold state allows it, its dependencies are met (for ready and planned PRs) and nobody live holds it. With no
+    /// target, the usual one for git's cold state (<see cref="StateMachine.DefaultClaimTarget"/>), chosen under the PR's lock.
     /// Returns the new lease.
     /// </summary>
-    public async Task<TransitionResult> ClaimAsync(string prId, string agent, HotState target, CancellationToken cancellationToken)
+    public async Task<TransitionResult> ClaimAsync(string prId, string agent, HotState? target, CancellationToken cancellationToken)
     {
         ValidateIds(prId, agent);
         using (await _locks.AcquireAsync(prId, cancellationToken))
@@ -114,7 +115,7 @@ public sealed partial class StateSync
         }
     }
 
-    private async Task<TransitionResult> ClaimLockedAsync(string prId, string agent, HotState target, PrHotSnapshot snapshot, CancellationToken cancellationToken)
+    private async Task<TransitionResult> ClaimLockedAsync(string prId, string agent, HotState? wanted, PrHotSnapshot snapshot, CancellationToken cancellationToken)
     {
         var list = await ReadCurrentGitAsync("claims are refused", cancellationToken);
         var pr = list.Find(prId) ?? throw ThermoclineException.UnknownPr(prId);
@@ -122,6 +123,9 @@ public sealed partial class StateSync
         {
             (list, pr) = await RecacheColdStateAsync(prId, cancellationToken);
         }
+
+        var target = wanted ?? StateMachine.DefaultClaimTarget(pr.ColdState)
+            ?? throw ThermoclineException.InvalidTransition(prId, StateMachine.Check(snapshot.HotState is { } hot ? hot : pr.ColdState, HotState.InProgress));
 
         var check = StateMachine.Check(pr.ColdState, null, target);
         if (!check.IsAllowed)

@@ -53,10 +53,10 @@ public sealed partial class StateSync : IDisposable
     public SyncMetrics Metrics { get; } = new();
 
     /// <summary>The git side.</summary>
-    public GitColdStore ColdStore => _cold;
+    internal GitColdStore ColdStore => _cold;
 
     /// <summary>The Redis side.</summary>
-    public RedisHotStore HotStore => _hot;
+    internal RedisHotStore HotStore => _hot;
 
     /// <summary>The settings in force.</summary>
     public SyncOptions Options => _options;

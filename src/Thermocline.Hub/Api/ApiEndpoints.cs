@@ -27,19 +27,9 @@ internal static class ApiEndpoints
         api.MapPost("/prs/{id}/claim", async (string id, ClaimRequest? body, StateSync sync, CancellationToken ct) =>
         {
             var agent = Require(body?.Agent, "agent");
-            HotState target;
-            if (body!.State is { } name)
-            {
-                target = StateNames.TryParseHot(name, out var hot) ? hot
-                    : throw ThermoclineException.Usage($"'{name}' is not a hot state; a claim takes a PR into one of: {string.Join(", ", StateNames.AllHot)}.");
-            }
-            else
-            {
-                var status = await sync.GetAsync(id, ct);
-                target = StateMachine.DefaultClaimTarget(status.ColdState)
-                    ?? throw ThermoclineException.InvalidTransition(id, StateMachine.Check(status.EffectiveState, HotState.InProgress));
-            }
-
+            HotState? target = body!.State is not { } name ? null
+                : StateNames.TryParseHot(name, out var hot) ? hot
+                : throw ThermoclineException.Usage($"'{name}' is not a hot state; a claim takes a PR into one of: {string.Join(", ", StateNames.AllHot)}.");
             return Results.Ok((await sync.ClaimAsync(id, agent, target, ct)).ToView());
         });
 
@@ -80,7 +70,7 @@ internal static class ApiEndpoints
                 throw ThermoclineException.Usage($"limit {limit} is out of range; use 1 to 100000.");
             }
 
-            var history = await sync.ColdStore.GetHistoryAsync(pr, limit, ct);
+            var history = await sync.GetHistoryAsync(pr, limit, ct);
             return Results.Ok(history.Select(m => m.ToView()));
         });
     }

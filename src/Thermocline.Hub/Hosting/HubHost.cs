@@ -234,9 +234,7 @@ public sealed partial class HubHost : IAsyncDisposable
 
         app.MapThermoclineApi();
         app.MapGet("/healthz", (HttpContext context, CancellationToken cancellationToken) => HealthAsync(sync, options, context, cancellationToken));
-        app.MapGet("/metrics", () => Results.Text(
-            sync.Metrics.RenderPrometheus(sync.HotStore.QueuedUpdates, sync.HotStore.IsDegraded, sync.TaskListProblem is not null),
-            "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapGet("/metrics", () => Results.Text(sync.RenderMetrics(), "text/plain; version=0.0.4; charset=utf-8"));
         return app;
     }
 

@@ -63,7 +63,7 @@ public sealed partial class AgentRaceTests(RedisServerFixture redis, ITestOutput
         }
 
         // Git: one commit per milestone, each carrying its holder's lease; dependency changes in their own commits; nothing else.
-        var history = await hub.Host.Sync.ColdStore.GetHistoryAsync(null, null, CancellationToken.None);
+        var history = await hub.Host.Sync.GetHistoryAsync(null, null, CancellationToken.None);
         var transitions = history.Where(m => m.Kind == MilestoneKind.Transition).ToList();
         Assert.Equal(2 * PrCount, transitions.Count);
         foreach (var hold in holds)

@@ -174,6 +174,22 @@ public abstract partial class StateSyncContract
     }
 
     [Fact]
+    public async Task ClaimAsync_NoTarget_TakesTheUsualOneForGitsColdStateOrRefuses()
+    {
+        var h = await HarnessAsync();
+        var sync = await h.StartSyncAsync();
+
+        var work = await sync.ClaimAsync("PR-001", "agent-1", null, Ct);
+        var review = await sync.ClaimAsync("PR-005", "qc-1", null, Ct);
+        var e = await RefusedAsync(ErrorKind.InvalidTransition, () => sync.ClaimAsync("PR-006", "qc-1", null, Ct));
+
+        Assert.Equal(HotState.InProgress, work.To);
+        Assert.Equal(HotState.UnderReview, review.To);
+        Assert.Contains("PR-006", e.Message, StringComparison.Ordinal);
+        Assert.False((await h.Hot.GetAsync("PR-006", Ct)).IsHot);
+    }
+
+    [Fact]
     public async Task ReleaseAsync_Holder_BackAtColdStateWithoutCommit()
     {
         var h = await HarnessAsync();
