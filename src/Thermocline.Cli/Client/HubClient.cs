@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Thermocline.Domain.Errors;
@@ -11,14 +9,17 @@ using Thermocline.Hub.Api;
 namespace Thermocline.Cli.Client;
 
 /// <summary>
-/// The agent commands' way to the hub: JSON over HTTP. Problem responses become <see cref="ThermoclineException"/>s
+/// The agent commands' way to the hub: JSON over HTTP (<see cref="PlainHttp"/> for http://, HttpClient for https://). Problem responses become <see cref="ThermoclineException"/>s
 /// of the kind the hub named (so exit codes match SPEC.md); an unreachable hub is <see cref="ErrorKind.Unavailable"/>.
 /// Bodies go through the contract's source-generated metadata (<see cref="HubJsonContext"/>): an agent command
 /// is one short process, and reflection-based serialization would cost it more than the request does.
 /// </summary>
 internal sealed class HubClient : IDisposable
 {
-    private readonly HttpClient _http;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    private readonly string? _bearer;
+    private HttpsTransport? _https;
 
     public HubClient(string? url, string? token)
     {
@@ -29,12 +30,7 @@ internal sealed class HubClient : IDisposable
         }
 
         BaseAddress = uri;
-        _http = new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromSeconds(30) };
-        var bearer = token ?? Environment.GetEnvironmentVariable("THERMO_TOKEN");
-        if (!string.IsNullOrEmpty(bearer))
-        {
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-        }
+        _bearer = (token ?? Environment.GetEnvironmentVariable("THERMO_TOKEN")) is { Length: > 0 } bearer ? bearer : null;
     }
 
     public Uri BaseAddress { get; }
@@ -79,58 +75,56 @@ internal sealed class HubClient : IDisposable
     public Task<ReconcileView> ReconcileAsync(ReconcileRequest body, CancellationToken cancellationToken) =>
         PostAsync("api/reconcile", body, Contract.ReconcileRequest, Contract.ReconcileView, cancellationToken);
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _https?.Dispose();
 
     private static HubJsonContext Contract => HubJsonContext.Default;
 
     private Task<T> GetAsync<T>(string path, JsonTypeInfo<T> response, CancellationToken cancellationToken) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Get, path), response, cancellationToken);
+        SendAsync("GET", path, null, response, cancellationToken);
 
     private Task<TResponse> PostAsync<TRequest, TResponse>(
         string path, TRequest body, JsonTypeInfo<TRequest> request, JsonTypeInfo<TResponse> response, CancellationToken cancellationToken) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, request) }, response, cancellationToken);
+        SendAsync("POST", path, JsonSerializer.SerializeToUtf8Bytes(body, request), response, cancellationToken);
 
-    private async Task<T> SendAsync<T>(HttpRequestMessage request, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(string method, string path, byte[]? json, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
     {
-        HttpResponseMessage response;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout);
+        PlainHttp.Response response;
         try
         {
-            response = await _http.SendAsync(request, cancellationToken);
+            response = BaseAddress.Scheme == Uri.UriSchemeHttp
+                ? await PlainHttp.SendAsync(BaseAddress, method, path, _bearer, json, timeout.Token)
+                : await (_https ??= new HttpsTransport(BaseAddress, _bearer)).SendAsync(method, path, json, timeout.Token);
         }
-        catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError)
+        catch (SocketException ex)
         {
             throw ThermoclineException.Unavailable(
                 $"no hub answers at {BaseAddress}: start one with 'thermo hub' in the repository, or point at it with --hub URL / THERMO_HUB.", ex);
         }
-        catch (HttpRequestException ex)
+        catch (IOException ex)
         {
             // The hub went away mid-request: whether it acted is unknown, so say so rather than guess.
             throw ThermoclineException.Unavailable(
                 $"the connection to the hub at {BaseAddress} broke ({ex.Message}); the request may or may not have taken effect — check with 'thermo status' before retrying.", ex);
         }
-        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw ThermoclineException.Unavailable($"the hub at {BaseAddress} did not answer within {_http.Timeout.TotalSeconds:0} s.", ex);
+            throw ThermoclineException.Unavailable($"the hub at {BaseAddress} did not answer within {Timeout.TotalSeconds:0} s.", ex);
         }
 
-        using (response)
-        {
-            if (response.IsSuccessStatusCode)
-            {
-                return (await response.Content.ReadFromJsonAsync(responseType, cancellationToken))!;
-            }
-
-            throw await ProblemAsync(response, cancellationToken);
-        }
+        return response.Status is >= 200 and < 300
+            ? JsonSerializer.Deserialize(response.Body, responseType)!
+            : throw Problem(response);
     }
 
-    private static async Task<ThermoclineException> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static ThermoclineException Problem(PlainHttp.Response response)
     {
         string? detail = null;
         string? kind = null;
         try
         {
-            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            using var json = JsonDocument.Parse(response.Body);
             detail = json.RootElement.TryGetProperty("detail", out var d) ? d.GetString() : null;
             kind = json.RootElement.TryGetProperty("kind", out var k) ? k.GetString() : null;
         }
@@ -138,15 +132,15 @@ internal sealed class HubClient : IDisposable
         {
         }
 
-        detail ??= $"the hub answered {(int)response.StatusCode} {response.ReasonPhrase}";
-        return (kind, response.StatusCode) switch
+        detail ??= $"the hub answered {response.Status} {response.Reason}";
+        return (kind, response.Status) switch
         {
             ("invalid-transition", _) => ThermoclineException.InvalidTransitionMessage(detail),
             ("lease-conflict", _) => ThermoclineException.LeaseConflict(detail),
             ("bad-task-list", _) => ThermoclineException.BadTaskList(detail),
             ("unavailable", _) => ThermoclineException.Unavailable(detail),
             ("not-found", _) => ThermoclineException.Usage(detail),
-            (_, HttpStatusCode.Unauthorized) => ThermoclineException.Usage($"the hub refused the request: {detail}"),
+            (_, 401) => ThermoclineException.Usage($"the hub refused the request: {detail}"),
             ("usage", _) => ThermoclineException.Usage(detail),
             _ => ThermoclineException.Failure(detail),
         };
