@@ -30,6 +30,31 @@ public sealed class HubLifecycleTests(RedisServerFixture redis) : IClassFixture<
     }
 
     [Fact]
+    public async Task Sigterm_DuringStartUpOnABigList_StopsAndTheNextStartSettlesTheList()
+    {
+        // 10,000 PRs the engine has to settle: SIGTERM arrives once Redis is hydrated, before the dependency commit.
+        await using var world = HubWorld.Create(Store.Embedded, redis, TaskListGenerator.Generate(10_000, seed: 3));
+        var starting = world.LaunchHub();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!starting.Log.Contains("Start-up: Redis hydrated", StringComparison.Ordinal) && !starting.HasExited && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+
+        Assert.Contains("Start-up: Redis hydrated", starting.Log, StringComparison.Ordinal);
+        var exit = await starting.TerminateAsync();
+
+        // Stopped before serving (130) or, had start-up won the race, cleanly after it (0); never a hang or a crash.
+        Assert.True(exit is 130 or 0, $"exit {exit}; log:\n{starting.Log}");
+        var hub = await world.StartHubAsync();
+        Assert.Contains("no conflicts", (await world.ExpectAsync(0, "reconcile", "--dry-run")).Out, StringComparison.Ordinal);
+        var list = Domain.TaskLists.TaskList.Parse(world.Repo.Show("HEAD", "docs/task-list.md"));
+        Assert.False(list.HasErrors);
+        Assert.DoesNotContain(list.Prs, p => p.ColdState == Domain.States.ColdState.New);
+        Assert.Equal(0, await hub.TerminateAsync());
+    }
+
+    [Fact]
     public async Task Hub_OnAPortInUse_ExitsSixtyNineNamingThePort()
     {
         await using var first = HubWorld.Create(Store.Embedded, redis);
