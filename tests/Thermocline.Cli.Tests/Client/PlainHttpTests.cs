@@ -71,6 +71,29 @@ public sealed class PlainHttpTests
     }
 
     [Fact]
+    public async Task SendAsync_IPv6Loopback_ConnectsToTheBracketedAddress()
+    {
+        using var listener = new TcpListener(IPAddress.IPv6Loopback, 0);
+        listener.Start();
+
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var serving = Task.Run(async () =>
+        {
+            using var peer = await listener.AcceptTcpClientAsync();
+            var stream = peer.GetStream();
+            var buffer = new byte[4096];
+            var n = await stream.ReadAsync(buffer);
+            await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nv6"u8.ToArray());
+            return Encoding.ASCII.GetString(buffer, 0, n);
+        });
+
+        var response = await PlainHttp.SendAsync(new Uri($"http://[::1]:{port}/"), "GET", "healthz", null, null, CancellationToken.None);
+
+        Assert.Equal("v6", Encoding.ASCII.GetString(response.Body));
+        Assert.Contains($"\r\nHost: [::1]:{port}\r\n", await serving, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SendAsync_NobodyListening_ThrowsSocketException()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
