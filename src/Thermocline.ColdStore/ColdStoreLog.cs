@@ -57,4 +57,7 @@ internal static partial class ColdStoreLog
 
     [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "Committed {Title} again as {Restored}: the branch was moved back past {Dropped} (a reset, or an aborted merge or rebase)")]
     public static partial void MilestoneRestored(ILogger logger, string title, string dropped, string restored);
+
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Debug, Message = "The index entry of {Path} keeps no file stat (git refreshes it on its next status): {Why}")]
+    public static partial void IndexStatNotTaken(ILogger logger, string path, string why);
 }

@@ -65,6 +65,7 @@ public sealed partial class GitColdStore
             return (WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged);
         }
 
+        _owed.Retain(c => current.List.Find(c.PrId) is not null); // a PR the branch no longer has is owed to no copy
         var owed = _owed.Changes.ToList();
         using var copy = WorkingCopy.Prepare(new WorkingCopy.Request(
             fullPath, _gitDir, _options.TaskListPath, stale ?? current, current, other => PlannedEdit.ApplyTo(other, owed, null)));

@@ -78,10 +78,16 @@ public sealed partial class StateSync
     /// <summary>
     /// Finds every conflict between Redis and git and, unless <paramref name="dryRun"/>, resolves them (git wins) and
     /// runs the dependency engine. Skipped while the task list at HEAD does not parse: no state is ever cleared
-    /// because a PR "disappeared" from a broken file.
+    /// because a PR "disappeared" from a broken file. Milestones the branch lost since the hub last looked (a reset, a
+    /// merge committed from a stale copy) are committed again first: git wins only once it holds every promise made.
     /// </summary>
     public async Task<ReconciliationReport> ReconcileAsync(bool dryRun, CancellationToken cancellationToken)
     {
+        if (!dryRun)
+        {
+            await RestoreDroppedAsync(cancellationToken);
+        }
+
         var list = await _cold.ReadTaskListAsync(cancellationToken);
         if (!Observe(list))
         {

@@ -133,12 +133,12 @@ public sealed partial class StateSync
         }
 
         Emit(SyncEventKind.GitChanged, null, $"{_cold.Branch} moved in git ({Short(move.Previous)} → {Short(move.Current)})");
-        await RestoreDroppedAsync(move, cancellationToken);
         await ReconcileAsync(dryRun: false, cancellationToken);
     }
 
-    // A reset or an aborted merge/rebase that took the branch back past acknowledged milestones: they are promises made to
-    // agents, so they are committed again (to undo one, change its cold_state in a commit instead).
+    // A reset or an aborted merge/rebase that took the branch back past acknowledged milestones, or a merge committed from
+    // a copy older than one: they are promises made to agents, so they are committed again (to undo one, change its
+    // cold_state in a commit of its own instead).
     private async Task RestoreDroppedAsync(CancellationToken cancellationToken)
     {
         try

@@ -48,6 +48,24 @@ internal sealed class OwedEdits
         Save();
     }
 
+    /// <summary>Keeps only the owed changes <paramref name="keep"/> accepts (the branch still has their PR).</summary>
+    public void Retain(Func<ColdChange, bool> keep)
+    {
+        var gone = _changes.Values.Where(c => !keep(c)).Select(c => c.PrId).ToList();
+        if (gone.Count > 0)
+        {
+            gone.ForEach(id => _changes.Remove(id));
+            if (_changes.Count == 0)
+            {
+                File.Delete(_file);
+            }
+            else
+            {
+                Save();
+            }
+        }
+    }
+
     /// <summary>Nothing is owed any more.</summary>
     public void Clear()
     {

@@ -4,8 +4,11 @@ using Thermocline.Domain.TaskLists;
 
 namespace Thermocline.ColdStore.Git;
 
-/// <summary>Re-applies an edit to another copy of the task list (working tree, staged): the result, or why not.</summary>
-internal delegate (TaskList? List, string? WhyNot) Reapply(TaskList other);
+/// <summary>
+/// Re-applies an edit to another copy of the task list (working tree, staged): the result, or why not; and whether the
+/// edit stays owed to that copy (a PR it names is missing there: see <see cref="PlannedEdit.ApplyTo"/>).
+/// </summary>
+internal delegate (TaskList? List, string? WhyNot, bool Owed) Reapply(TaskList other);
 
 /// <summary>A commit planned on the branch's task list.</summary>
 /// <param name="NewList">The branch's task list with the edit applied.</param>
@@ -20,8 +23,11 @@ internal sealed record PlannedEdit(TaskList NewList, string Message, IReadOnlyLi
     /// <summary>
     /// <paramref name="changes"/> (and <paramref name="displayBody"/>) applied to a copy a person has edited. A PR whose line
     /// the person changed keeps their value (committing it is their decision); when nothing could be applied, says why.
+    /// A PR missing from the copy leaves its change owed: a person deleting it, or a file read while an editor was still
+    /// writing it (it parses, and ends early). A commit from that copy would undo the change; the hub commits it again
+    /// (see <c>GitColdStore.RestoreDroppedMilestonesAsync</c>) unless the branch no longer has the PR.
     /// </summary>
-    public static (TaskList? List, string? WhyNot) ApplyTo(TaskList copy, IReadOnlyList<ColdChange> changes, string? displayBody)
+    public static (TaskList? List, string? WhyNot, bool Owed) ApplyTo(TaskList copy, IReadOnlyList<ColdChange> changes, string? displayBody)
     {
         // In order, against the state each PR has by then (an owed edit and this commit's may both name one PR).
         var states = new Dictionary<string, ColdState>(StringComparer.Ordinal);
@@ -51,6 +57,7 @@ internal sealed record PlannedEdit(TaskList NewList, string Message, IReadOnlyLi
             list = list.WithHotStateDisplay(body);
         }
 
-        return ReferenceEquals(list, copy) && kept.Count > 0 ? (null, string.Join("; ", kept)) : (list, null);
+        var missing = changes.Any(c => copy.Find(c.PrId) is null);
+        return ReferenceEquals(list, copy) && kept.Count > 0 ? (null, string.Join("; ", kept), missing) : (list, null, missing);
     }
 }

@@ -33,7 +33,11 @@ internal sealed class WorkingCopy : IDisposable
     /// <param name="Old">The task list at the commit's parent.</param>
     /// <param name="New">The task list the commit writes.</param>
     /// <param name="Reapply">The commit's edit (and any owed ones), for a copy a person changed.</param>
-    internal sealed record Request(string FullPath, string GitDir, string Path, TaskListSnapshot Old, TaskListSnapshot New, Reapply Reapply);
+    internal sealed record Request(string FullPath, string GitDir, string Path, TaskListSnapshot Old, TaskListSnapshot New, Reapply Reapply)
+    {
+        /// <summary>The working tree the file is in.</summary>
+        public string WorkDir => FullPath[..^Path.Length];
+    }
 
     /// <summary>One copy's outcome, and the temp file that will replace it.</summary>
     private readonly record struct Side<T>(T Outcome, string? Temp, bool Owes, string? Why, (long Length, DateTime Written) Stamp = default)
@@ -127,7 +131,7 @@ internal sealed class WorkingCopy : IDisposable
             throw;
         }
 
-        return new(outcome, temp, false, null, stamp);
+        return new(outcome, temp, owes, null, stamp);
     }
 
     // The bytes a copy should hold after the commit: the new list when it is the old one, else the edit applied to it.
@@ -144,14 +148,14 @@ internal sealed class WorkingCopy : IDisposable
             return (null, Verdict.Leave, true, "it has uncommitted edits that do not parse yet; the edit is applied once they do: " + parsed.DescribeErrors(r.Path));
         }
 
-        var (list, whyNot) = r.Reapply(parsed);
+        var (list, whyNot, owed) = r.Reapply(parsed);
         if (list is null)
         {
-            return (null, Verdict.Leave, false, whyNot);
+            return (null, Verdict.Leave, owed, whyNot);
         }
 
         var bytes = list.ToBytes();
-        return current.SequenceEqual(bytes) ? (null, Verdict.Same, false, null) : (bytes, Verdict.Merge, false, null);
+        return current.SequenceEqual(bytes) ? (null, Verdict.Same, owed, null) : (bytes, Verdict.Merge, owed, null);
     }
 
     private static Side<IndexUpdate> DecideIndex(Request r)
@@ -204,6 +208,7 @@ internal sealed class WorkingCopy : IDisposable
         }
 
         var outcome = IndexUpdate.Updated;
+        var owesStaged = false;
         if (entry.Id == r.Old.BlobId)
         {
             index.Add(repo.Lookup<Blob>(r.New.BlobId), r.Path, r.New.Mode);
@@ -226,10 +231,11 @@ internal sealed class WorkingCopy : IDisposable
 
             index.Add(repo.ObjectDatabase.CreateBlob(new MemoryStream(target, writable: false)), r.Path, entry.Mode);
             outcome = IndexUpdate.MergedStaged;
+            owesStaged = owes;
         }
 
         index.Write();
-        return new(outcome, "(copy)", false, null);
+        return new(outcome, "(copy)", owesStaged, null);
     }
 
     private WorkingTreeUpdate CompleteTree(ILogger logger)
@@ -277,6 +283,7 @@ internal sealed class WorkingCopy : IDisposable
         {
             try
             {
+                TakeTheFilesStat(copy, logger);
                 File.Move(copy, System.IO.Path.Combine(_request.GitDir, "index"), overwrite: true);
                 _index = _index with { Temp = null };
             }
@@ -293,6 +300,35 @@ internal sealed class WorkingCopy : IDisposable
         }
 
         return _index.Outcome;
+    }
+
+    // The entry was staged from a blob, which leaves its file stat zero: until something refreshes the index, git takes
+    // the file for changed, and commands that do not refresh first refuse ("git merge --abort": "Entry '…' not
+    // uptodate. Cannot merge"). When the working-tree file now holds exactly the staged content (read after it was
+    // renamed into place, which changes its ctime), the entry takes the file's stat, as "git add" would give it. Any
+    // other content, a person's save in between included, keeps the entry as staged: git then hashes the file, as
+    // it must. A failure here costs only that refresh, never the index update.
+    private void TakeTheFilesStat(string copy, ILogger logger)
+    {
+        if (_tree.Outcome is WorkingTreeUpdate.LeftAlone)
+        {
+            return;
+        }
+
+        try
+        {
+            using var repo = new Repository(_request.GitDir, new RepositoryOptions { IndexPath = copy, WorkingDirectoryPath = _request.WorkDir });
+            var staged = repo.Index[_request.Path]?.Id;
+            repo.Index.Add(_request.Path);
+            if (staged is not null && repo.Index[_request.Path]?.Id == staged)
+            {
+                repo.Index.Write();
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LibGit2SharpException)
+        {
+            ColdStoreLog.IndexStatNotTaken(logger, _request.Path, e.Message);
+        }
     }
 
     private static void Delete(string? path)

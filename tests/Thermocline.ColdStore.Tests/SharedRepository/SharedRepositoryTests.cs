@@ -164,6 +164,31 @@ public sealed class SharedRepositoryTests
         Assert.Equal("the person's change\n", r.Repo.Show("main", "notes.txt"));
     }
 
+    // git's commands that do not refresh the index first ("git merge --abort", "git reset --merge", "git diff-files")
+    // trust the entry's stat: a zero one made them take the file for changed ("Entry '…' not uptodate. Cannot merge").
+    [Fact]
+    public async Task Commit_IndexEntryTakesTheFilesStat_GitSeesTheCopyCleanWithoutRefreshingAndAPersonsEditStillChanged()
+    {
+        await using var r = await CreateAsync();
+
+        var result = await r.Store.CommitTransitionAsync(Finish);
+
+        Assert.Equal((WorkingTreeUpdate.Replaced, IndexUpdate.Updated), (result.WorkingTree, result.Index));
+        Assert.Equal("", r.Repo.Git("diff-files", "--name-only"));
+        var entry = r.Repo.Git("ls-files", "--debug", ColdRepo.Path);
+        Assert.Contains($"size: {new FileInfo(Path.Combine(r.Repo.WorkDir, ColdRepo.Path)).Length}\t", entry, StringComparison.Ordinal);
+
+        // A person's unstaged edit gets the milestone too, and stays an unstaged change git can see.
+        var edited = r.Repo.ReadFile(ColdRepo.Path).Replace("**Description:** third.", "**Description:** third, by a person.", StringComparison.Ordinal);
+        r.Repo.WriteFile(ColdRepo.Path, edited);
+        var approve = await r.Store.CommitTransitionAsync(new ColdTransition("PR-001", ColdState.Completed, ColdState.Approved, "reviewer"));
+
+        Assert.Equal(WorkingTreeUpdate.Merged, approve.WorkingTree);
+        Assert.Equal(ColdRepo.Path, r.Repo.Git("diff-files", "--name-only").Trim());
+        Assert.Contains("third, by a person.", r.Repo.Git("diff"), StringComparison.Ordinal);
+        r.Repo.Git("reset", "-q", "--merge");
+    }
+
     [Fact]
     public async Task Commit_HalfFinishedEditInTheWorkingTree_OwedAndAppliedOnceItParsesSoCommitAllKeepsTheMilestone()
     {
@@ -188,6 +213,72 @@ public sealed class SharedRepositoryTests
         var committed = OnMain(r);
         Assert.True(Completed(committed));
         Assert.Contains("third, reworded by a person.", committed, StringComparison.Ordinal);
+    }
+
+    private static readonly ColdTransition Approve3 = new("PR-003", ColdState.Completed, ColdState.Approved, "reviewer");
+
+    // An editor that truncates and rewrites the file: read half-way, the copy parses and ends before the PR.
+    private static (string Whole, string Partial) EditorWriting(ColdRepo r)
+    {
+        var whole = r.Repo.ReadFile(ColdRepo.Path).Replace("**Description:** first.", "**Description:** first, by a person.", StringComparison.Ordinal);
+        return (whole, whole[..whole.IndexOf("### PR-003", StringComparison.Ordinal)]);
+    }
+
+    [Fact]
+    public async Task Commit_CopyReadWhileAnEditorWasStillWritingIt_OwedAndAppliedOnceTheFileIsWhole()
+    {
+        await using var r = await CreateAsync();
+        var (whole, partial) = EditorWriting(r);
+        r.Repo.WriteFile(ColdRepo.Path, partial);
+
+        var result = await r.Store.CommitTransitionAsync(Approve3);
+
+        Assert.Equal(WorkingTreeUpdate.LeftAlone, result.WorkingTree);
+        Assert.True(r.Store.OwesWorkingCopy);
+        r.Repo.WriteFile(ColdRepo.Path, whole);
+        var (tree, _) = await r.Store.RepairWorkingCopyAsync();
+        Assert.Equal(WorkingTreeUpdate.Merged, tree);
+        Assert.False(r.Store.OwesWorkingCopy);
+        Assert.Contains("cold_state: approved", r.Repo.ReadFile(ColdRepo.Path), StringComparison.Ordinal);
+        Assert.Contains("first, by a person.", r.Repo.ReadFile(ColdRepo.Path), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RestoreDropped_CommitFromACopyTheHubStillOwedAMilestone_CommittedAgainKeepingThePersonsEdit()
+    {
+        await using var r = await CreateAsync();
+        var (whole, partial) = EditorWriting(r);
+        r.Repo.WriteFile(ColdRepo.Path, partial);
+        var milestone = await r.Store.CommitTransitionAsync(Approve3);
+        r.Repo.WriteFile(ColdRepo.Path, whole);
+        r.Repo.Git("commit", "-q", "-am", "A person's rewording"); // at once, before the hub could bring the copy up
+        Assert.DoesNotContain("cold_state: approved", OnMain(r), StringComparison.Ordinal);
+        var move = await r.Store.BranchMovedAsync();
+
+        var restored = await r.Store.RestoreDroppedMilestonesAsync(move!.Previous!);
+
+        Assert.Single(restored);
+        Assert.Contains("cold_state: approved", OnMain(r), StringComparison.Ordinal);
+        Assert.Contains("first, by a person.", OnMain(r), StringComparison.Ordinal);
+        Assert.Contains($"Restored: {milestone.Sha} was undone by a commit made from a working copy", r.Message(), StringComparison.Ordinal);
+        Assert.False(r.Store.OwesWorkingCopy);
+        Assert.Equal("", r.Repo.Status());
+    }
+
+    [Fact]
+    public async Task RestoreDropped_PersonDeletedThePrTheHubOwedAnEdit_NothingCommittedAndNothingOwed()
+    {
+        await using var r = await CreateAsync();
+        var (_, partial) = EditorWriting(r);
+        r.Repo.WriteFile(ColdRepo.Path, partial);
+        await r.Store.CommitTransitionAsync(Approve3);
+        r.Repo.Git("commit", "-q", "-am", "A person removes PR-003");
+        var move = await r.Store.BranchMovedAsync();
+
+        Assert.Empty(await r.Store.RestoreDroppedMilestonesAsync(move!.Previous!));
+        await r.Store.RepairWorkingCopyAsync();
+        Assert.False(r.Store.OwesWorkingCopy);
+        Assert.DoesNotContain("PR-003", OnMain(r), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -242,6 +333,59 @@ public sealed class SharedRepositoryTests
         r.Repo.WriteFile(ColdRepo.Path, TestTaskList.With(TestTaskList.Text, "PR-001", "ready", "blocked"));
         r.Repo.CommitFiles("A person blocks PR-001", ColdRepo.Path);
         var tip = r.Repo.Head();
+        Assert.Empty(await r.Store.RestoreDroppedMilestonesAsync(previous));
+        Assert.Equal(tip, r.Repo.Head());
+    }
+
+    // git merge reads the index, the hub's milestone lands, git writes what it read: the commit that ends the merge is built
+    // from a copy older than the milestone. Made here step by step, as the race leaves it.
+    [Fact]
+    public async Task RestoreDropped_MergeCommittedFromACopyOlderThanAMilestone_CommittedAgainNamingTheMerge()
+    {
+        await using var r = await CreateAsync();
+        var before = r.Repo.ReadFile(ColdRepo.Path);
+        r.Repo.Git("switch", "-q", "-c", "topic");
+        PersonCommits(r, "topic.txt", "topic work\n");
+        r.Repo.Git("switch", "-q", "main");
+        var milestone = await r.Store.CommitTransitionAsync(Finish);
+        r.Repo.Git("merge", "-q", "--no-ff", "--no-commit", "topic");
+        r.Repo.WriteFile(ColdRepo.Path, before);
+        r.Repo.Git("add", ColdRepo.Path);
+        r.Repo.Git("commit", "-q", "--no-edit");
+        Assert.False(Completed(OnMain(r)));
+        var move = await r.Store.BranchMovedAsync();
+
+        var restored = await r.Store.RestoreDroppedMilestonesAsync(move!.Previous!);
+
+        Assert.Single(restored);
+        Assert.True(Completed(OnMain(r)));
+        Assert.True(Completed(r.Repo.ReadFile(ColdRepo.Path)));
+        var message = r.Message();
+        Assert.StartsWith("PR-001: in-progress → completed\n", message, StringComparison.Ordinal);
+        Assert.Contains("- Lease: 3\n", message, StringComparison.Ordinal);
+        Assert.Contains($"Restored: {milestone.Sha} was undone by the merge {r.Repo.Git("rev-parse", "HEAD~1").Trim()[..10]}", message, StringComparison.Ordinal);
+        Assert.Equal("topic work\n", r.Repo.ReadFile("topic.txt"));
+        Assert.Null(await r.Store.BranchMovedAsync());
+        Assert.Equal("", r.Repo.Status());
+    }
+
+    // The merged side moved the PR itself (a conflict the person resolved), or the person's merge moved it on: theirs to keep.
+    [Fact]
+    public async Task RestoreDropped_MergeWhereTheOtherSideMovedThePrToo_NothingCommitted()
+    {
+        await using var r = await CreateAsync();
+        r.Repo.Git("switch", "-q", "-c", "topic");
+        r.Repo.WriteFile(ColdRepo.Path, TestTaskList.With(TestTaskList.Text, "PR-001", "ready", "broken"));
+        r.Repo.CommitFiles("A person marks PR-001 broken on a branch", ColdRepo.Path);
+        r.Repo.Git("switch", "-q", "main");
+        await r.Store.CommitTransitionAsync(Finish);
+        var previous = r.Repo.Head();
+        Assert.NotEqual(0, r.Repo.TryGit("merge", "-q", "--no-edit", "topic").ExitCode); // both moved cold_state: a conflict
+        r.Repo.WriteFile(ColdRepo.Path, TestTaskList.With(TestTaskList.Text, "PR-001", "ready", "broken"));
+        r.Repo.Git("add", ColdRepo.Path);
+        r.Repo.Git("commit", "-q", "--no-edit");
+        var tip = r.Repo.Head();
+
         Assert.Empty(await r.Store.RestoreDroppedMilestonesAsync(previous));
         Assert.Equal(tip, r.Repo.Head());
     }

@@ -81,7 +81,8 @@ internal sealed partial class ScriptedPerson(TempGitRepository repo, string clon
 
     // git merge (and the merge of a pull) writes the index, releases its lock, then moves HEAD expecting the old tip: a
     // hub commit landing in between makes git give up at the very end ("cannot lock ref 'HEAD': is at … but expected
-    // …"). Nothing is lost — HEAD is the hub's commit, which has everything — and the person starts over from it.
+    // …"). HEAD is the hub's commit, which has everything: the person concludes the merge as git suggests (see
+    // ConcludeOrAbortAsync) or starts over from it.
     private async Task<(int Code, string Error)> MergeAsync(Func<Task<(int Code, string Error)>> merge)
     {
         for (var attempt = 0; ; attempt++)
@@ -95,14 +96,44 @@ internal sealed partial class ScriptedPerson(TempGitRepository repo, string clon
             }
 
             MergesRaced++;
-            if (File.Exists(Path.Combine(repo.GitDir, "MERGE_HEAD")))
+            if (File.Exists(Path.Combine(repo.GitDir, "MERGE_HEAD")) && await ConcludeOrAbortAsync(result.Error))
             {
-                await GitAsync(repo.WorkDir, "merge", "--abort");
+                return (0, "");
             }
 
             await ResetHardAsync();
         }
     }
+
+    // git merge reads the index first and writes it at the end: a hub commit landing in between leaves MERGE_HEAD, an index
+    // without the milestone and a working tree with it (HEAD is the hub's commit). git's own hint is "All conflicts fixed
+    // but you are still merging (use "git commit" to conclude merge)", and half the time the person takes it: that commit
+    // undoes the milestone, and the hub must commit it again. Otherwise they abort; "git merge --abort" then refuses
+    // ("Entry '…' not uptodate. Cannot merge"), and "git reset --hard" (HEAD has everything) is what is left.
+    private async Task<bool> ConcludeOrAbortAsync(string raced)
+    {
+        if (random.Next(2) == 0 && (await TryGitAsync(repo.WorkDir, "commit", "-q", "--no-edit")).Code == 0)
+        {
+            MergesConcluded++;
+            return true;
+        }
+
+        var abort = await TryGitAsync(repo.WorkDir, "merge", "--abort");
+        if (abort.Code != 0)
+        {
+            var status = await TryGitAsync(repo.WorkDir, "status");
+            Assert.True(abort.Error.Contains("not uptodate", StringComparison.Ordinal), $"git merge --abort failed: {abort.Error}\nthe merge said: {raced}\n{status.Error}");
+            AbortsRefused++;
+        }
+
+        return false;
+    }
+
+    /// <summary>How often a merge that raced a hub commit was concluded with "git commit", as git suggests.</summary>
+    public int MergesConcluded { get; private set; }
+
+    /// <summary>How often "git merge --abort" refused after a merge that raced a hub commit.</summary>
+    public int AbortsRefused { get; private set; }
 
     /// <summary>How often a person's commit, merge or reset gave up at its last step because a hub commit landed meanwhile.</summary>
     public int MergesRaced { get; private set; }

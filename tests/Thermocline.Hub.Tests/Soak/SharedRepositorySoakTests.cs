@@ -115,8 +115,9 @@ public sealed partial class SharedRepositorySoakTests(ITestOutputHelper output)
         }
 
         await Task.WhenAll(agents);
-        output.WriteLine($"person: {string.Join(", ", person.Done.Select(d => $"{d.Key} ×{d.Value}"))}; {acknowledged.Count} milestones acknowledged; {busy} busy answers (exit 69) retried; {restoredSeen} claims that met a milestone dropped and not yet restored; stale copies met by git: {person.StaleCopiesSeen}; commits/merges of the person's that raced a hub commit and were run again: {person.MergesRaced}; pulls run again: {string.Join(" | ", person.RetriedPulls)}");
-        Assert.True(unexpected.IsEmpty, string.Join("\n\n", unexpected) + "\n--- hub log\n" + hub.Log);
+        output.WriteLine($"person: {string.Join(", ", person.Done.Select(d => $"{d.Key} ×{d.Value}"))}; {acknowledged.Count} milestones acknowledged; {busy} busy answers (exit 69) retried; {restoredSeen} claims that met a milestone dropped and not yet restored; stale copies met by git: {person.StaleCopiesSeen}; merges that raced a hub commit concluded with git commit: {person.MergesConcluded}, aborts git refused: {person.AbortsRefused}; commits/merges of the person's that raced a hub commit and were run again: {person.MergesRaced}; pulls run again: {string.Join(" | ", person.RetriedPulls)}");
+        Assert.True(unexpected.IsEmpty, string.Join("\n\n", unexpected) + "\n--- hub log\n" + hub.Log + "\n--- the cold state of each PR named, commit by commit\n"
+            + string.Join("\n", unexpected.Select(u => PrId().Match(u).Value).Distinct().Select(pr => ColdStateHistory(repo, pr))));
         Assert.True(acknowledged.Count >= 10, $"only {acknowledged.Count} milestones were acknowledged");
 
         // After the last change settled (the watcher repairs what a racing checkout left), the working copy is clean.
@@ -136,7 +137,8 @@ public sealed partial class SharedRepositorySoakTests(ITestOutputHelper output)
             Assert.Equal(last.To, Domain.States.StateNames.Of(list.Find(last.PrId)!.ColdState));
         }
 
-        foreach (var pr in history.GroupBy(h => h.PrId))
+        // A milestone committed again (a merge undid it) repeats its fence; every other one is new.
+        foreach (var pr in history.Where(h => !h.Restored).GroupBy(h => h.PrId))
         {
             var fences = pr.Select(h => h.Lease).ToList();
             Assert.True(fences.Zip(fences.Skip(1)).All(p => p.First < p.Second), $"{pr.Key}'s fences on main do not strictly increase: {string.Join(", ", fences)}");
@@ -149,22 +151,40 @@ public sealed partial class SharedRepositorySoakTests(ITestOutputHelper output)
     }
 
     // Milestone commits on main, oldest first: PR, target state and the lease's fence from each message.
-    private static List<(string PrId, string To, long Lease)> MilestoneMessages(TempGitRepository repo)
+    private static List<(string PrId, string To, long Lease, bool Restored)> MilestoneMessages(TempGitRepository repo)
     {
         var raw = repo.Git("log", "--reverse", "--topo-order", "--format=%B%x1e", "main");
-        var found = new List<(string, string, long)>();
+        var found = new List<(string, string, long, bool)>();
         foreach (var message in raw.Split('\x1e'))
         {
             var title = MilestoneTitle().Match(message.Trim());
             var lease = LeaseLine().Match(message);
             if (title.Success && lease.Success)
             {
-                found.Add((title.Groups[1].Value, title.Groups[2].Value, long.Parse(lease.Groups[1].Value, CultureInfo.InvariantCulture)));
+                found.Add((title.Groups[1].Value, title.Groups[2].Value, long.Parse(lease.Groups[1].Value, CultureInfo.InvariantCulture), message.Contains("\nRestored: ", StringComparison.Ordinal)));
             }
         }
 
         return found;
     }
+
+    // Each commit on any branch, newest first, with the PR's cold state in it: where a milestone went.
+    private static string ColdStateHistory(TempGitRepository repo, string prId)
+    {
+        var sb = new StringBuilder($"{prId}:\n");
+        foreach (var line in repo.Git("log", "--all", "--topo-order", "-80", "--format=%h %p|%an|%s").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var sha = line[..line.IndexOf(' ', StringComparison.Ordinal)];
+            var (code, text, _) = repo.TryGit("show", $"{sha}:{TaskList.DefaultPath}");
+            var state = code == 0 ? TaskList.Parse(Encoding.UTF8.GetBytes(text)).Find(prId)?.ColdState.ToString() ?? "-" : "?";
+            sb.Append(CultureInfo.InvariantCulture, $"  {state,-10} {line}\n");
+        }
+
+        return sb.ToString();
+    }
+
+    [GeneratedRegex(@"PR-\d+")]
+    private static partial Regex PrId();
 
     [GeneratedRegex(@"^(PR-\d+): [a-z-]+ → ([a-z-]+)\n")]
     private static partial Regex MilestoneTitle();
