@@ -123,6 +123,7 @@ public sealed partial class SharedRepositorySoakTests(ITestOutputHelper output)
         // After the last change settled (the watcher repairs what a racing checkout left), the working copy is clean.
         await Eventually.ReturnsAsync(() => Task.FromResult(repo.Status()), s => s.Length == 0, "git status is clean");
         var history = MilestoneMessages(repo);
+        output.WriteLine($"milestones committed again by the hub (a person's reset, abort or stale-copy commit undid them): {history.Count(h => h.Restored)}");
         foreach (var m in acknowledged)
         {
             Assert.True(
