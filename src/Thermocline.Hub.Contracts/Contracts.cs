@@ -29,6 +29,12 @@ public sealed record PrView(
 /// <summary>Body of <c>POST /api/prs/{id}/claim</c>.</summary>
 public sealed record ClaimRequest(string? Agent, string? State);
 
+/// <summary>
+/// The body of <c>POST /api/claim-next</c>: who claims, and optionally into which hot state, only among these PRs, only
+/// this priority or higher, and how long to wait for one (seconds; 0 or absent: do not wait).
+/// </summary>
+public sealed record ClaimNextRequest(string? Agent, string? State, IReadOnlyList<string>? Prs = null, string? Priority = null, double? WaitSeconds = null);
+
 /// <summary>Body of <c>POST /api/prs/{id}/heartbeat</c> and <c>/release</c>.</summary>
 public sealed record LeaseRequest(string? Agent, string? Lease);
 
@@ -94,3 +100,22 @@ public sealed record HealthView(
     /// <summary>True while edits are owed to a working copy that could not take them yet (a half-finished edit).</summary>
     public bool OwesWorkingCopy { get; init; }
 }
+
+/// <summary>
+/// One event of <c>GET /api/events</c> (the <c>data:</c> of a server-sent event; its <c>id:</c> is <see cref="Id"/>). Kinds:
+/// started, hydrated, claimed, hot-transition, released, cold-commit, dependency-commit, display-sync, conflict, swept
+/// (a lease expired), task-list-broken, task-list-repaired, error, stopped, git-changed, recovered; and reset (events
+/// were missed: re-read the state) or overflow (this reader fell behind and is cut off: reconnect with Last-Event-ID).
+/// </summary>
+public sealed record EventView(
+    string Id,
+    string Kind,
+    DateTimeOffset Time,
+    string? PrId,
+    string? From,
+    string? To,
+    string? Agent,
+    long? Fence,
+    string? Commit,
+    string Message);
+

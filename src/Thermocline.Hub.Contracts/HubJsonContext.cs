@@ -11,6 +11,7 @@ namespace Thermocline.Hub.Api;
 [JsonSerializable(typeof(PrView))]
 [JsonSerializable(typeof(List<PrView>))]
 [JsonSerializable(typeof(ClaimRequest))]
+[JsonSerializable(typeof(ClaimNextRequest))]
 [JsonSerializable(typeof(LeaseRequest))]
 [JsonSerializable(typeof(TransitionRequest))]
 [JsonSerializable(typeof(ReconcileRequest))]
@@ -19,4 +20,5 @@ namespace Thermocline.Hub.Api;
 [JsonSerializable(typeof(ReconcileView))]
 [JsonSerializable(typeof(List<MilestoneView>))]
 [JsonSerializable(typeof(HealthView))]
+[JsonSerializable(typeof(EventView))]
 public sealed partial class HubJsonContext : JsonSerializerContext;

@@ -46,7 +46,7 @@ public sealed partial class StateSync
         if (result.Outcome == DisplaySyncOutcome.Committed)
         {
             await _hot.SetLastDisplayUpdateAsync(now, cancellationToken);
-            Emit(SyncEventKind.DisplaySync, null, $"display shows {items.Count} hot PRs (commit {result.Commit!.Sha[..10]})");
+            Emit(SyncEventKind.DisplaySync, null, $"display shows {items.Count} hot PRs (commit {result.Commit!.Sha[..10]})", commit: result.Commit!.Sha);
         }
 
         return result;
@@ -69,7 +69,10 @@ public sealed partial class StateSync
             }
 
             SyncLog.Swept(_logger, swept.Count, string.Join(", ", swept));
-            Emit(SyncEventKind.Swept, null, $"expired hot states swept: {string.Join(", ", swept)}");
+            foreach (var id in swept)
+            {
+                Emit(SyncEventKind.Swept, id, $"{id}: its lease expired (no heartbeat); back at its cold state");
+            }
         }
 
         return swept;

@@ -48,7 +48,10 @@ public sealed partial class StateSync
 
             var described = changes.Select(c => $"{c.PrId}: {StateNames.Of(c.From)} → {StateNames.Of(c.To)}").ToList();
             SyncLog.DependencyChanges(_logger, cause, string.Join(", ", described));
-            Emit(SyncEventKind.DependencyCommit, null, $"after {cause}: {string.Join(", ", described)} (commit {commit.Sha[..10]})");
+            foreach (var c in changes)
+            {
+                Emit(SyncEventKind.DependencyCommit, c.PrId, $"{c.PrId}: {StateNames.Of(c.From)} → {StateNames.Of(c.To)} after {cause} (commit {commit.Sha[..10]})", StateNames.Of(c.From), StateNames.Of(c.To), commit: commit.Sha);
+            }
             try
             {
                 await Task.WhenAll(changes.Select(c => CacheDependencyChangeAsync(c.PrId, c.To, cancellationToken)));
@@ -78,7 +81,7 @@ public sealed partial class StateSync
             await _hot.ForgetIfNotHotAsync(prId, cancellationToken);
             _claims.TryRemove(prId, out _);
             Metrics.CountConflict(nameof(Reconciliation.ConflictKind.HotStateContradictsGit));
-            Emit(SyncEventKind.Conflict, prId, $"{prId} is now {StateNames.Of(to)}: the {StateNames.Of(hot)} work of {snapshot.Agent} was cleared (git wins)");
+            Emit(SyncEventKind.Conflict, prId, $"{prId} is now {StateNames.Of(to)}: the {StateNames.Of(hot)} work of {snapshot.Agent} was cleared (git wins)", StateNames.Of(hot), StateNames.Of(to), snapshot.Agent, snapshot.Fence);
             return;
         }
 

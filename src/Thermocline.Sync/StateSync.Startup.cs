@@ -132,7 +132,7 @@ public sealed partial class StateSync
             return;
         }
 
-        Emit(SyncEventKind.GitChanged, null, $"{_cold.Branch} moved in git ({Short(move.Previous)} → {Short(move.Current)})");
+        Emit(SyncEventKind.GitChanged, null, $"{_cold.Branch} moved in git ({Short(move.Previous)} → {Short(move.Current)})", commit: move.Current);
         await ReconcileAsync(dryRun: false, cancellationToken);
     }
 
@@ -158,7 +158,7 @@ public sealed partial class StateSync
     {
         foreach (var restored in await WriteGitAsync(() => _cold.RestoreDroppedMilestonesAsync(move.Previous, cancellationToken)))
         {
-            Emit(SyncEventKind.ColdCommit, null, $"a milestone dropped from {_cold.Branch} was committed again as {restored.Sha[..10]}");
+            Emit(SyncEventKind.ColdCommit, null, $"a milestone dropped from {_cold.Branch} was committed again as {restored.Sha[..10]}", commit: restored.Sha);
         }
     }
 

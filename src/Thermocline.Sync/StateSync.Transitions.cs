@@ -75,7 +75,7 @@ public sealed partial class StateSync
                 await _hot.TransitionHotAsync(prId, held, target.Hot, cancellationToken);
                 Metrics.CountTransition(TransitionKind.HotToHot);
                 SyncLog.Transition(_logger, prId, StateNames.Of(snapshot.HotState.Value), target.ToString(), agent);
-                Emit(SyncEventKind.HotTransition, prId, $"{prId}: {StateNames.Of(snapshot.HotState.Value)} → {target} by {agent}");
+                Emit(SyncEventKind.HotTransition, prId, $"{prId}: {StateNames.Of(snapshot.HotState.Value)} → {target} by {agent}", StateNames.Of(snapshot.HotState.Value), target.ToString(), agent, held.Fence);
                 return new TransitionResult(prId, snapshot.HotState.Value, target, false, held, null, null, []);
             }
 
@@ -110,7 +110,7 @@ public sealed partial class StateSync
             }
 
             Metrics.CountTransition("release");
-            Emit(SyncEventKind.Released, prId, $"{prId} released by {agent}");
+            Emit(SyncEventKind.Released, prId, $"{prId} released by {agent}", agent: agent, fence: lease.Fence);
             return result;
         }
     }
@@ -157,7 +157,7 @@ public sealed partial class StateSync
         _claims[prId] = (lease.Fence, _time.GetUtcNow());
         Metrics.CountTransition(TransitionKind.ColdToHot);
         SyncLog.Transition(_logger, prId, StateNames.Of(pr.ColdState), StateNames.Of(target), agent);
-        Emit(SyncEventKind.Claimed, prId, $"{prId}: {StateNames.Of(pr.ColdState)} → {StateNames.Of(target)} claimed by {agent} (lease {lease.Fence})");
+        Emit(SyncEventKind.Claimed, prId, $"{prId}: {StateNames.Of(pr.ColdState)} → {StateNames.Of(target)} claimed by {agent} (lease {lease.Fence})", StateNames.Of(pr.ColdState), StateNames.Of(target), agent, lease.Fence);
         return new TransitionResult(prId, pr.ColdState, target, false, lease, null, null, []);
     }
 
@@ -229,7 +229,7 @@ public sealed partial class StateSync
         Metrics.CommitLatency.Observe(_time.GetElapsedTime(committing));
         Metrics.CountTransition(check.Transition.Kind);
         SyncLog.Transition(_logger, prId, from.ToString(), StateNames.Of(target), agent);
-        Emit(SyncEventKind.ColdCommit, prId, $"{prId}: {from} → {StateNames.Of(target)} by {agent}, commit {commit.Sha[..10]}");
+        Emit(SyncEventKind.ColdCommit, prId, $"{prId}: {from} → {StateNames.Of(target)} by {agent}, commit {commit.Sha[..10]}", from.ToString(), StateNames.Of(target), agent, held?.Fence, commit.Sha);
 
         try
         {

@@ -46,8 +46,8 @@ public sealed partial class StateSync : IDisposable
         _reconciliation = new RedisReconciliation(hot);
     }
 
-    /// <summary>Raised for every sync, commit, conflict and error (on the thread that caused it; keep handlers quick).</summary>
-    public event EventHandler<SyncEvent>? EventRaised;
+    /// <summary>Every transition, commit, conflict, change seen in git and error, numbered: the API's event stream reads it.</summary>
+    public EventFeed Events { get; } = new();
 
     /// <summary>Counters and timings, for <c>/metrics</c>.</summary>
     public SyncMetrics Metrics { get; } = new();
@@ -76,14 +76,14 @@ public sealed partial class StateSync : IDisposable
     /// <summary>Releases the locks; the stores stay open (the caller owns them).</summary>
     public void Dispose() => _dependencyGate.Dispose();
 
-    private void Emit(SyncEventKind kind, string? prId, string message)
+    private void Emit(SyncEventKind kind, string? prId, string message, string? from = null, string? to = null, string? agent = null, long? fence = null, string? commit = null)
     {
         if (kind == SyncEventKind.Error)
         {
             Metrics.CountError();
         }
 
-        EventRaised?.Invoke(this, new SyncEvent(kind, _time.GetUtcNow(), prId, message));
+        Events.Append(new SyncEvent(kind, _time.GetUtcNow(), prId, message) { From = from, To = to, Agent = agent, Fence = fence, Commit = commit });
     }
 
     /// <summary>
@@ -173,6 +173,11 @@ public sealed partial class StateSync : IDisposable
             throw ThermoclineException.InvalidPrId(prId);
         }
 
+        ValidateAgent(agent);
+    }
+
+    private static void ValidateAgent(string agent)
+    {
         if (!AgentId.IsValid(agent))
         {
             throw ThermoclineException.InvalidAgentId(agent);

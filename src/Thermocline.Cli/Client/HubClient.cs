@@ -59,6 +59,10 @@ internal sealed class HubClient : IDisposable
     public Task<TransitionView> ClaimAsync(string pr, ClaimRequest body, CancellationToken cancellationToken) =>
         PostAsync($"api/prs/{Uri.EscapeDataString(pr)}/claim", body, Contract.ClaimRequest, Contract.TransitionView, cancellationToken);
 
+    /// <summary><c>POST /api/claim-next</c>: the best claimable PR, claimed; the hub may take <paramref name="wait"/> to answer.</summary>
+    public Task<TransitionView> ClaimNextAsync(ClaimNextRequest body, TimeSpan wait, CancellationToken cancellationToken) =>
+        SendAsync("POST", "api/claim-next", JsonSerializer.SerializeToUtf8Bytes(body, Contract.ClaimNextRequest), Contract.TransitionView, cancellationToken, wait);
+
     /// <summary><c>POST /api/prs/{id}/heartbeat</c>.</summary>
     public Task<WriteView> HeartbeatAsync(string pr, LeaseRequest body, CancellationToken cancellationToken) =>
         PostAsync($"api/prs/{Uri.EscapeDataString(pr)}/heartbeat", body, Contract.LeaseRequest, Contract.WriteView, cancellationToken);
@@ -86,10 +90,10 @@ internal sealed class HubClient : IDisposable
         string path, TRequest body, JsonTypeInfo<TRequest> request, JsonTypeInfo<TResponse> response, CancellationToken cancellationToken) =>
         SendAsync("POST", path, JsonSerializer.SerializeToUtf8Bytes(body, request), response, cancellationToken);
 
-    private async Task<T> SendAsync<T>(string method, string path, byte[]? json, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(string method, string path, byte[]? json, JsonTypeInfo<T> responseType, CancellationToken cancellationToken, TimeSpan hubMayTake = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
+        timeout.CancelAfter(Timeout + hubMayTake);
         PlainHttp.Response response;
         try
         {
@@ -110,7 +114,7 @@ internal sealed class HubClient : IDisposable
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw ThermoclineException.Unavailable($"the hub at {BaseAddress} did not answer within {Timeout.TotalSeconds:0} s.", ex);
+            throw ThermoclineException.Unavailable($"the hub at {BaseAddress} did not answer within {(Timeout + hubMayTake).TotalSeconds:0} s.", ex);
         }
 
         return response.Status is >= 200 and < 300
@@ -140,6 +144,7 @@ internal sealed class HubClient : IDisposable
             ("bad-task-list", _) => ThermoclineException.BadTaskList(detail),
             ("unavailable", _) => ThermoclineException.Unavailable(detail),
             ("not-found", _) => ThermoclineException.Usage(detail),
+            ("nothing-ready", _) => ThermoclineException.NothingReady(detail),
             (_, 401) => ThermoclineException.Usage($"the hub refused the request: {detail}"),
             ("usage", _) => ThermoclineException.Usage(detail),
             _ => ThermoclineException.Failure(detail),

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using Spectre.Console;
 using Spectre.Console.Cli;
 using Thermocline.Cli.Client;
 using Thermocline.Cli.Output;
@@ -9,13 +10,34 @@ using Thermocline.Hub.Api;
 namespace Thermocline.Cli.Commands;
 
 /// <summary>
-/// <c>thermo claim PR --agent A [--state S] [--keep-alive [--every D] -- COMMAND…]</c>: take a PR into a hot state and
-/// print the lease; with <c>--keep-alive</c>, run COMMAND and heartbeat for it until it exits.
+/// <c>thermo claim (PR | --next [--wait D] [--only PRS] [--priority P]) --agent A [--state S] [--keep-alive [--every D]
+/// -- COMMAND…]</c>: take a PR (or the best claimable one, atomically) into a hot state and print the lease; with
+/// <c>--keep-alive</c>, run COMMAND and heartbeat for it until it exits.
 /// </summary>
 internal sealed class ClaimCommand : AsyncCommand<ClaimCommand.Settings>
 {
-    public sealed class Settings : AgentSettings
+    public sealed class Settings : AgentNameSettings
     {
+        [CommandArgument(0, "[PR]")]
+        [Description("The PR id, e.g. PR-005. Leave it out with --next.")]
+        public string? Pr { get; init; }
+
+        [CommandOption("--next")]
+        [Description("Claim the best PR claimable now (priority, then task-list order), chosen and claimed in one step: concurrent callers get different PRs. Exit 75 when none is.")]
+        public bool Next { get; init; }
+
+        [CommandOption("--wait <DURATION>")]
+        [Description("With --next: when nothing is claimable, wait up to this long (e.g. 30s, 10m; at most 1h) for something to become so, woken by the hub's events. Implies --next.")]
+        public string? Wait { get; init; }
+
+        [CommandOption("--only <PRS>")]
+        [Description("With --next: only these PRs, comma-separated, e.g. PR-003,PR-007.")]
+        public string? Only { get; init; }
+
+        [CommandOption("--priority <PRIORITY>")]
+        [Description("With --next: only PRs of this priority or higher (critical, high, medium, low).")]
+        public string? Priority { get; init; }
+
         [CommandOption("--state <STATE>")]
         [Description("The hot state to claim into: investigating, planning, in-progress or under-review. Default: in-progress from ready/planned, under-review from completed, investigating from broken.")]
         public string? State { get; init; }
@@ -27,6 +49,28 @@ internal sealed class ClaimCommand : AsyncCommand<ClaimCommand.Settings>
         [CommandOption("--every <DURATION>")]
         [Description("Heartbeat period with --keep-alive, e.g. 30s or 2m. Default: 60s.")]
         public string Every { get; init; } = "60s";
+
+        /// <summary>True for a claim of the next PR (--next, or --wait alone).</summary>
+        public bool ClaimsNext => Next || Wait is not null;
+
+        public override ValidationResult Validate()
+        {
+            if (ClaimsNext)
+            {
+                return Pr is not null
+                    ? ValidationResult.Error($"claim either {Pr} or --next, not both.")
+                    : ValidationResult.Success();
+            }
+
+            if (Only is not null || Priority is not null)
+            {
+                return ValidationResult.Error("--only and --priority choose among PRs for --next; add --next, or name the PR.");
+            }
+
+            return Pr is null ? ValidationResult.Error("say which PR to claim (e.g. thermo claim PR-005), or claim the best one with --next.")
+                : Domain.Identity.PrId.IsValid(Pr) ? ValidationResult.Success()
+                : ValidationResult.Error($"'{Pr}' is not a valid PR id; expected {Domain.Identity.PrId.FormatDescription}.");
+        }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -45,8 +89,9 @@ internal sealed class ClaimCommand : AsyncCommand<ClaimCommand.Settings>
 
         var agent = settings.ResolveAgent();
         using var hub = new HubClient(settings.Hub, settings.Token);
-        var result = await hub.ClaimAsync(
-            settings.Pr, new ClaimRequest(agent, settings.State), cancellationToken);
+        var result = settings.ClaimsNext
+            ? await ClaimNextAsync(hub, settings, agent, cancellationToken)
+            : await hub.ClaimAsync(settings.Pr!, new ClaimRequest(agent, settings.State), cancellationToken);
         await TransitionCommand.Print(streams, result, settings.Json);
         if (!settings.KeepAlive)
         {
@@ -54,6 +99,23 @@ internal sealed class ClaimCommand : AsyncCommand<ClaimCommand.Settings>
         }
 
         return await RunKeptAliveAsync(hub, result, agent, command, every, streams, cancellationToken);
+    }
+
+    private static Task<TransitionView> ClaimNextAsync(HubClient hub, Settings settings, string agent, CancellationToken cancellationToken)
+    {
+        var wait = TimeSpan.Zero;
+        if (settings.Wait is { } text && (!Durations.TryParse(text, out wait) || wait > TimeSpan.FromHours(1)))
+        {
+            throw ThermoclineException.Usage($"--wait '{text}' is not a duration of at most 1h; use e.g. 30s, 10m or 1h.");
+        }
+
+        var only = settings.Only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (only?.FirstOrDefault(id => !Domain.Identity.PrId.IsValid(id)) is { } bad)
+        {
+            throw ThermoclineException.InvalidPrId(bad);
+        }
+
+        return hub.ClaimNextAsync(new ClaimNextRequest(agent, settings.State, only, settings.Priority, wait.TotalSeconds), wait, cancellationToken);
     }
 
     private static async Task<int> RunKeptAliveAsync(

@@ -20,25 +20,29 @@ internal class HubSettings : CommandSettings
     public bool Json { get; init; }
 }
 
-/// <summary>Settings of commands that act on one PR as an agent.</summary>
-internal class AgentSettings : HubSettings
+/// <summary>Settings of commands that act as an agent.</summary>
+internal class AgentNameSettings : HubSettings
 {
-    [CommandArgument(0, "<PR>")]
-    [Description("The PR id, e.g. PR-005.")]
-    public string Pr { get; init; } = "";
-
     [CommandOption("--agent <NAME>")]
     [Description("Your agent name (letters, digits, '.', '_', '-', '@'). Default: THERMO_AGENT.")]
     public string? Agent { get; init; }
-
-    /// <summary>Refuses a malformed PR id here, so the message shows it as typed.</summary>
-    public override ValidationResult Validate() => Domain.Identity.PrId.IsValid(Pr)
-        ? ValidationResult.Success()
-        : ValidationResult.Error($"'{Pr}' is not a valid PR id; expected {Domain.Identity.PrId.FormatDescription}.");
 
     /// <summary>The agent name from the flag or THERMO_AGENT.</summary>
     public string ResolveAgent() =>
         Agent is { Length: > 0 } agent ? agent
         : Environment.GetEnvironmentVariable("THERMO_AGENT") is { Length: > 0 } env ? env
         : throw Domain.Errors.ThermoclineException.Usage("say who you are: --agent NAME (or set THERMO_AGENT).");
+}
+
+/// <summary>Settings of commands that act on one PR as an agent.</summary>
+internal class AgentSettings : AgentNameSettings
+{
+    [CommandArgument(0, "<PR>")]
+    [Description("The PR id, e.g. PR-005.")]
+    public string Pr { get; init; } = "";
+
+    /// <summary>Refuses a malformed PR id here, so the message shows it as typed.</summary>
+    public override ValidationResult Validate() => Domain.Identity.PrId.IsValid(Pr)
+        ? ValidationResult.Success()
+        : ValidationResult.Error($"'{Pr}' is not a valid PR id; expected {Domain.Identity.PrId.FormatDescription}.");
 }

@@ -17,4 +17,7 @@ public enum ErrorKind
     Unavailable,
     /// <summary>The PR does not exist (exit 2, HTTP 404).</summary>
     NotFound,
+
+    /// <summary>No PR was claimable (in time) for a claim of the next one (exit 75, sysexits EX_TEMPFAIL: try later; HTTP 404).</summary>
+    NothingReady,
 }

@@ -18,6 +18,9 @@ public static class ExitCodes
     /// <summary>Hub, Redis or git unavailable (sysexits EX_UNAVAILABLE).</summary>
     public const int Unavailable = 69;
 
+    /// <summary>Nothing claimable (in time) for <c>claim --next</c> (sysexits EX_TEMPFAIL: try again later).</summary>
+    public const int NothingReady = 75;
+
     /// <summary>The exit code of an error kind.</summary>
     public static int For(ErrorKind kind) => kind switch
     {
@@ -26,6 +29,7 @@ public static class ExitCodes
         ErrorKind.LeaseConflict => LeaseConflict,
         ErrorKind.BadTaskList => BadTaskList,
         ErrorKind.Unavailable => Unavailable,
+        ErrorKind.NothingReady => NothingReady,
         _ => Failure,
     };
 }

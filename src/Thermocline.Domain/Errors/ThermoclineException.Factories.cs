@@ -30,6 +30,9 @@ public sealed partial class ThermoclineException
     /// <summary>The PR is held by someone else, or the caller's lease is no longer current.</summary>
     public static ThermoclineException LeaseConflict(string message) => new(ErrorKind.LeaseConflict, message);
 
+    /// <summary>Nothing was claimable (in time) for a claim of the next PR.</summary>
+    public static ThermoclineException NothingReady(string message) => new(ErrorKind.NothingReady, message);
+
     /// <summary>The task list does not parse or validate.</summary>
     public static ThermoclineException BadTaskList(string message, Exception? inner = null) => new(ErrorKind.BadTaskList, message, inner);
 

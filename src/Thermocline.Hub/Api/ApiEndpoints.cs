@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 using Thermocline.Domain.Errors;
 using Thermocline.Domain.States;
+using Thermocline.Domain.TaskLists;
 using Thermocline.HotStore.Leases;
 using Thermocline.Sync;
 
@@ -27,10 +29,27 @@ internal static class ApiEndpoints
         api.MapPost("/prs/{id}/claim", async (string id, ClaimRequest? body, StateSync sync, CancellationToken ct) =>
         {
             var agent = Require(body?.Agent, "agent");
-            HotState? target = body!.State is not { } name ? null
-                : StateNames.TryParseHot(name, out var hot) ? hot
-                : throw ThermoclineException.Usage($"'{name}' is not a hot state; a claim takes a PR into one of: {string.Join(", ", StateNames.AllHot)}.");
+            HotState? target = body!.State is not { } name ? null : ParseHot(name);
             return Results.Ok((await sync.ClaimAsync(id, agent, target, ct)).ToView());
+        });
+
+        api.MapPost("/claim-next", async (ClaimNextRequest? body, StateSync sync, CancellationToken ct) =>
+        {
+            var agent = Require(body?.Agent, "agent");
+            var filter = new ClaimNextFilter(
+                body!.State is not { } name ? null : ParseHot(name),
+                body.Prs is { Count: > 0 } prs ? prs.ToHashSet(StringComparer.Ordinal) : null,
+                body.Priority is not { } p ? null
+                    : Enum.TryParse<Priority>(p, ignoreCase: true, out var floor) && Enum.IsDefined(floor) && !char.IsDigit(p[0]) ? floor
+                    : throw ThermoclineException.Usage($"'{p}' is not a priority; expected critical, high, medium or low."));
+            var wait = body.WaitSeconds is not { } seconds ? TimeSpan.Zero
+                : seconds is >= 0 and <= MaxWaitSeconds ? TimeSpan.FromSeconds(seconds)
+                : throw ThermoclineException.Usage($"waitSeconds {seconds} is out of range; use 0 to {MaxWaitSeconds}.");
+            var claimed = await sync.ClaimNextAsync(agent, filter, wait, ct) ?? throw ThermoclineException.NothingReady(
+                wait > TimeSpan.Zero
+                    ? $"nothing became claimable{Described(filter)} within {wait.TotalSeconds:0.###} s; try again later, or see what is waiting with 'thermo status'."
+                    : $"nothing is claimable now{Described(filter)}; wait for work with --wait DURATION, or see what is waiting with 'thermo status'.");
+            return Results.Ok(claimed.ToView());
         });
 
         api.MapPost("/prs/{id}/heartbeat", async (string id, LeaseRequest? body, StateSync sync, CancellationToken ct) =>
@@ -58,6 +77,9 @@ internal static class ApiEndpoints
         api.MapPost("/reconcile", async (ReconcileRequest? body, bool? dryRun, StateSync sync, CancellationToken ct) =>
             Results.Ok((await sync.ReconcileAsync(dryRun ?? body?.DryRun ?? false, ct)).ToView()));
 
+        api.MapGet("/events", (HttpContext http, StateSync sync, IHostApplicationLifetime lifetime, CancellationToken ct) =>
+            EventStreamEndpoint.ServeAsync(http, sync.Events, lifetime, ct));
+
         api.MapGet("/log", async (string? pr, int? limit, StateSync sync, CancellationToken ct) =>
         {
             if (pr is not null && !Domain.Identity.PrId.IsValid(pr))
@@ -74,6 +96,18 @@ internal static class ApiEndpoints
             return Results.Ok(history.Select(m => m.ToView()));
         });
     }
+
+    /// <summary>The longest a claim of the next PR may wait (an hour): a longer wait is a loop of the caller's.</summary>
+    public const double MaxWaitSeconds = 3600;
+
+    private static HotState ParseHot(string name) => StateNames.TryParseHot(name, out var hot)
+        ? hot
+        : throw ThermoclineException.Usage($"'{name}' is not a hot state; a claim takes a PR into one of: {string.Join(", ", StateNames.AllHot)}.");
+
+    private static string Described(ClaimNextFilter f) =>
+        (f.State is { } s ? $" into {StateNames.Of(s)}" : "")
+        + (f.Prs is { } prs ? $" among {string.Join(", ", prs.Order(StringComparer.Ordinal))}" : "")
+        + (f.AtLeast is { } p ? $" at priority {p.ToString().ToLowerInvariant()} or higher" : "");
 
     private static string Require(string? value, string field) =>
         string.IsNullOrEmpty(value) ? throw ThermoclineException.Usage($"the request body needs \"{field}\".") : value;

@@ -36,6 +36,7 @@ internal static class Problems
         ErrorKind.LeaseConflict => (StatusCodes.Status409Conflict, "Lease conflict"),
         ErrorKind.BadTaskList => (StatusCodes.Status422UnprocessableEntity, "Task list does not parse"),
         ErrorKind.Unavailable => (StatusCodes.Status503ServiceUnavailable, "Store unavailable"),
+        ErrorKind.NothingReady => (StatusCodes.Status404NotFound, "Nothing ready"),
         _ => (StatusCodes.Status500InternalServerError, "Hub error"),
     };
 
@@ -52,6 +53,7 @@ internal static class Problems
         ErrorKind.LeaseConflict => "lease-conflict",
         ErrorKind.BadTaskList => "bad-task-list",
         ErrorKind.NotFound => "not-found",
+        ErrorKind.NothingReady => "nothing-ready",
         _ => kind.ToString().ToLowerInvariant(),
     };
 }

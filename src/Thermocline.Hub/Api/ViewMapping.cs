@@ -1,5 +1,6 @@
 using Thermocline.Domain.Commits;
 using Thermocline.Domain.States;
+using Thermocline.Sync.Events;
 using Thermocline.Sync.Reconciliation;
 using Thermocline.Sync.Status;
 
@@ -8,6 +9,13 @@ namespace Thermocline.Hub.Api;
 /// <summary>Domain results to their wire form.</summary>
 internal static class ViewMapping
 {
+    public static EventView ToView(this SyncEvent e, string id) =>
+        new(id, KindName(e.Kind.ToString()), e.Timestamp, e.PrId, e.From, e.To, e.Agent, e.Fence, e.Commit, e.Message);
+
+    /// <summary>An event kind as the stream names it: ColdCommit → cold-commit.</summary>
+    public static string KindName(string kind) =>
+        string.Concat(kind.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString()));
+
     public static PrView ToView(this PrStatus s) => new(
         s.Id,
         s.Title,

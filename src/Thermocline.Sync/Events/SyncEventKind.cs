@@ -15,13 +15,13 @@ public enum SyncEventKind
     Released,
     /// <summary>A milestone was committed to git.</summary>
     ColdCommit,
-    /// <summary>Dependency changes were committed together.</summary>
+    /// <summary>The dependency engine moved a PR (one event per PR; the changes of one cause share a commit).</summary>
     DependencyCommit,
     /// <summary>The display section was committed.</summary>
     DisplaySync,
     /// <summary>Redis and git disagreed.</summary>
     Conflict,
-    /// <summary>Expired hot states were swept.</summary>
+    /// <summary>A lease expired (no heartbeat) and its hot state was swept: the PR is back at its cold state.</summary>
     Swept,
     /// <summary>The task list at HEAD stopped parsing; cold commits are refused until it does.</summary>
     TaskListBroken,

@@ -37,7 +37,9 @@ public abstract partial class StateSyncContract
         Assert.Equal(ColdState.Blocked, list.Find("PR-004")!.ColdState);
         Assert.Equal(ColdState.Ready, (await h.Hot.GetAsync("PR-002", Ct)).ColdState);
         Assert.Equal(ColdState.Ready, (await h.Hot.GetAsync("PR-003", Ct)).ColdState);
-        Assert.Single(EventsOf(h, SyncEventKind.DependencyCommit));
+        var moved = EventsOf(h, SyncEventKind.DependencyCommit);
+        Assert.Equal(["PR-002", "PR-003"], moved.Select(e => e.PrId));
+        Assert.All(moved, e => Assert.Equal(("blocked", "ready", h.Repo.Head()), (e.From, e.To, e.Commit)));
         Assert.Equal(["PR-001", "PR-002", "PR-003"], (await sync.ReadyAsync(Ct)).Where(s => s.Id is "PR-001" or "PR-002" or "PR-003").Select(s => s.Id).Order());
     }
 

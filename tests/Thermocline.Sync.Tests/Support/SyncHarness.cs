@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 using Thermocline.ColdStore;
@@ -63,7 +62,7 @@ internal sealed class SyncHarness : IAsyncDisposable
     public RedisHotStore Hot { get; private set; } = null!;
 
     /// <summary>Every event of every StateSync of this harness.</summary>
-    public ConcurrentQueue<SyncEvent> Events { get; } = new();
+    public IReadOnlyList<SyncEvent> Events => [.. _syncs.SelectMany(s => s.Events.Recent())];
 
     public static async Task<SyncHarness> CreateAsync(string connectionString, string? taskList = null, HarnessOptions? options = null)
     {
@@ -108,7 +107,6 @@ internal sealed class SyncHarness : IAsyncDisposable
     public StateSync NewSync(SyncOptions? options = null)
     {
         var sync = new StateSync(Cold, Hot, options ?? _options.Sync, Time);
-        sync.EventRaised += (_, e) => Events.Enqueue(e);
         _syncs.Add(sync);
         return sync;
     }

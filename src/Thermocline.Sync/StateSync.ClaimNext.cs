@@ -1,0 +1,94 @@
+using Thermocline.Domain.Errors;
+using Thermocline.Domain.States;
+using Thermocline.Domain.TaskLists;
+using Thermocline.Sync.Events;
+using Thermocline.Sync.Status;
+
+namespace Thermocline.Sync;
+
+/// <summary>Which PRs a claim of the next one may take (every field optional).</summary>
+/// <param name="State">Claim into this hot state: only PRs that may be claimed into it.</param>
+/// <param name="Prs">Only these PRs.</param>
+/// <param name="AtLeast">Only PRs of this priority or higher.</param>
+public sealed record ClaimNextFilter(HotState? State = null, IReadOnlyCollection<string>? Prs = null, Priority? AtLeast = null)
+{
+    /// <summary>True when <paramref name="pr"/> (claimable now) passes.</summary>
+    public bool Accepts(PrStatus pr) =>
+        (State is not { } state || pr.ClaimableAs.Contains(state))
+        && (Prs is null || Prs.Contains(pr.Id))
+        && (AtLeast is not { } floor || pr.Priority <= floor);
+}
+
+public sealed partial class StateSync
+{
+    /// <summary>
+    /// Claims the best PR <paramref name="agent"/> may claim now — <see cref="ReadyAsync"/>'s order: priority, then the
+    /// task list's — in one step: each candidate is claimed under its lock exactly as <see cref="ClaimAsync"/> does, and
+    /// one that another caller took first (or that moved meanwhile) is passed over for the next, so concurrent callers get
+    /// different PRs and never the same one. With <paramref name="wait"/>, when nothing is ready it waits until an event
+    /// could have made something claimable (a milestone, a dependency change, a release, an expired lease, a change in git)
+    /// and looks again, until the time is up. Null when nothing was ready in time.
+    /// </summary>
+    public async Task<TransitionResult?> ClaimNextAsync(string agent, ClaimNextFilter filter, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        ValidateAgent(agent);
+        if (filter.Prs?.FirstOrDefault(id => !Domain.Identity.PrId.IsValid(id)) is { } bad)
+        {
+            throw ThermoclineException.InvalidPrId(bad);
+        }
+
+        var started = _time.GetTimestamp();
+        while (true)
+        {
+            // Read before looking: whatever happens after the look is an event after this number, so no wake-up is missed.
+            var seen = Events.Last;
+            if (await TryClaimNextAsync(agent, filter, cancellationToken) is { } claimed)
+            {
+                return claimed;
+            }
+
+            var left = wait - _time.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            using var timeout = new CancellationTokenSource(left, _time);
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            try
+            {
+                await Events.WaitAsync(seen, CouldFreeWork, both.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return await TryClaimNextAsync(agent, filter, cancellationToken); // one last look at the deadline
+            }
+        }
+    }
+
+    private async Task<TransitionResult?> TryClaimNextAsync(string agent, ClaimNextFilter filter, CancellationToken cancellationToken)
+    {
+        foreach (var candidate in await ReadyAsync(cancellationToken))
+        {
+            if (!filter.Accepts(candidate) || candidate.HotStateUnavailable)
+            {
+                continue;
+            }
+
+            try
+            {
+                return await ClaimAsync(candidate.Id, agent, filter.State, cancellationToken);
+            }
+            catch (ThermoclineException ex) when (ex.Kind is ErrorKind.LeaseConflict or ErrorKind.InvalidTransition or ErrorKind.NotFound)
+            {
+                // Another caller took it first, or it moved since the list was read: the next one.
+            }
+        }
+
+        return null;
+    }
+
+    private static bool CouldFreeWork(SyncEvent e) => e.Kind is SyncEventKind.ColdCommit or SyncEventKind.DependencyCommit
+        or SyncEventKind.Released or SyncEventKind.Swept or SyncEventKind.Conflict or SyncEventKind.GitChanged
+        or SyncEventKind.Recovered or SyncEventKind.Hydrated or SyncEventKind.TaskListRepaired;
+}
