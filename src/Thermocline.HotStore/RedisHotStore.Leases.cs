@@ -25,7 +25,8 @@ public sealed partial class RedisHotStore
     /// when the cold state does not allow <paramref name="target"/>; <see cref="ErrorKind.Unavailable"/> when Redis is
     /// away (claims are never queued: the caller needs the lease now).
     /// </exception>
-    public async Task<Lease> ClaimAsync(string prId, string agent, HotState target, ColdState expectedCold, CancellationToken cancellationToken)
+    /// <remarks>The lease lives <paramref name="ttl"/> after each heartbeat (default <see cref="HeartbeatTtl"/>); the caller bounds it.</remarks>
+    public async Task<Lease> ClaimAsync(string prId, string agent, HotState target, ColdState expectedCold, CancellationToken cancellationToken, TimeSpan? ttl = null)
     {
         var keys = Keys.For(prId);
         if (!AgentId.IsValid(agent))
@@ -42,7 +43,7 @@ public sealed partial class RedisHotStore
         var leaseId = Guid.NewGuid().ToString("N");
         RedisValue[] args =
         [
-            StateNames.Of(target), agent, StateNames.Of(expectedCold), AllowedFrom(target), NowMs, TtlMs, leaseId, FenceFloor,
+            StateNames.Of(target), agent, StateNames.Of(expectedCold), AllowedFrom(target), NowMs, ttl is { } t ? Math.Max(1, (long)t.TotalMilliseconds) : TtlMs, leaseId, FenceFloor,
         ];
         var reply = await RunAsync($"claim {prId}", () =>
         {
@@ -60,7 +61,7 @@ public sealed partial class RedisHotStore
         throw code switch
         {
             "held" => ThermoclineException.LeaseConflict(
-                $"{prId} is held by {(string?)parts[2]} ({(string?)parts[3]}); it is free again when released or {FormatTtl()} after its last heartbeat."),
+                $"{prId} is held by {(string?)parts[2]} ({(string?)parts[3]}); it is free again when released, or when its lease expires without a heartbeat (by default {FormatTtl()} after the last one)."),
             "cold-moved" => ThermoclineException.LeaseConflict(
                 $"{prId} moved on: its cold state is now {(string?)parts[2]}, not {StateNames.Of(expectedCold)}. Reload and try again."),
             _ => ThermoclineException.InvalidTransition(prId, StateMachine.Check(ParseCold((string?)parts[2], prId), target)),
@@ -107,6 +108,29 @@ public sealed partial class RedisHotStore
     public Task<HotWriteResult> HeartbeatAsync(string prId, Lease lease, CancellationToken cancellationToken)
     {
         return ApplyOrQueueAsync(Heartbeat(prId, lease, NowMs), cancellationToken);
+    }
+
+    /// <summary>
+    /// Leaves <paramref name="text"/> as the PR's handoff note under <paramref name="lease"/> (see <see cref="LeaseNote"/>);
+    /// it replaces any earlier note. Queued when Redis is away.
+    /// </summary>
+    /// <exception cref="ThermoclineException">
+    /// <see cref="ErrorKind.Usage"/> for a note <see cref="LeaseNote.Validate"/> refuses; <see cref="ErrorKind.LeaseConflict"/>
+    /// when the lease is stale or foreign.
+    /// </exception>
+    public Task<HotWriteResult> NoteAsync(string prId, Lease lease, string agent, string text, CancellationToken cancellationToken)
+    {
+        LeaseNote.Validate(text);
+        if (!AgentId.IsValid(agent))
+        {
+            throw ThermoclineException.InvalidAgentId(agent);
+        }
+
+        var keys = CheckedKeys(prId, lease);
+        var note = new LeaseNote(lease.Fence, agent, DateTimeOffset.FromUnixTimeMilliseconds(NowMs), text);
+        return ApplyOrQueueAsync(
+            new PrScriptUpdate(this, "note", HotScripts.Note, prId, keys.NoteKeys, [lease.ToString(), note.Format(), (long)LeaseNote.Keep.TotalMilliseconds], lease),
+            cancellationToken);
     }
 
     /// <summary>

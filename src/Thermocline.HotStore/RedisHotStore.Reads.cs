@@ -1,3 +1,4 @@
+using System.Globalization;
 using StackExchange.Redis;
 using Thermocline.Domain.Identity;
 using Thermocline.Domain.States;
@@ -27,7 +28,7 @@ public sealed partial class RedisHotStore
             for (var i = 0; i < keys.Length; i++)
             {
                 var k = keys[i];
-                reads[i] = (_db.StringGetAsync([k.HotState, k.Agent, k.Heartbeat, k.Lease, k.ColdState]), _db.KeyTimeToLiveAsync(k.HotState));
+                reads[i] = (_db.StringGetAsync([k.HotState, k.Agent, k.Heartbeat, k.Lease, k.ColdState, k.Note]), _db.KeyTimeToLiveAsync(k.HotState));
             }
 
             var result = new PrHotSnapshot[keys.Length];
@@ -123,13 +124,17 @@ public sealed partial class RedisHotStore
     {
         HotState? hot = StateNames.TryParseHot((string?)values[0], out var h) ? h : null;
         ColdState? cold = StateNames.TryParseCold((string?)values[4], out var c) ? c : null;
+        var note = LeaseNote.Parse((string?)values[5]);
         if (hot is null)
         {
-            return new PrHotSnapshot(prId, cold, null, null, null, null, null);
+            return new PrHotSnapshot(prId, cold, null, null, null, null, null) { Note = note };
         }
 
-        DateTimeOffset? heartbeat = !values[2].IsNull && values[2].TryParse(out long ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+        // "now:ttl" since leases choose their TTL; a bare "now" from before.
+        var beat = (string?)values[2];
+        var at = beat?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+        DateTimeOffset? heartbeat = long.TryParse(at < 0 ? beat : beat![..at], NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
         long? fence = Lease.TryParse((string?)values[3], out var lease) ? lease.Fence : null;
-        return new PrHotSnapshot(prId, cold, hot, (string?)values[1], heartbeat, fence, ttl);
+        return new PrHotSnapshot(prId, cold, hot, (string?)values[1], heartbeat, fence, ttl) { Note = note };
     }
 }

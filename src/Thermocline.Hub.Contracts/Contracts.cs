@@ -24,19 +24,23 @@ public sealed record PrView(
     IReadOnlyList<string> UnmetDependencies,
     IReadOnlyList<string> ClaimableAs,
     bool HotStateUnavailable = false,
-    bool TaskListStale = false);
+    bool TaskListStale = false,
+    NoteView? Note = null);
 
-/// <summary>Body of <c>POST /api/prs/{id}/claim</c>.</summary>
-public sealed record ClaimRequest(string? Agent, string? State);
+/// <summary>A handoff note: left under the lease with fence <see cref="Fence"/> by <see cref="Agent"/> at <see cref="At"/>.</summary>
+public sealed record NoteView(long Fence, string Agent, DateTimeOffset At, string Text);
+
+/// <summary>Body of <c>POST /api/prs/{id}/claim</c>; <see cref="TtlSeconds"/>: how long the lease lives after each heartbeat.</summary>
+public sealed record ClaimRequest(string? Agent, string? State, double? TtlSeconds = null);
 
 /// <summary>
 /// The body of <c>POST /api/claim-next</c>: who claims, and optionally into which hot state, only among these PRs, only
 /// this priority or higher, and how long to wait for one (seconds; 0 or absent: do not wait).
 /// </summary>
-public sealed record ClaimNextRequest(string? Agent, string? State, IReadOnlyList<string>? Prs = null, string? Priority = null, double? WaitSeconds = null);
+public sealed record ClaimNextRequest(string? Agent, string? State, IReadOnlyList<string>? Prs = null, string? Priority = null, double? WaitSeconds = null, double? TtlSeconds = null);
 
-/// <summary>Body of <c>POST /api/prs/{id}/heartbeat</c> and <c>/release</c>.</summary>
-public sealed record LeaseRequest(string? Agent, string? Lease);
+/// <summary>Body of <c>POST /api/prs/{id}/heartbeat</c> (optionally with a handoff <see cref="Note"/>) and <c>/release</c>.</summary>
+public sealed record LeaseRequest(string? Agent, string? Lease, string? Note = null);
 
 /// <summary>Body of <c>POST /api/prs/{id}/transition</c>.</summary>
 public sealed record TransitionRequest(string? Agent, string? State, string? Lease, string? Reason);
@@ -56,7 +60,9 @@ public sealed record TransitionView(
     string? Commit,
     string? DependencyCommit,
     IReadOnlyList<string> DependencyChanges,
-    bool Queued = false);
+    bool Queued = false,
+    double? LeaseTtlSeconds = null,
+    NoteView? Handoff = null);
 
 /// <summary>What a heartbeat or release did: <c>applied</c>, or <c>queued</c> while Redis is away.</summary>
 public sealed record WriteView(string PrId, string Result);

@@ -23,15 +23,23 @@ public sealed partial class StateSync
 {
     /// <summary>
     /// Claims the best PR <paramref name="agent"/> may claim now — <see cref="ReadyAsync"/>'s order: priority, then the
-    /// task list's — in one step: each candidate is claimed under its lock exactly as <see cref="ClaimAsync"/> does, and
+    /// task list's — in one step: each candidate is claimed under its lock exactly as <see cref="ClaimAsync(string, string, HotState?, CancellationToken)"/> does, and
     /// one that another caller took first (or that moved meanwhile) is passed over for the next, so concurrent callers get
     /// different PRs and never the same one. With <paramref name="wait"/>, when nothing is ready it waits until an event
     /// could have made something claimable (a milestone, a dependency change, a release, an expired lease, a change in git)
     /// and looks again, until the time is up. Null when nothing was ready in time.
     /// </summary>
-    public async Task<TransitionResult?> ClaimNextAsync(string agent, ClaimNextFilter filter, TimeSpan wait, CancellationToken cancellationToken)
+    public Task<TransitionResult?> ClaimNextAsync(string agent, ClaimNextFilter filter, TimeSpan wait, CancellationToken cancellationToken) =>
+        ClaimNextAsync(agent, filter, wait, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ClaimNextAsync(string, ClaimNextFilter, TimeSpan, CancellationToken)"/> with a lease that lives
+    /// <paramref name="ttl"/> after each heartbeat (see <see cref="ClaimAsync(string, string, HotState?, TimeSpan?, CancellationToken)"/>).
+    /// </summary>
+    public async Task<TransitionResult?> ClaimNextAsync(string agent, ClaimNextFilter filter, TimeSpan wait, TimeSpan? ttl, CancellationToken cancellationToken)
     {
         ValidateAgent(agent);
+        CheckTtl(ttl);
         if (filter.Prs?.FirstOrDefault(id => !Domain.Identity.PrId.IsValid(id)) is { } bad)
         {
             throw ThermoclineException.InvalidPrId(bad);
@@ -42,7 +50,7 @@ public sealed partial class StateSync
         {
             // Read before looking: whatever happens after the look is an event after this number, so no wake-up is missed.
             var seen = Events.Last;
-            if (await TryClaimNextAsync(agent, filter, cancellationToken) is { } claimed)
+            if (await TryClaimNextAsync(agent, filter, ttl, cancellationToken) is { } claimed)
             {
                 return claimed;
             }
@@ -61,12 +69,12 @@ public sealed partial class StateSync
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return await TryClaimNextAsync(agent, filter, cancellationToken); // one last look at the deadline
+                return await TryClaimNextAsync(agent, filter, ttl, cancellationToken); // one last look at the deadline
             }
         }
     }
 
-    private async Task<TransitionResult?> TryClaimNextAsync(string agent, ClaimNextFilter filter, CancellationToken cancellationToken)
+    private async Task<TransitionResult?> TryClaimNextAsync(string agent, ClaimNextFilter filter, TimeSpan? ttl, CancellationToken cancellationToken)
     {
         foreach (var candidate in await ReadyAsync(cancellationToken))
         {
@@ -77,7 +85,7 @@ public sealed partial class StateSync
 
             try
             {
-                return await ClaimAsync(candidate.Id, agent, filter.State, cancellationToken);
+                return await ClaimAsync(candidate.Id, agent, filter.State, ttl, cancellationToken);
             }
             catch (ThermoclineException ex) when (ex.Kind is ErrorKind.LeaseConflict or ErrorKind.InvalidTransition or ErrorKind.NotFound)
             {

@@ -86,6 +86,9 @@ public sealed partial class StateSync
             hot?.IsHot == true ? hot.ExpiresIn : null,
             hot?.IsHot == true ? hot.Fence : null,
             pr.Dependencies,
-            unmet);
+            unmet)
+        {
+            Note = hot?.Note,
+        };
     }
 }

@@ -19,14 +19,36 @@ public sealed partial class StateSync
     /// target, the usual one for git's cold state (<see cref="StateMachine.DefaultClaimTarget"/>), chosen under the PR's lock.
     /// Returns the new lease.
     /// </summary>
-    public async Task<TransitionResult> ClaimAsync(string prId, string agent, HotState? target, CancellationToken cancellationToken)
+    public Task<TransitionResult> ClaimAsync(string prId, string agent, HotState? target, CancellationToken cancellationToken) =>
+        ClaimAsync(prId, agent, target, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ClaimAsync(string, string, HotState?, CancellationToken)"/> with a lease that lives <paramref name="ttl"/>
+    /// after each heartbeat (1 s to <see cref="SyncOptions.MaxLeaseTtl"/>; default the hot store's heartbeat TTL). The
+    /// answer hands over the note the PR's previous holder left, if any.
+    /// </summary>
+    public async Task<TransitionResult> ClaimAsync(string prId, string agent, HotState? target, TimeSpan? ttl, CancellationToken cancellationToken)
     {
         ValidateIds(prId, agent);
+        CheckTtl(ttl);
         using (await _locks.AcquireAsync(prId, cancellationToken))
         {
-            return await ClaimLockedAsync(prId, agent, target, await _hot.GetAsync(prId, cancellationToken), cancellationToken);
+            return await ClaimLockedAsync(prId, agent, target, await _hot.GetAsync(prId, cancellationToken), cancellationToken, ttl);
         }
     }
+
+    private void CheckTtl(TimeSpan? ttl)
+    {
+        if (ttl is { } t && (t < TimeSpan.FromSeconds(1) || t > _options.MaxLeaseTtl))
+        {
+            throw ThermoclineException.Usage(
+                $"a lease of {Durations(t)} is out of bounds: this hub grants 1 s to {Durations(_options.MaxLeaseTtl)} (its max-lease-ttl setting). Keep a long lease alive with heartbeats instead.");
+        }
+    }
+
+    private static string Durations(TimeSpan t) => t.TotalHours >= 1 && t.TotalHours % 1 == 0 ? $"{t.TotalHours:0} h"
+        : t.TotalMinutes >= 1 && t.TotalMinutes % 1 == 0 ? $"{t.TotalMinutes:0} min"
+        : $"{t.TotalSeconds:0.###} s";
 
     /// <summary>
     /// Any allowed transition from the PR's effective state to <paramref name="target"/>: a claim when the PR is not hot
@@ -87,12 +109,25 @@ public sealed partial class StateSync
     /// Keeps the lease alive another heartbeat period. Queued while Redis is away. Refused as an unknown PR once the PR is
     /// no longer in the task list (a person deleted it): there is no work left to keep alive.
     /// </summary>
-    public async Task<HotWriteResult> HeartbeatAsync(string prId, string agent, Lease lease, CancellationToken cancellationToken)
+    public Task<HotWriteResult> HeartbeatAsync(string prId, string agent, Lease lease, CancellationToken cancellationToken) =>
+        HeartbeatAsync(prId, agent, lease, null, cancellationToken);
+
+    /// <summary>
+    /// A heartbeat that also leaves <paramref name="note"/> as the PR's handoff note (see <see cref="LeaseNote"/>): where the
+    /// work stands, for <c>status</c> and for whoever claims the PR after this lease. A bad note changes nothing.
+    /// </summary>
+    public async Task<HotWriteResult> HeartbeatAsync(string prId, string agent, Lease lease, string? note, CancellationToken cancellationToken)
     {
         ValidateIds(prId, agent);
+        if (note is not null)
+        {
+            LeaseNote.Validate(note);
+        }
+
         await RequireListedAsync(prId, cancellationToken);
         await CheckHolderIfReachableAsync(prId, agent, lease, cancellationToken);
-        return await _hot.HeartbeatAsync(prId, lease, cancellationToken);
+        var beat = await _hot.HeartbeatAsync(prId, lease, cancellationToken);
+        return note is null ? beat : await _hot.NoteAsync(prId, lease, agent, note, cancellationToken);
     }
 
     /// <summary>Drops the PR's hot state; it is back at its cold state. Queued while Redis is away.</summary>
@@ -115,7 +150,7 @@ public sealed partial class StateSync
         }
     }
 
-    private async Task<TransitionResult> ClaimLockedAsync(string prId, string agent, HotState? wanted, PrHotSnapshot snapshot, CancellationToken cancellationToken)
+    private async Task<TransitionResult> ClaimLockedAsync(string prId, string agent, HotState? wanted, PrHotSnapshot snapshot, CancellationToken cancellationToken, TimeSpan? ttl = null)
     {
         var list = await ReadCurrentGitAsync("claims are refused", cancellationToken);
         var pr = list.Find(prId) ?? throw ThermoclineException.UnknownPr(prId);
@@ -142,7 +177,7 @@ public sealed partial class StateSync
             });
         }
 
-        var lease = await _hot.ClaimAsync(prId, agent, target, pr.ColdState, cancellationToken);
+        var lease = await _hot.ClaimAsync(prId, agent, target, pr.ColdState, cancellationToken, ttl);
         try
         {
             await CoverFenceAsync(lease.Fence, cancellationToken);
@@ -158,7 +193,11 @@ public sealed partial class StateSync
         Metrics.CountTransition(TransitionKind.ColdToHot);
         SyncLog.Transition(_logger, prId, StateNames.Of(pr.ColdState), StateNames.Of(target), agent);
         Emit(SyncEventKind.Claimed, prId, $"{prId}: {StateNames.Of(pr.ColdState)} → {StateNames.Of(target)} claimed by {agent} (lease {lease.Fence})", StateNames.Of(pr.ColdState), StateNames.Of(target), agent, lease.Fence);
-        return new TransitionResult(prId, pr.ColdState, target, false, lease, null, null, []);
+        return new TransitionResult(prId, pr.ColdState, target, false, lease, null, null, [])
+        {
+            Handoff = snapshot.Note,
+            LeaseTtl = ttl ?? _hot.HeartbeatTtl,
+        };
     }
 
     private async Task<TransitionResult> CommitMilestoneLockedAsync(string prId, ColdState target, string agent, Lease? lease, string? reason, CancellationToken cancellationToken)

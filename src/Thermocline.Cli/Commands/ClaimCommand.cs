@@ -38,6 +38,10 @@ internal sealed class ClaimCommand : AsyncCommand<ClaimCommand.Settings>
         [Description("With --next: only PRs of this priority or higher (critical, high, medium, low).")]
         public string? Priority { get; init; }
 
+        [CommandOption("--ttl <DURATION>")]
+        [Description("How long the lease lives after each heartbeat, e.g. 20m for long work between beats (1s up to the hub's maximum, 1h by default). Default: the hub's heartbeat TTL (5m).")]
+        public string? Ttl { get; init; }
+
         [CommandOption("--state <STATE>")]
         [Description("The hot state to claim into: investigating, planning, in-progress or under-review. Default: in-progress from ready/planned, under-review from completed, investigating from broken.")]
         public string? State { get; init; }
@@ -89,9 +93,16 @@ internal sealed class ClaimCommand : AsyncCommand<ClaimCommand.Settings>
 
         var agent = settings.ResolveAgent();
         using var hub = new HubClient(settings.Hub, settings.Token);
+        double? ttl = null;
+        if (settings.Ttl is { } text)
+        {
+            ttl = Durations.TryParse(text, out var lives) && lives > TimeSpan.Zero ? lives.TotalSeconds
+                : throw ThermoclineException.Usage($"--ttl '{text}' is not a duration; use e.g. 90s, 20m or 1h.");
+        }
+
         var result = settings.ClaimsNext
-            ? await ClaimNextAsync(hub, settings, agent, cancellationToken)
-            : await hub.ClaimAsync(settings.Pr!, new ClaimRequest(agent, settings.State), cancellationToken);
+            ? await ClaimNextAsync(hub, settings, agent, ttl, cancellationToken)
+            : await hub.ClaimAsync(settings.Pr!, new ClaimRequest(agent, settings.State, ttl), cancellationToken);
         await TransitionCommand.Print(streams, result, settings.Json);
         if (!settings.KeepAlive)
         {
@@ -101,7 +112,7 @@ internal sealed class ClaimCommand : AsyncCommand<ClaimCommand.Settings>
         return await RunKeptAliveAsync(hub, result, agent, command, every, streams, cancellationToken);
     }
 
-    private static Task<TransitionView> ClaimNextAsync(HubClient hub, Settings settings, string agent, CancellationToken cancellationToken)
+    private static Task<TransitionView> ClaimNextAsync(HubClient hub, Settings settings, string agent, double? ttl, CancellationToken cancellationToken)
     {
         var wait = TimeSpan.Zero;
         if (settings.Wait is { } text && (!Durations.TryParse(text, out wait) || wait > TimeSpan.FromHours(1)))
@@ -115,7 +126,7 @@ internal sealed class ClaimCommand : AsyncCommand<ClaimCommand.Settings>
             throw ThermoclineException.InvalidPrId(bad);
         }
 
-        return hub.ClaimNextAsync(new ClaimNextRequest(agent, settings.State, only, settings.Priority, wait.TotalSeconds), wait, cancellationToken);
+        return hub.ClaimNextAsync(new ClaimNextRequest(agent, settings.State, only, settings.Priority, wait.TotalSeconds, ttl), wait, cancellationToken);
     }
 
     private static async Task<int> RunKeptAliveAsync(

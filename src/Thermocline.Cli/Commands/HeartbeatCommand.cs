@@ -19,6 +19,10 @@ internal sealed class HeartbeatCommand : AsyncCommand<HeartbeatCommand.Settings>
         [CommandOption("--every <DURATION>")]
         [Description("Keep beating at this period (e.g. 30s, 2m) until Ctrl-C or until the lease is lost (exit 4).")]
         public string? Every { get; init; }
+
+        [CommandOption("--note <TEXT>")]
+        [Description("Leave a handoff note with the lease (one line, at most 500 characters; Redis only, no commit): 'thermo status PR' shows it, and whoever claims the PR after your lease gets it.")]
+        public string? Note { get; init; }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -29,7 +33,7 @@ internal sealed class HeartbeatCommand : AsyncCommand<HeartbeatCommand.Settings>
         using var hub = new HubClient(settings.Hub, settings.Token);
         if (settings.Every is null)
         {
-            var result = await hub.HeartbeatAsync(settings.Pr, new LeaseRequest(agent, lease), cancellationToken);
+            var result = await hub.HeartbeatAsync(settings.Pr, new LeaseRequest(agent, lease, settings.Note), cancellationToken);
             await Report(streams, result, settings.Json);
             return 0;
         }
@@ -41,7 +45,7 @@ internal sealed class HeartbeatCommand : AsyncCommand<HeartbeatCommand.Settings>
 
         try
         {
-            await BeatAsync(hub, settings.Pr, agent, lease, every, streams, quiet: settings.Json, cancellationToken);
+            await BeatAsync(hub, settings.Pr, agent, lease, every, streams, quiet: settings.Json, cancellationToken, settings.Note);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -51,14 +55,15 @@ internal sealed class HeartbeatCommand : AsyncCommand<HeartbeatCommand.Settings>
     }
 
     /// <summary>Heartbeats every <paramref name="every"/> until cancelled; throws when the lease is lost.</summary>
-    public static async Task BeatAsync(HubClient hub, string pr, string agent, string lease, TimeSpan every, CliStreams streams, bool quiet, CancellationToken cancellationToken)
+    public static async Task BeatAsync(HubClient hub, string pr, string agent, string lease, TimeSpan every, CliStreams streams, bool quiet, CancellationToken cancellationToken, string? note = null)
     {
         using var timer = new PeriodicTimer(every);
         do
         {
             try
             {
-                var result = await hub.HeartbeatAsync(pr, new LeaseRequest(agent, lease), cancellationToken);
+                var result = await hub.HeartbeatAsync(pr, new LeaseRequest(agent, lease, note), cancellationToken);
+                note = null; // left once; later beats keep it
                 if (!quiet)
                 {
                     await Report(streams, result, json: false);

@@ -43,10 +43,19 @@ internal sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
         }
 
         await streams.Out.WriteAsync(Render(prs));
+        if (settings.Pr is not null && prs[0].Note is { } note)
+        {
+            await streams.Out.WriteLineAsync(NoteLine("note", note));
+        }
+
         var hot = prs.Count(p => p.HotState is not null);
         await streams.Out.WriteLineAsync(prs.Any(p => p.HotStateUnavailable) ? $"{prs.Count} PRs, hot state unknown (Redis unreachable)" : $"{prs.Count} PRs, {hot} hot");
         return await BoardWarnings.ReportAsync(prs, streams, staleExitCode: ExitCodes.Ok);
     }
+
+    /// <summary>A handoff note as one line: who left it, under which fence, how long ago, and the text.</summary>
+    public static string NoteLine(string label, NoteView note) =>
+        $"{label} from {TerminalText.Escape(note.Agent)} (fence {note.Fence}, {Durations.Format(Math.Max(0, (DateTimeOffset.UtcNow - note.At).TotalSeconds))} ago): {TerminalText.Escape(note.Text)}";
 
     public static string Render(IReadOnlyList<PrView> prs)
     {

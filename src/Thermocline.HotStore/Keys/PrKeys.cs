@@ -14,11 +14,13 @@ public sealed class PrKeys
         ColdState = new RedisKey(stem + "cold_state");
         Fence = new RedisKey(stem + "fence");
         Dependencies = new RedisKey(stem + "dependencies");
+        Note = new RedisKey(stem + "note");
         ScriptKeys = [HotState, Agent, Lease, Heartbeat, ColdState, Fence];
+        NoteKeys = [HotState, Agent, Lease, Note];
         LeaseKeys = ScriptKeys[..3];
         HotKeys = ScriptKeys[..4];
         HotAndColdKeys = ScriptKeys[..5];
-        AllKeys = [HotState, Agent, Heartbeat, Lease, ColdState, Fence, Dependencies];
+        AllKeys = [HotState, Agent, Heartbeat, Lease, ColdState, Fence, Dependencies, Note];
     }
 
     /// <summary><c>pr:{ID}:hot_state</c>.</summary>
@@ -42,6 +44,9 @@ public sealed class PrKeys
     /// <summary><c>pr:{ID}:dependencies</c>.</summary>
     public RedisKey Dependencies { get; }
 
+    /// <summary><c>pr:{ID}:note</c>: the last handoff note left under a lease (outlives the lease, for the next holder).</summary>
+    public RedisKey Note { get; }
+
     /// <summary>The keys the per-PR scripts receive, in the order their <c>KEYS[n]</c> expect.</summary>
     internal RedisKey[] ScriptKeys { get; }
 
@@ -56,6 +61,9 @@ public sealed class PrKeys
 
     /// <summary>The first five of <see cref="ScriptKeys"/>: the hot keys and the cold-state cache (release, clear).</summary>
     internal RedisKey[] HotAndColdKeys { get; }
+
+    /// <summary>What the note script takes: the lease check's three keys, then the note.</summary>
+    internal RedisKey[] NoteKeys { get; }
 
     /// <summary>Every key of the PR.</summary>
     internal RedisKey[] AllKeys { get; }

@@ -54,19 +54,40 @@ internal static class HotScripts
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
         redis.call('SET', KEYS[2], ARGV[2], 'PX', ttl)
         redis.call('SET', KEYS[3], fence .. ':' .. ARGV[7], 'PX', ttl)
-        redis.call('SET', KEYS[4], ARGV[5], 'PX', ttl)
+        redis.call('SET', KEYS[4], ARGV[5] .. ':' .. ttl, 'PX', ttl)
         return {1, fence}
         """);
 
-    /// <summary>Heartbeat. ARGV: 1 lease, 2 now (Unix ms), 3 TTL ms. Reply: {1, hot state} or the lease refusal.</summary>
+    /// <summary>
+    /// Heartbeat. ARGV: 1 lease, 2 now (Unix ms), 3 default TTL ms. The lease lives another TTL: the one its claim chose,
+    /// kept in the heartbeat key as <c>now:ttl</c> (the default for a value without one). Reply: {1, hot state} or the
+    /// lease refusal.
+    /// </summary>
     public static readonly PrScript Heartbeat = new("heartbeat", 'h', 4, 3, LeaseReads, LeaseCheck + """
 
         local ttl = ARGV[3]
+        local beat = redis.call('GET', KEYS[4])
+        if beat then
+          local at = string.find(beat, ':', 1, true)
+          if at then
+            ttl = string.sub(beat, at + 1)
+          end
+        end
         redis.call('PEXPIRE', KEYS[1], ttl)
         redis.call('PEXPIRE', KEYS[2], ttl)
         redis.call('PEXPIRE', KEYS[3], ttl)
-        redis.call('SET', KEYS[4], ARGV[2], 'PX', ttl)
+        redis.call('SET', KEYS[4], ARGV[2] .. ':' .. ttl, 'PX', ttl)
         return {1, hot}
+        """);
+
+    /// <summary>
+    /// A handoff note under a lease. KEYS: hot state, agent, lease, note. ARGV: 1 lease, 2 the note as stored, 3 how long
+    /// it is kept (ms). Reply: {1, 1} or the lease refusal.
+    /// </summary>
+    public static readonly PrScript Note = new("note", 'n', 4, 3, LeaseReads, LeaseCheck + """
+
+        redis.call('SET', KEYS[4], ARGV[2], 'PX', ARGV[3])
+        return {1, 1}
         """);
 
     /// <summary>
@@ -113,7 +134,7 @@ internal static class HotScripts
         """);
 
     /// <summary>The scripts a <see cref="Batch"/> can run, each on one PR's keys.</summary>
-    private static PrScript[] PerPr => [Claim, Heartbeat, TransitionHot, Clear, SeedFence];
+    private static PrScript[] PerPr => [Claim, Heartbeat, TransitionHot, Clear, SeedFence, Note];
 
     /// <summary>The answer <see cref="Batch"/> gives for a call whose script raised an error: <c>{marker, message}</c>.</summary>
     public const string BatchErrorMarker = "__thermocline_error";

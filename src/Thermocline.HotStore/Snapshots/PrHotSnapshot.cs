@@ -19,6 +19,9 @@ public sealed record PrHotSnapshot(
     long? Fence,
     TimeSpan? ExpiresIn)
 {
+    /// <summary>The last handoff note left under a lease of this PR (it outlives the lease), or null.</summary>
+    public Leases.LeaseNote? Note { get; init; }
+
     /// <summary>True while a hot state is live.</summary>
     public bool IsHot => HotState is not null;
 

@@ -30,7 +30,7 @@ internal static class ApiEndpoints
         {
             var agent = Require(body?.Agent, "agent");
             HotState? target = body!.State is not { } name ? null : ParseHot(name);
-            return Results.Ok((await sync.ClaimAsync(id, agent, target, ct)).ToView());
+            return Results.Ok((await sync.ClaimAsync(id, agent, target, Ttl(body.TtlSeconds), ct)).ToView());
         });
 
         api.MapPost("/claim-next", async (ClaimNextRequest? body, StateSync sync, CancellationToken ct) =>
@@ -45,7 +45,7 @@ internal static class ApiEndpoints
             var wait = body.WaitSeconds is not { } seconds ? TimeSpan.Zero
                 : seconds is >= 0 and <= MaxWaitSeconds ? TimeSpan.FromSeconds(seconds)
                 : throw ThermoclineException.Usage($"waitSeconds {seconds} is out of range; use 0 to {MaxWaitSeconds}.");
-            var claimed = await sync.ClaimNextAsync(agent, filter, wait, ct) ?? throw ThermoclineException.NothingReady(
+            var claimed = await sync.ClaimNextAsync(agent, filter, wait, Ttl(body.TtlSeconds), ct) ?? throw ThermoclineException.NothingReady(
                 wait > TimeSpan.Zero
                     ? $"nothing became claimable{Described(filter)} within {wait.TotalSeconds:0.###} s; try again later, or see what is waiting with 'thermo status'."
                     : $"nothing is claimable now{Described(filter)}; wait for work with --wait DURATION, or see what is waiting with 'thermo status'.");
@@ -54,7 +54,7 @@ internal static class ApiEndpoints
 
         api.MapPost("/prs/{id}/heartbeat", async (string id, LeaseRequest? body, StateSync sync, CancellationToken ct) =>
         {
-            var result = await sync.HeartbeatAsync(id, Require(body?.Agent, "agent"), ParseLease(body!.Lease, required: true)!, ct);
+            var result = await sync.HeartbeatAsync(id, Require(body?.Agent, "agent"), ParseLease(body!.Lease, required: true)!, body.Note, ct);
             return Results.Ok(new WriteView(id, result.ToString().ToLowerInvariant()));
         });
 
@@ -99,6 +99,13 @@ internal static class ApiEndpoints
 
     /// <summary>The longest a claim of the next PR may wait (an hour): a longer wait is a loop of the caller's.</summary>
     public const double MaxWaitSeconds = 3600;
+
+    private static TimeSpan? Ttl(double? seconds) => seconds switch
+    {
+        null => null,
+        > 0 and <= 86_400 => TimeSpan.FromSeconds(seconds.Value),
+        _ => throw ThermoclineException.Usage($"ttlSeconds {seconds} is out of range; a lease lives 1 to 86400 s (and at most the hub's max-lease-ttl)."),
+    };
 
     private static HotState ParseHot(string name) => StateNames.TryParseHot(name, out var hot)
         ? hot

@@ -1,5 +1,6 @@
 using Thermocline.Domain.Commits;
 using Thermocline.Domain.States;
+using Thermocline.HotStore.Leases;
 using Thermocline.Sync.Events;
 using Thermocline.Sync.Reconciliation;
 using Thermocline.Sync.Status;
@@ -32,7 +33,10 @@ internal static class ViewMapping
         s.UnmetDependencies,
         s.ClaimableAs.Select(StateNames.Of).ToList(),
         s.HotStateUnavailable,
-        s.TaskListStale);
+        s.TaskListStale,
+        s.Note?.ToView());
+
+    public static NoteView ToView(this LeaseNote n) => new(n.Fence, n.Agent, n.At, n.Text);
 
     public static TransitionView ToView(this TransitionResult r) => new(
         r.PrId,
@@ -51,7 +55,9 @@ internal static class ViewMapping
         r.Commit,
         r.DependencyCommit,
         r.DependencyChanges,
-        r.Queued);
+        r.Queued,
+        r.LeaseTtl?.TotalSeconds,
+        r.Handoff?.ToView());
 
     public static ReconcileView ToView(this ReconciliationReport r) => new(
         r.DryRun,

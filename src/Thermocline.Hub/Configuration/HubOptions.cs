@@ -43,6 +43,9 @@ public sealed class HubOptions
     /// <summary>Seconds a hot state lives after its last heartbeat (<c>heartbeatTtlSeconds</c>); default 300.</summary>
     public double HeartbeatTtlSeconds { get; set; } = 300;
 
+    /// <summary>The longest lease a claim may ask for with <c>--ttl</c>, in seconds (<c>maxLeaseTtlSeconds</c>); default 3600.</summary>
+    public double MaxLeaseTtlSeconds { get; set; } = 3600;
+
     /// <summary>Where each setting came from, for error messages.</summary>
     public Dictionary<string, string> Sources { get; } = new(StringComparer.Ordinal);
 
@@ -90,6 +93,11 @@ public sealed class HubOptions
         if (HeartbeatTtlSeconds is < 1 or > 86_400)
         {
             throw Bad(nameof(HeartbeatTtlSeconds), $"heartbeat TTL {HeartbeatTtlSeconds} s is out of range (1-86400)");
+        }
+
+        if (MaxLeaseTtlSeconds is < 1 or > 86_400)
+        {
+            throw Bad(nameof(MaxLeaseTtlSeconds), $"max lease TTL {MaxLeaseTtlSeconds} s is out of range (1-86400)");
         }
     }
 

@@ -34,15 +34,17 @@ public static class HubOptionsLoader
             v => options.DisplayIntervalSeconds = ParseDouble(v, options, nameof(HubOptions.DisplayIntervalSeconds)), FromFile("displayIntervalSeconds"), fileSource);
         Set(options, nameof(HubOptions.HeartbeatTtlSeconds), null, "", environment("THERMO_HEARTBEAT_TTL_SECONDS"), "THERMO_HEARTBEAT_TTL_SECONDS",
             v => options.HeartbeatTtlSeconds = ParseDouble(v, options, nameof(HubOptions.HeartbeatTtlSeconds)), FromFile("heartbeatTtlSeconds"), fileSource);
+        Set(options, nameof(HubOptions.MaxLeaseTtlSeconds), null, "", environment("THERMO_MAX_LEASE_TTL_SECONDS"), "THERMO_MAX_LEASE_TTL_SECONDS",
+            v => options.MaxLeaseTtlSeconds = ParseDouble(v, options, nameof(HubOptions.MaxLeaseTtlSeconds)), FromFile("maxLeaseTtlSeconds"), fileSource);
         if (config.ContainsKey("token"))
         {
             throw ThermoclineException.Usage($"{file} sets \"token\"; a secret does not belong in a file in the repository. Use THERMO_TOKEN.");
         }
 
-        var unknown = config.Keys.Except(["redis", "port", "bind", "branch", "keyPrefix", "persist", "displayIntervalSeconds", "heartbeatTtlSeconds"], StringComparer.Ordinal).ToList();
+        var unknown = config.Keys.Except(["redis", "port", "bind", "branch", "keyPrefix", "persist", "displayIntervalSeconds", "heartbeatTtlSeconds", "maxLeaseTtlSeconds"], StringComparer.Ordinal).ToList();
         if (unknown.Count > 0)
         {
-            throw ThermoclineException.Usage($"{file} has unknown setting(s): {string.Join(", ", unknown)}; known: redis, port, bind, branch, keyPrefix, persist, displayIntervalSeconds, heartbeatTtlSeconds.");
+            throw ThermoclineException.Usage($"{file} has unknown setting(s): {string.Join(", ", unknown)}; known: redis, port, bind, branch, keyPrefix, persist, displayIntervalSeconds, heartbeatTtlSeconds, maxLeaseTtlSeconds.");
         }
 
         options.Validate();

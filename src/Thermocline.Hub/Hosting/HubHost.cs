@@ -99,7 +99,7 @@ public sealed partial class HubHost : IAsyncDisposable
             owned.Push(hot);
             HubLog.Stores(logger, repoPath, embedded is null ? "Redis" : "embedded Garnet", hot.Endpoint);
 
-            var sync = new StateSync(cold, hot, new SyncOptions { DisplayInterval = TimeSpan.FromSeconds(options.DisplayIntervalSeconds) }, time, loggerFactory.CreateLogger<StateSync>());
+            var sync = new StateSync(cold, hot, new SyncOptions { DisplayInterval = TimeSpan.FromSeconds(options.DisplayIntervalSeconds), MaxLeaseTtl = TimeSpan.FromSeconds(options.MaxLeaseTtlSeconds) }, time, loggerFactory.CreateLogger<StateSync>());
             var app = Build(options, loggerFactory, time, sync);
             await app.StartAsync(cancellationToken);
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());

@@ -30,6 +30,9 @@ public sealed record PrStatus(
     IReadOnlyList<string> Dependencies,
     IReadOnlyList<string> UnmetDependencies)
 {
+    /// <summary>The last handoff note left under a lease of this PR (<c>heartbeat --note</c>), or null.</summary>
+    public HotStore.Leases.LeaseNote? Note { get; init; }
+
     /// <summary>
     /// True when Redis could not be read for this answer: <see cref="HotState"/>, <see cref="Agent"/> and the heartbeat are
     /// then unknown, not empty — the PR may well be held.

@@ -25,6 +25,12 @@ public sealed record TransitionResult(
     /// <summary>True when Redis was unreachable and the hot → hot step was queued, to be replayed (and its lease checked) on reconnect.</summary>
     public bool Queued { get; init; }
 
+    /// <summary>For a claim: the note the PR's previous holder left (<c>heartbeat --note</c>), handed over; else null.</summary>
+    public LeaseNote? Handoff { get; init; }
+
+    /// <summary>For a claim: how long the lease lives after each heartbeat.</summary>
+    public TimeSpan? LeaseTtl { get; init; }
+
     /// <summary>The transition's kind.</summary>
     public TransitionKind Kind => new Transition(From, To).Kind;
 }

@@ -155,7 +155,7 @@ public abstract partial class HotStoreContract
         var two = await store.GetAsync("PR-M2", Ct);
         Assert.Null(two.HotState);
         Assert.Equal(ColdState.Planned, two.ColdState);
-        Assert.Equal("1000", (string?)await db.StringGetAsync(m1.Heartbeat));
+        Assert.Equal("1000:300000", (string?)await db.StringGetAsync(m1.Heartbeat)); // the beat and the TTL it keeps
         Assert.Equal(41, (long)await db.StringGetAsync(m3.Fence));
     }
 

@@ -69,6 +69,30 @@ public sealed class ClaimNextAndEventsTests
     }
 
     [Fact]
+    public async Task LongLease_NoteLeftWithAHeartbeat_ShownByStatusAndHandedToTheNextClaimant()
+    {
+        await using var world = HubWorld.Create(Store.Embedded, null);
+        await world.StartHubAsync();
+
+        var claim = await world.ExpectAsync(0, "claim", "PR-001", "--agent", "alice", "--ttl", "20m");
+        Assert.Contains("(lives 20m00s after each heartbeat)", claim.Out, StringComparison.Ordinal);
+        var lease = System.Text.RegularExpressions.Regex.Match(claim.Out, @"lease (\d+:[0-9a-f]+)").Groups[1].Value;
+        var expires = JsonDocument.Parse((await world.ExpectAsync(0, "status", "PR-001", "--json")).Out).RootElement.GetProperty("expiresInSeconds").GetDouble();
+        Assert.InRange(expires, 19 * 60, 20 * 60);
+
+        await world.ExpectAsync(0, "heartbeat", "PR-001", "--agent", "alice", "--lease", lease, "--note", "skeleton builds; CI config next");
+        Assert.Contains("note from alice (fence 1, ", (await world.ExpectAsync(0, "status", "PR-001")).Out, StringComparison.Ordinal);
+        var refused = await world.ExpectAsync(2, "heartbeat", "PR-001", "--agent", "alice", "--lease", lease, "--note", "ring \u0007 bell");
+        Assert.Contains("U+0007", refused.Error, StringComparison.Ordinal);
+        await world.ExpectAsync(2, "claim", "PR-004", "--agent", "alice", "--ttl", "2h");
+        await world.ExpectAsync(0, "release", "PR-001", "--agent", "alice", "--lease", lease);
+
+        var next = await world.ExpectAsync(0, "claim", "PR-001", "--agent", "bob", "--json");
+        var handoff = JsonDocument.Parse(next.Out).RootElement.GetProperty("handoff");
+        Assert.Equal(("alice", 1L, "skeleton builds; CI config next"), (handoff.GetProperty("agent").GetString(), handoff.GetProperty("fence").GetInt64(), handoff.GetProperty("text").GetString()));
+    }
+
+    [Fact]
     public async Task Events_EachStepStreamed_AndAReaderResumesAfterTheLastEventItSaw()
     {
         await using var world = HubWorld.Create(Store.Embedded, null);
