@@ -85,13 +85,7 @@ public sealed partial class GitColdStore
     private List<Dropped> MovedBackPast(Commit previous, Commit tip)
     {
         var found = new List<Dropped>();
-        var lost = _repo.Commits.QueryBy(new CommitFilter
-        {
-            IncludeReachableFrom = previous,
-            ExcludeReachableFrom = tip,
-            SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Reverse,
-        });
-        foreach (var commit in lost)
+        foreach (var commit in OldestFirst(previous, tip))
         {
             if (!IsHubMilestone(commit) || commit.Parents.FirstOrDefault() is not { } parent || ListAt(commit) is not { } after || ListAt(parent) is not { } before)
             {
@@ -117,13 +111,7 @@ public sealed partial class GitColdStore
     private List<Dropped> UndoneByMerges(Commit previous, Commit tip)
     {
         var found = new List<Dropped>();
-        var fresh = _repo.Commits.QueryBy(new CommitFilter
-        {
-            IncludeReachableFrom = tip,
-            ExcludeReachableFrom = previous,
-            SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Reverse,
-        });
-        foreach (var merge in fresh)
+        foreach (var merge in OldestFirst(tip, previous))
         {
             var parents = merge.Parents.ToList();
             if (parents.Count != 2 || IsHub(merge) || _repo.ObjectDatabase.FindMergeBase(parents[0], parents[1]) is not { } mergeBase)
@@ -211,6 +199,14 @@ public sealed partial class GitColdStore
 
         return [.. found.Values.OrderByDescending(f => f.Depth).Select(f => new Dropped(f.Commit.Sha, f.Commit.Message, f.Changes, how))];
     }
+
+    // The commits reachable from one and not from the other, parents before children.
+    private ICommitLog OldestFirst(Commit from, Commit notFrom) => _repo.Commits.QueryBy(new CommitFilter
+    {
+        IncludeReachableFrom = from,
+        ExcludeReachableFrom = notFrom,
+        SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Reverse,
+    });
 
     private bool IsHub(Commit commit) => commit.Committer.Name == _options.CommitterName && commit.Committer.Email == _options.CommitterEmail;
 
