@@ -85,6 +85,19 @@ public class ValidationTests
     }
 
     [Fact]
+    public void Parse_TextWithoutAnyPrBlock_WarnsItMayBeTheWrongFile_AnEmptyFileDoesNot()
+    {
+        var readme = TaskList.Parse("# My project\n\nSome notes about the build.\n\n---\n\nMore prose.\n");
+
+        var warning = Assert.Single(readme.Diagnostics);
+        Assert.Equal(("no-prs", DiagnosticSeverity.Warning, 1), (warning.Code, warning.Severity, warning.Line));
+        Assert.False(readme.HasErrors);
+        Assert.Empty(TaskList.Parse("").Diagnostics);
+        Assert.Empty(TaskList.Parse("\n  \n").Diagnostics);
+        Assert.DoesNotContain(TaskList.Parse(Pr("PR-001")).Diagnostics, d => d.Code == "no-prs");
+    }
+
+    [Fact]
     public void Parse_MarkdownRulesAndFencedCode_AreNotFrontmatter()
     {
         var text = "# Title\n\n---\n\nProse.\n\n---\n\n```md\n### PR-009: in a code sample\n---\npr_id: PR-009\n---\n```\n\n" + Pr("PR-001") + "---\n\n## Next\n\n---\n";

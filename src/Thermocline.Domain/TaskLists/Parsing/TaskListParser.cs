@@ -47,6 +47,13 @@ internal static class TaskListParser
             diagnostics.AddRange(chunk.Diagnostics);
         }
 
+        if (blocks.Count == 0 && diagnostics.Count == 0 && !string.IsNullOrWhiteSpace(text))
+        {
+            // Text, but not one PR: most likely the wrong file. An empty file is a fine start (agents add PRs to it).
+            diagnostics.Add(new TaskListDiagnostic(DiagnosticSeverity.Warning, 1, null, "no-prs",
+                "the file holds text but no PR block (a heading '### PR-001: Title' followed by a '---' YAML block with pr_id:); is this the task list? An empty file is a valid start"));
+        }
+
         var unique = DependencyChecks.Run(prs, dependencyLines, unreadable, diagnostics);
         if (unusable.Count > 0)
         {
