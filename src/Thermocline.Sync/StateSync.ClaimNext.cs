@@ -21,6 +21,8 @@ public sealed record ClaimNextFilter(HotState? State = null, IReadOnlyCollection
 
 public sealed partial class StateSync
 {
+    private readonly SemaphoreSlim _claimNextGate = new(1, 1);
+
     /// <summary>
     /// Claims the best PR <paramref name="agent"/> may claim now — <see cref="ReadyAsync"/>'s order: priority, then the
     /// task list's — in one step: each candidate is claimed under its lock exactly as <see cref="ClaimAsync(string, string, HotState?, CancellationToken)"/> does, and
@@ -74,22 +76,59 @@ public sealed partial class StateSync
         }
     }
 
+    // One caller at a time chooses (in this hub): the next finds the PR the last one took in the hot index, instead of
+    // every caller racing for the same best PR and walking down the list one refused claim at a time. Candidates come from
+    // git's list and the hot index (one SMEMBERS), not from every PR's Redis keys; only when that finds nothing is the
+    // exact view read (a lease that expired and is not swept yet is claimable, but still in the index).
     private async Task<TransitionResult?> TryClaimNextAsync(string agent, ClaimNextFilter filter, TimeSpan? ttl, CancellationToken cancellationToken)
     {
-        foreach (var candidate in await ReadyAsync(cancellationToken))
+        await _claimNextGate.WaitAsync(cancellationToken);
+        try
         {
-            if (!filter.Accepts(candidate) || candidate.HotStateUnavailable)
-            {
-                continue;
-            }
+            return await ClaimFirstAsync(await QuickCandidatesAsync(filter, cancellationToken), agent, filter, ttl, cancellationToken)
+                ?? await ClaimFirstAsync((await ReadyAsync(cancellationToken)).Where(c => filter.Accepts(c) && !c.HotStateUnavailable), agent, filter, ttl, cancellationToken);
+        }
+        finally
+        {
+            _claimNextGate.Release();
+        }
+    }
 
+    private async Task<IReadOnlyList<PrStatus>> QuickCandidatesAsync(ClaimNextFilter filter, CancellationToken cancellationToken)
+    {
+        var list = RequireList(await ReadGitAsync(cancellationToken));
+        IReadOnlyList<string> hot;
+        try
+        {
+            hot = await _hot.ListHotIndexAsync(cancellationToken);
+        }
+        catch (ThermoclineException ex) when (ex.Kind == ErrorKind.Unavailable)
+        {
+            return []; // the exact view says so
+        }
+
+        var held = hot.ToHashSet(StringComparer.Ordinal);
+        var now = _time.GetUtcNow();
+        return list.Prs
+            .Select((pr, i) => (Status: held.Contains(pr.Id) ? null : ToStatus(pr, null, list, now), Order: i))
+            .Where(x => x.Status is { ClaimableAs.Count: > 0 } && filter.Accepts(x.Status))
+            .OrderBy(x => x.Status!.Priority)
+            .ThenBy(x => x.Order)
+            .Select(x => x.Status!)
+            .ToList();
+    }
+
+    private async Task<TransitionResult?> ClaimFirstAsync(IEnumerable<PrStatus> candidates, string agent, ClaimNextFilter filter, TimeSpan? ttl, CancellationToken cancellationToken)
+    {
+        foreach (var candidate in candidates)
+        {
             try
             {
                 return await ClaimAsync(candidate.Id, agent, filter.State, ttl, cancellationToken);
             }
             catch (ThermoclineException ex) when (ex.Kind is ErrorKind.LeaseConflict or ErrorKind.InvalidTransition or ErrorKind.NotFound)
             {
-                // Another caller took it first, or it moved since the list was read: the next one.
+                // Claimed through the per-PR route meanwhile, or it moved since the list was read: the next one.
             }
         }
 

@@ -74,7 +74,11 @@ public sealed partial class StateSync : IDisposable
     }
 
     /// <summary>Releases the locks; the stores stay open (the caller owns them).</summary>
-    public void Dispose() => _dependencyGate.Dispose();
+    public void Dispose()
+    {
+        _dependencyGate.Dispose();
+        _claimNextGate.Dispose();
+    }
 
     private void Emit(SyncEventKind kind, string? prId, string message, string? from = null, string? to = null, string? agent = null, long? fence = null, string? commit = null)
     {
