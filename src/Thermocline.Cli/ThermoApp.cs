@@ -36,6 +36,13 @@ public static class ThermoApp
                 .WithDescription("Create a git repository (or use the one there) with a sample docs/task-list.md, and commit only that file. Never overwrites an existing task list.")
                 .WithExample("init")
                 .WithExample("init", "--repo", "../my-project");
+            config.AddCommand<SetupCommand>("setup")
+                .WithData(streams)
+                .WithDescription("Onboarding in one command: write (or update in place) the section of AGENTS.md that tells a coding agent how to work in this repository with Thermocline, between <!-- thermocline:begin --> and <!-- thermocline:end --> markers; nothing else in the file changes. Then print the MCP client configuration. --check tells whether the section is current (exit 1 when not), --remove takes it out.")
+                .WithExample("setup")
+                .WithExample("setup", "--check")
+                .WithExample("setup", "--repo", "../my-project", "--agents-file", "docs/AGENTS.md")
+                .WithExample("setup", "--print-mcp", "--hub", "http://127.0.0.1:7420");
             config.AddCommand<ValidateCommand>("validate")
                 .WithData(streams)
                 .WithDescription("Parse and check a task list. Every problem is reported as file:line: severity: PR: message. Exit 0 when it has no errors (warnings allowed), 65 when it has.")
