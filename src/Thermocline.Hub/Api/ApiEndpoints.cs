@@ -20,6 +20,15 @@ internal static class ApiEndpoints
         api.MapGet("/prs", async (StateSync sync, CancellationToken ct) =>
             Results.Ok((await sync.ListAsync(ct)).Select(s => s.ToView())));
 
+        api.MapPost("/prs", async (AddRequest? body, StateSync sync, CancellationToken ct) =>
+        {
+            var agent = Require(body?.Agent, "agent");
+            var priority = body!.Priority is not { } p ? Priority.Medium : ParsePriority(p);
+            var added = await sync.AddAsync(
+                new NewPr(body.Id, Require(body.Title, "title"), priority, body.Dependencies ?? [], body.Description, body.From), agent, ct);
+            return Results.Created($"/api/prs/{added.PrId}", new AddView(added.PrId, added.Commit, added.State, added.DependencyCommit));
+        });
+
         api.MapGet("/prs/{id}", async (string id, StateSync sync, CancellationToken ct) =>
             Results.Ok((await sync.GetAsync(id, ct)).ToView()));
 
@@ -39,9 +48,7 @@ internal static class ApiEndpoints
             var filter = new ClaimNextFilter(
                 body!.State is not { } name ? null : ParseHot(name),
                 body.Prs is { Count: > 0 } prs ? prs.ToHashSet(StringComparer.Ordinal) : null,
-                body.Priority is not { } p ? null
-                    : Enum.TryParse<Priority>(p, ignoreCase: true, out var floor) && Enum.IsDefined(floor) && !char.IsDigit(p[0]) ? floor
-                    : throw ThermoclineException.Usage($"'{p}' is not a priority; expected critical, high, medium or low."));
+                body.Priority is not { } p ? null : ParsePriority(p));
             var wait = body.WaitSeconds is not { } seconds ? TimeSpan.Zero
                 : seconds is >= 0 and <= MaxWaitSeconds ? TimeSpan.FromSeconds(seconds)
                 : throw ThermoclineException.Usage($"waitSeconds {seconds} is out of range; use 0 to {MaxWaitSeconds}.");
@@ -62,9 +69,7 @@ internal static class ApiEndpoints
         {
             var agent = Require(body?.Agent, "agent");
             var name = Require(body!.State, "state");
-            var target = StateNames.TryParse(name, out var state) ? state.Value
-                : throw ThermoclineException.Usage($"'{name}' is not a state; expected one of: {string.Join(", ", StateNames.AllCold.Concat(StateNames.AllHot))}.");
-            var result = await sync.TransitionAsync(id, target, agent, ParseLease(body.Lease, required: false), body.Reason, ct);
+            var result = await sync.TransitionAsync(id, ParseState(name), agent, ParseLease(body.Lease, required: false), body.Reason, ct);
             return Results.Ok(result.ToView());
         });
 
@@ -100,26 +105,33 @@ internal static class ApiEndpoints
     /// <summary>The longest a claim of the next PR may wait (an hour): a longer wait is a loop of the caller's.</summary>
     public const double MaxWaitSeconds = 3600;
 
-    private static TimeSpan? Ttl(double? seconds) => seconds switch
+    internal static Priority ParsePriority(string p) =>
+        Enum.TryParse<Priority>(p, ignoreCase: true, out var floor) && Enum.IsDefined(floor) && !char.IsDigit(p[0]) ? floor
+            : throw ThermoclineException.Usage($"'{p}' is not a priority; expected critical, high, medium or low.");
+
+    internal static TimeSpan? Ttl(double? seconds) => seconds switch
     {
         null => null,
         > 0 and <= 86_400 => TimeSpan.FromSeconds(seconds.Value),
         _ => throw ThermoclineException.Usage($"ttlSeconds {seconds} is out of range; a lease lives 1 to 86400 s (and at most the hub's max-lease-ttl)."),
     };
 
-    private static HotState ParseHot(string name) => StateNames.TryParseHot(name, out var hot)
+    internal static WorkState ParseState(string name) => StateNames.TryParse(name, out var state) ? state.Value
+        : throw ThermoclineException.Usage($"'{name}' is not a state; expected one of: {string.Join(", ", StateNames.AllCold.Concat(StateNames.AllHot))}.");
+
+    internal static HotState ParseHot(string name) => StateNames.TryParseHot(name, out var hot)
         ? hot
         : throw ThermoclineException.Usage($"'{name}' is not a hot state; a claim takes a PR into one of: {string.Join(", ", StateNames.AllHot)}.");
 
-    private static string Described(ClaimNextFilter f) =>
+    internal static string Described(ClaimNextFilter f) =>
         (f.State is { } s ? $" into {StateNames.Of(s)}" : "")
         + (f.Prs is { } prs ? $" among {string.Join(", ", prs.Order(StringComparer.Ordinal))}" : "")
         + (f.AtLeast is { } p ? $" at priority {p.ToString().ToLowerInvariant()} or higher" : "");
 
-    private static string Require(string? value, string field) =>
+    internal static string Require(string? value, string field) =>
         string.IsNullOrEmpty(value) ? throw ThermoclineException.Usage($"the request body needs \"{field}\".") : value;
 
-    private static Lease? ParseLease(string? text, bool required)
+    internal static Lease? ParseLease(string? text, bool required)
     {
         if (text is null)
         {

@@ -206,6 +206,13 @@ public sealed partial class HubHost : IAsyncDisposable
             o.SerializerOptions.AllowTrailingCommas = false;
         });
 
+        // MCP at /mcp (Streamable HTTP) for agents that speak it: the same state sync, behind the same token as /api.
+        // Stateless: every tool call stands alone (a lease is the only session an agent needs), so no session outlives
+        // a request and a restarted hub serves a client's next call as it would have served it before.
+        builder.Services.AddMcpServer(o => o.ServerInfo = new ModelContextProtocol.Protocol.Implementation { Name = "thermocline-hub", Version = typeof(HubHost).Assembly.GetName().Version?.ToString() ?? "0" })
+            .WithHttpTransport(o => o.Stateless = true)
+            .WithTools<Mcp.HubTools>();
+
         // Recovery first, then the cycles; the host stops them in reverse order, so the final display sync runs last.
         builder.Services.AddHostedService<HubLifecycle>();
         builder.Services.AddHostedService<DisplaySyncCycle>();
@@ -233,6 +240,7 @@ public sealed partial class HubHost : IAsyncDisposable
         app.UseMiddleware<BufferedRequestBody>();
 
         app.MapThermoclineApi();
+        app.MapMcp("/mcp");
         app.MapGet("/healthz", (HttpContext context, CancellationToken cancellationToken) => HealthAsync(sync, options, context, cancellationToken));
         app.MapGet("/metrics", () => Results.Text(sync.RenderMetrics(), "text/plain; version=0.0.4; charset=utf-8"));
         return app;

@@ -7,7 +7,8 @@ using Thermocline.Hub.Api;
 namespace Thermocline.Hub.Security;
 
 /// <summary>
-/// When the hub has a token, every request but <c>/healthz</c> must carry <c>Authorization: Bearer TOKEN</c>
+/// When the hub has a token, every request but <c>/healthz</c> (the <c>/api</c> routes, <c>/metrics</c> and MCP at
+/// <c>/mcp</c> alike: this runs before routing) must carry <c>Authorization: Bearer TOKEN</c>
 /// (compared in constant time). The token itself is never logged.
 /// </summary>
 internal sealed class BearerTokenAuth(RequestDelegate next, byte[] token)
