@@ -62,6 +62,15 @@ public static class ThermoApp
                 .WithData(streams)
                 .WithDescription("The PRs an agent may claim now: dependencies met, not held, by priority.")
                 .WithExample("ready", "--json");
+            config.AddCommand<McpCommand>("mcp")
+                .WithDescription("The hub's MCP tools (ready, status, claim, heartbeat, transition, release, add, log) over stdio, for an MCP client that starts a local process: each message goes to the hub's /mcp. Nothing but the protocol on stdout")
+                .WithExample("mcp")
+                .WithExample("mcp", "--hub", "http://127.0.0.1:7420");
+            config.AddCommand<AddCommand>("add")
+                .WithData(streams)
+                .WithDescription("Add a PR to the task list: a block in the list's format after the last PR, one commit; the dependency engine makes it ready or blocked. Bad input (an unknown dependency, a cycle, a duplicate id) changes nothing")
+                .WithExample("add", "Parse the config file", "--priority", "high", "--depends", "PR-003", "--agent", "agent-1")
+                .WithExample("add", "Flaky test in the lexer", "--from", "PR-007", "--description", "Seen while fixing PR-007.");
             config.AddCommand<ClaimCommand>("claim")
                 .WithData(streams)
                 .WithDescription("Take a PR into a hot state and print the lease (FENCE:ID) that later commands need. With --keep-alive, run a command and heartbeat for it until it exits.")

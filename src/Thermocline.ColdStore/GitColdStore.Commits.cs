@@ -2,6 +2,7 @@ using Thermocline.ColdStore.Git;
 using Thermocline.Domain.Commits;
 using Thermocline.Domain.Errors;
 using Thermocline.Domain.States;
+using Thermocline.Domain.TaskLists;
 
 namespace Thermocline.ColdStore;
 
@@ -56,6 +57,36 @@ public sealed partial class GitColdStore
             },
             waitWhileBusy: true,
             cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="pr"/> to the task list (<see cref="TaskList.WithAddedPr"/>: a block in the list's format after
+    /// the last PR, every other byte kept) in one commit, <c>PR-042: added</c>, by <paramref name="agent"/>. The id is the
+    /// given one or the next free one at the tip the commit is made on. A person's uncommitted edit of the file gets the
+    /// block too; one that cannot take it (it does not parse, or holds that id) refuses the addition, nothing committed.
+    /// </summary>
+    /// <returns>The commit and the id the PR got.</returns>
+    /// <exception cref="ThermoclineException">
+    /// <see cref="ErrorKind.Usage"/> for a bad field or an id already there; <see cref="ErrorKind.BadTaskList"/> when the
+    /// list (at HEAD, or with the PR) does not validate: an unknown dependency, a cycle; <see cref="ErrorKind.Unavailable"/>
+    /// as for <see cref="CommitTransitionAsync"/>, or when the working copy cannot take the block.
+    /// </exception>
+    public async Task<(ColdCommit Commit, string PrId)> CommitAdditionAsync(NewPr pr, string agent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pr);
+        CommitMessages.Validate(pr.Id ?? "PR-000", agent);
+        string? id = null;
+        var commit = await CommitAsync(
+            (head, _, now) =>
+            {
+                head.List.EnsureValid(_options.TaskListPath);
+                var (list, added) = head.List.WithAddedPr(pr);
+                id = added;
+                return new PlannedEdit(list, CommitMessages.Addition(added, pr.Title, agent, pr.DiscoveredFrom, now), []) { Addition = pr with { Id = added } };
+            },
+            waitWhileBusy: true,
+            cancellationToken);
+        return (commit, id!);
     }
 
     /// <summary>

@@ -39,6 +39,15 @@ public sealed record ClaimRequest(string? Agent, string? State, double? TtlSecon
 /// </summary>
 public sealed record ClaimNextRequest(string? Agent, string? State, IReadOnlyList<string>? Prs = null, string? Priority = null, double? WaitSeconds = null, double? TtlSeconds = null);
 
+/// <summary>
+/// Body of <c>POST /api/prs</c> (<c>thermo add</c>): who adds, the title, and optionally the priority (default medium),
+/// dependencies, a one-paragraph description, the id (default: the next free one) and the PR it was discovered from.
+/// </summary>
+public sealed record AddRequest(string? Agent, string? Title, string? Priority = null, IReadOnlyList<string>? Dependencies = null, string? Description = null, string? Id = null, string? From = null);
+
+/// <summary>What adding a PR did: its id, the commit, its cold state after the dependency engine ran, and that engine's commit.</summary>
+public sealed record AddView(string PrId, string Commit, string ColdState, string? DependencyCommit);
+
 /// <summary>Body of <c>POST /api/prs/{id}/heartbeat</c> (optionally with a handoff <see cref="Note"/>) and <c>/release</c>.</summary>
 public sealed record LeaseRequest(string? Agent, string? Lease, string? Note = null);
 

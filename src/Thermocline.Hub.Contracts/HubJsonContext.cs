@@ -12,6 +12,8 @@ namespace Thermocline.Hub.Api;
 [JsonSerializable(typeof(List<PrView>))]
 [JsonSerializable(typeof(ClaimRequest))]
 [JsonSerializable(typeof(ClaimNextRequest))]
+[JsonSerializable(typeof(AddRequest))]
+[JsonSerializable(typeof(AddView))]
 [JsonSerializable(typeof(LeaseRequest))]
 [JsonSerializable(typeof(TransitionRequest))]
 [JsonSerializable(typeof(ReconcileRequest))]

@@ -59,6 +59,10 @@ internal sealed class HubClient : IDisposable
     public Task<TransitionView> ClaimAsync(string pr, ClaimRequest body, CancellationToken cancellationToken) =>
         PostAsync($"api/prs/{Uri.EscapeDataString(pr)}/claim", body, Contract.ClaimRequest, Contract.TransitionView, cancellationToken);
 
+    /// <summary><c>POST /api/prs</c>: adds a PR.</summary>
+    public Task<AddView> AddAsync(AddRequest body, CancellationToken cancellationToken) =>
+        PostAsync("api/prs", body, Contract.AddRequest, Contract.AddView, cancellationToken);
+
     /// <summary><c>POST /api/claim-next</c>: the best claimable PR, claimed; the hub may take <paramref name="wait"/> to answer.</summary>
     public Task<TransitionView> ClaimNextAsync(ClaimNextRequest body, TimeSpan wait, CancellationToken cancellationToken) =>
         SendAsync("POST", "api/claim-next", JsonSerializer.SerializeToUtf8Bytes(body, Contract.ClaimNextRequest), Contract.TransitionView, cancellationToken, wait);

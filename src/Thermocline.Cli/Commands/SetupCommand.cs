@@ -156,7 +156,7 @@ internal sealed class SetupCommand : AsyncCommand<SetupCommand.Settings>
 
     private static async Task PrintMcpAsync(TextWriter output, McpConfiguration mcp)
     {
-        await output.WriteLineAsync("MCP client configuration (thermo mcp and the hub's /mcp are planned):");
+        await output.WriteLineAsync("MCP client configuration (stdio: thermo mcp, which forwards to the hub; HTTP: the hub's /mcp):");
         await output.WriteLineAsync($"stdio: {mcp.Stdio.ToJsonString()}");
         await output.WriteLineAsync($"HTTP:  {mcp.Http.ToJsonString()}");
     }

@@ -47,8 +47,8 @@ internal static class AgentInstructions
         Never edit `cold_state:` lines by hand (use `thermo transition`): the hub commits milestones. `thermo status`,
         `thermo ready` and `thermo log` show the board and the history.
 
-        MCP (planned): `thermo mcp` (stdio) and the hub's `/mcp` (HTTP) serve the same operations as tools;
-        `thermo setup --print-mcp` prints the client configuration.
+        MCP: `thermo mcp` (stdio) and the hub's `/mcp` (HTTP) serve the same operations as tools (`add` too, for
+        work found on the way); `thermo setup --print-mcp` prints the client configuration.
         <!-- thermocline:end -->
         """;
 

@@ -17,6 +17,9 @@ internal delegate (TaskList? List, string? WhyNot, bool Owed) Reapply(TaskList o
 /// <param name="DisplayBody">The display section it writes, for a display sync.</param>
 internal sealed record PlannedEdit(TaskList NewList, string Message, IReadOnlyList<ColdChange> Changes, string? DisplayBody = null)
 {
+    /// <summary>For an addition (<c>thermo add</c>): the PR added, with its id; a copy a person changed gets it too.</summary>
+    public NewPr? Addition { get; init; }
+
     /// <summary>True for a cold-state change (starts the display quiet period).</summary>
     public bool IsColdChange => Changes.Count > 0;
 
@@ -27,8 +30,25 @@ internal sealed record PlannedEdit(TaskList NewList, string Message, IReadOnlyLi
     /// writing it (it parses, and ends early). A commit from that copy would undo the change; the hub commits it again
     /// (see <c>GitColdStore.RestoreDroppedMilestonesAsync</c>) unless the branch no longer has the PR.
     /// </summary>
-    public static (TaskList? List, string? WhyNot, bool Owed) ApplyTo(TaskList copy, IReadOnlyList<ColdChange> changes, string? displayBody)
+    public static (TaskList? List, string? WhyNot, bool Owed) ApplyTo(TaskList copy, IReadOnlyList<ColdChange> changes, string? displayBody, NewPr? addition = null)
     {
+        if (addition is not null)
+        {
+            if (copy.Find(addition.Id!) is not null)
+            {
+                return (null, $"it has a PR {addition.Id} of its own", false);
+            }
+
+            try
+            {
+                copy = copy.WithAddedPr(addition).List;
+            }
+            catch (Domain.Errors.ThermoclineException ex)
+            {
+                return (null, $"{addition.Id} does not fit the changes there: {ex.Message}", false);
+            }
+        }
+
         // In order, against the state each PR has by then (an owed edit and this commit's may both name one PR).
         var states = new Dictionary<string, ColdState>(StringComparer.Ordinal);
         var kept = new List<string>();

@@ -67,6 +67,12 @@ internal sealed class WorkingCopy : IDisposable
         }
     }
 
+    /// <summary>Why the prepared update leaves the working tree or the index as it is, or null when both take it.</summary>
+    public string? LeavesAlone =>
+        _tree.Outcome == WorkingTreeUpdate.LeftAlone ? "the working tree: " + (_tree.Why ?? "left alone")
+        : _index.Outcome == IndexUpdate.LeftAlone ? "the index: " + (_index.Why ?? "left alone")
+        : null;
+
     /// <summary>Puts the prepared copies in place (the branch has moved). Never throws for I/O: a copy that could not be replaced owes the edit.</summary>
     public (WorkingTreeUpdate Tree, IndexUpdate Index, bool Owes) Complete(ILogger logger)
     {

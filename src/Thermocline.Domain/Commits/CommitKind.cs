@@ -11,4 +11,7 @@ public enum CommitKind
     Dependencies,
     /// <summary><c>[Display Sync] …</c>.</summary>
     DisplaySync,
+
+    /// <summary><c>PR-xxx: added</c>: a PR an agent added (<c>thermo add</c>).</summary>
+    Addition,
 }

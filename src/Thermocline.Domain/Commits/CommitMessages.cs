@@ -59,6 +59,27 @@ public static class CommitMessages
         return sb.ToString();
     }
 
+    /// <summary>The end of an addition's title: <c>PR-042: added</c>.</summary>
+    public const string AddedSuffix = ": added";
+
+    /// <summary>The message of a PR an agent added: who, its title, and where it was discovered, when said.</summary>
+    public static string Addition(string prId, string title, string agent, string? discoveredFrom, DateTimeOffset timestamp)
+    {
+        Validate(prId, agent);
+        var sb = new StringBuilder(192);
+        sb.Append(CultureInfo.InvariantCulture, $"{prId}{AddedSuffix}\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"Agent {agent} added {prId}: {CommitText.SingleLine(title, 200)}.\n\n");
+        sb.Append("Metadata:\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- Agent: {agent}\n");
+        if (discoveredFrom is not null)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"- Discovered from: {discoveredFrom}\n");
+        }
+
+        sb.Append(CultureInfo.InvariantCulture, $"- Timestamp: {CommitText.Timestamp(timestamp)}\n");
+        return sb.ToString();
+    }
+
     /// <summary>The message of a dependency update: every change listed, one commit.</summary>
     public static string Dependencies(DependencyUpdate update, DateTimeOffset timestamp, int maxCauseLength)
     {

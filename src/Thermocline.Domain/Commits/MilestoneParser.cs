@@ -23,6 +23,11 @@ public static class MilestoneParser
             return CommitKind.Dependencies;
         }
 
+        if (title.EndsWith(CommitMessages.AddedSuffix, StringComparison.Ordinal) && PrId.IsValid(title.AsSpan(0, title.Length - CommitMessages.AddedSuffix.Length)))
+        {
+            return CommitKind.Addition;
+        }
+
         return TryParseTitle(title, out _, out _, out _) ? CommitKind.Transition : CommitKind.Other;
     }
 

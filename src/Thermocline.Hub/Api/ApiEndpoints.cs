@@ -20,6 +20,15 @@ internal static class ApiEndpoints
         api.MapGet("/prs", async (StateSync sync, CancellationToken ct) =>
             Results.Ok((await sync.ListAsync(ct)).Select(s => s.ToView())));
 
+        api.MapPost("/prs", async (AddRequest? body, StateSync sync, CancellationToken ct) =>
+        {
+            var agent = Require(body?.Agent, "agent");
+            var priority = body!.Priority is not { } p ? Priority.Medium : ParsePriority(p);
+            var added = await sync.AddAsync(
+                new NewPr(body.Id, Require(body.Title, "title"), priority, body.Dependencies ?? [], body.Description, body.From), agent, ct);
+            return Results.Created($"/api/prs/{added.PrId}", new AddView(added.PrId, added.Commit, added.State, added.DependencyCommit));
+        });
+
         api.MapGet("/prs/{id}", async (string id, StateSync sync, CancellationToken ct) =>
             Results.Ok((await sync.GetAsync(id, ct)).ToView()));
 

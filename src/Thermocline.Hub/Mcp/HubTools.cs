@@ -114,6 +114,30 @@ internal sealed class HubTools(StateSync sync)
         CancellationToken cancellationToken = default) =>
         AnswerAsync(async () => new WriteView(pr, (await sync.ReleaseAsync(pr, agent, LeaseOf(lease), cancellationToken)).ToString().ToLowerInvariant()), HubJsonContext.Default.WriteView);
 
+    [McpServerTool(Name = "add", ReadOnly = false, Idempotent = false, Destructive = false, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(AddView))]
+    [Description("Add a PR to the task list (work discovered while doing another): one commit that appends a block in the list's format; the dependency engine then makes it ready or blocked. Refused with nothing written for an unknown dependency or a cycle (bad-task-list, exit 65), a duplicate id or a bad field (usage, exit 2).")]
+    public Task<CallToolResult> AddAsync(
+        [Description(AgentText)] string agent,
+        [Description("The title: one line, at most 200 characters.")] string title,
+        [Description("critical, high, medium or low (default medium).")] string? priority = null,
+        [Description("The PRs it waits on; each must be in the task list.")] string[]? depends = null,
+        [Description("One paragraph under its block: one line, at most 4000 characters.")] string? description = null,
+        [Description("Its id, e.g. PR-042. Default: the next free one.")] string? id = null,
+        [Description("The PR whose work turned this one up (kept as discovered_from).")] string? from = null,
+        CancellationToken cancellationToken = default) =>
+        AnswerAsync(
+            async () =>
+            {
+                RequireValue(agent, "agent");
+                RequireValue(title, "title");
+                var added = await sync.AddAsync(
+                    new Domain.TaskLists.NewPr(id, title, priority is null ? Domain.TaskLists.Priority.Medium : ApiEndpoints.ParsePriority(priority), depends ?? [], description, from),
+                    agent,
+                    cancellationToken);
+                return new AddView(added.PrId, added.Commit, added.State, added.DependencyCommit);
+            },
+            HubJsonContext.Default.AddView);
+
     [McpServerTool(Name = "log", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(ToolList<MilestoneView>))]
     [Description("Milestone history from git, newest first: commit sha, PR, from and to state, agent, lease fence, time, reason.")]
     public Task<CallToolResult> LogAsync(

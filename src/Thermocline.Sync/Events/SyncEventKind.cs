@@ -15,6 +15,9 @@ public enum SyncEventKind
     Released,
     /// <summary>A milestone was committed to git.</summary>
     ColdCommit,
+
+    /// <summary>An agent added a PR to the task list (one commit); the dependency engine takes it on.</summary>
+    Added,
     /// <summary>The dependency engine moved a PR (one event per PR; the changes of one cause share a commit).</summary>
     DependencyCommit,
     /// <summary>The display section was committed.</summary>

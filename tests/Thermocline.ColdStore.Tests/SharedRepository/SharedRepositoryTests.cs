@@ -282,6 +282,23 @@ public sealed class SharedRepositoryTests
     }
 
     [Fact]
+    public async Task CommitAddition_PersonsUncommittedEdit_GetsTheBlockTooSoCommitAllKeepsThePr()
+    {
+        await using var r = await CreateAsync();
+        var edited = r.Repo.ReadFile(ColdRepo.Path).Replace("**Description:** third.", "**Description:** third, by a person.", StringComparison.Ordinal);
+        r.Repo.WriteFile(ColdRepo.Path, edited);
+
+        var (commit, id) = await r.Store.CommitAdditionAsync(new Domain.TaskLists.NewPr(null, "Found later", Domain.TaskLists.Priority.Low, ["PR-001"]), "agent-1");
+
+        Assert.Equal(("PR-004", WorkingTreeUpdate.Merged), (id, commit.WorkingTree));
+        Assert.Equal("PR-004: added", r.Repo.Git("log", "-1", "--format=%s").Trim());
+        r.Repo.Git("commit", "-q", "-am", "A person's rewording");
+        var committed = OnMain(r);
+        Assert.Contains("pr_id: PR-004", committed, StringComparison.Ordinal);
+        Assert.Contains("third, by a person.", committed, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Open_EditsOwedWhenTheHubStopped_StillOwedAndApplied()
     {
         await using var r = await CreateAsync();

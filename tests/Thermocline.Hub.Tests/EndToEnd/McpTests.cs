@@ -36,7 +36,7 @@ public sealed class McpTests
         await using var client = await ConnectAsync(hub);
 
         var tools = (await client.ListToolsAsync()).ToDictionary(t => t.Name);
-        Assert.Equal(["claim", "heartbeat", "log", "ready", "release", "status", "transition"], tools.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["add", "claim", "heartbeat", "log", "ready", "release", "status", "transition"], tools.Keys.Order(StringComparer.Ordinal));
         var ready = tools["ready"].ProtocolTool.Annotations!;
         Assert.True(ready.ReadOnlyHint);
         Assert.True(ready.IdempotentHint);
@@ -83,6 +83,47 @@ public sealed class McpTests
 
         var status = await client.CallToolAsync("status", new Dictionary<string, object?> { ["pr"] = "PR-001" });
         Assert.Equal("completed", JsonDocument.Parse(Text(status)).RootElement.EnumerateArray().Single().GetProperty("coldState").GetString());
+
+        // Work found on the way: added, one commit, and the engine makes it ready (PR-001 is completed).
+        var add = await client.CallToolAsync("add", new Dictionary<string, object?> { ["agent"] = "mcp-agent", ["title"] = "Found on the way", ["depends"] = new[] { "PR-001" }, ["from"] = "PR-001" });
+        Assert.True(add.IsError is not true, Text(add));
+        Assert.Equal(("PR-006", "ready"), (add.StructuredContent!.Value.GetProperty("prId").GetString(), add.StructuredContent!.Value.GetProperty("coldState").GetString()));
+        Assert.Equal("PR-006: added", world.Repo.Git("log", "-1", "--format=%s", add.StructuredContent!.Value.GetProperty("commit").GetString()!).Trim());
+        var cycle = await client.CallToolAsync("add", new Dictionary<string, object?> { ["agent"] = "mcp-agent", ["title"] = "Nowhere", ["depends"] = new[] { "PR-404" } });
+        Assert.True(cycle.IsError);
+        Assert.StartsWith("bad-task-list (exit 65): ", Text(cycle), StringComparison.Ordinal);
+    }
+
+    // thermo mcp: the same tools over stdio for a client that starts a process; stdout holds nothing but the protocol.
+    [Fact]
+    public async Task Stdio_ThermoMcpBridgesToTheHub_ListClaimTransitionAndAToolError()
+    {
+        await using var world = HubWorld.Create(Store.Embedded, null);
+        var hub = await world.StartHubAsync();
+        var transport = new StdioClientTransport(new StdioClientTransportOptions
+        {
+            Name = "thermo mcp",
+            Command = Thermo.DotnetHost,
+            Arguments = [Thermo.Dll, "mcp"],
+            WorkingDirectory = world.Repo.WorkDir,
+            EnvironmentVariables = new Dictionary<string, string?> { ["THERMO_HUB"] = hub.LocalUrl, ["HOME"] = world.Repo.ConfigHome },
+        });
+        await using var client = await McpClient.CreateAsync(transport);
+
+        var tools = (await client.ListToolsAsync()).Select(t => t.Name).Order(StringComparer.Ordinal).ToList();
+        var claim = await client.CallToolAsync("claim", new Dictionary<string, object?> { ["agent"] = "stdio-agent", ["next"] = true, ["state"] = "in-progress" });
+        var lease = claim.StructuredContent!.Value.GetProperty("lease").GetString()!;
+        var done = await client.CallToolAsync("transition", new Dictionary<string, object?> { ["pr"] = claim.StructuredContent!.Value.GetProperty("prId").GetString(), ["state"] = "completed", ["agent"] = "stdio-agent", ["lease"] = lease });
+        var unknown = await client.CallToolAsync("status", new Dictionary<string, object?> { ["pr"] = "PR-999" });
+
+        Assert.Contains("claim", tools);
+        Assert.Equal(8, tools.Count);
+        Assert.True(claim.IsError is not true, Text(claim));
+        Assert.True(done.IsError is not true, Text(done));
+        Assert.Equal("completed", done.StructuredContent!.Value.GetProperty("to").GetString());
+        Assert.Contains("- Agent: stdio-agent\n", world.Repo.Git("show", "-s", "--format=%B", done.StructuredContent!.Value.GetProperty("commit").GetString()!), StringComparison.Ordinal);
+        Assert.True(unknown.IsError);
+        Assert.StartsWith("not-found (exit 2): ", Text(unknown), StringComparison.Ordinal);
     }
 
     [Fact]
