@@ -62,8 +62,9 @@ internal sealed class TransitionCommand : AsyncCommand<TransitionCommand.Setting
         await streams.Out.WriteLineAsync($"{result.PrId}: {result.From} → {result.To}" + (result.Commit is { } sha ? $" (commit {sha[..10]})" : " (Redis only, no commit)"));
         if (result.Lease is { } lease && result.Kind == "cold-to-hot")
         {
-            await streams.Out.WriteLineAsync($"lease {lease}" + (result.LeaseTtlSeconds is { } ttl ? $" (lives {Durations.Format(ttl)} after each heartbeat)" : ""));
-            await streams.Out.WriteLineAsync($"keep it alive: thermo heartbeat {result.PrId} --agent NAME --lease {lease} --every 60s");
+            await streams.Out.WriteLineAsync($"lease {lease}");
+            await streams.Out.WriteLineAsync($"keep it alive: thermo heartbeat {result.PrId} --agent NAME --lease {lease} --every 60s" +
+                (result.LeaseTtlSeconds is { } ttl ? $" (it lives {Durations.Format(ttl)} after each heartbeat)" : ""));
             if (result.Handoff is { } note)
             {
                 await streams.Out.WriteLineAsync(StatusCommand.NoteLine("handoff", note));

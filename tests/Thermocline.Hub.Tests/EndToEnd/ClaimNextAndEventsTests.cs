@@ -75,7 +75,8 @@ public sealed class ClaimNextAndEventsTests
         await world.StartHubAsync();
 
         var claim = await world.ExpectAsync(0, "claim", "PR-001", "--agent", "alice", "--ttl", "20m");
-        Assert.Contains("(lives 20m00s after each heartbeat)", claim.Out, StringComparison.Ordinal);
+        Assert.Contains("(it lives 20m00s after each heartbeat)", claim.Out, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^lease \d+:\S+$", claim.Out); // the lease line stays machine-readable
         var lease = System.Text.RegularExpressions.Regex.Match(claim.Out, @"lease (\d+:[0-9a-f]+)").Groups[1].Value;
         var expires = JsonDocument.Parse((await world.ExpectAsync(0, "status", "PR-001", "--json")).Out).RootElement.GetProperty("expiresInSeconds").GetDouble();
         Assert.InRange(expires, 19 * 60, 20 * 60);
