@@ -48,10 +48,8 @@ internal static class TerminalText
         return sb.ToString();
     }
 
-    private static bool Acts(char c) =>
-        char.IsControl(c)
-        || c is '\u2028' or '\u2029' // line and paragraph separators
-        || c is '\u061c' or '\u200e' or '\u200f' or (>= '\u202a' and <= '\u202e') or (>= '\u2066' and <= '\u2069'); // bidi marks and overrides
+    // Controls, line and paragraph separators, bidi marks and overrides: what the hub also refuses in text it is given.
+    private static bool Acts(char c) => Domain.Identity.PlainText.IsForbidden(c);
 
     // Printable ASCII: nearly every cell is only this, and is returned as it is.
     private static readonly System.Buffers.SearchValues<char> Safe =

@@ -144,8 +144,7 @@ public sealed partial class TaskList
             throw ThermoclineException.Usage($"the {field} is {value.Length} characters; at most {max}.");
         }
 
-        var bad = value.FirstOrDefault(c => char.IsControl(c) || c is '\u2028' or '\u2029' or (>= '\u202a' and <= '\u202e') or (>= '\u2066' and <= '\u2069'));
-        if (bad != default)
+        if (PlainText.FirstForbidden(value) is { } bad)
         {
             throw ThermoclineException.Usage($"the {field} holds the character U+{(int)bad:X4} (a control, line break or direction override); it is one line of plain text.");
         }

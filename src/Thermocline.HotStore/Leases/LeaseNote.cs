@@ -32,10 +32,9 @@ public sealed record LeaseNote(long Fence, string Agent, DateTimeOffset At, stri
             throw ThermoclineException.Usage($"the note is {text.Length} characters; at most {MaxLength} are kept. Put the details in the PR's description or a commit.");
         }
 
-        var bad = text.FirstOrDefault(c => char.IsControl(c) || c is '\u2028' or '\u2029' or (>= '\u202a' and <= '\u202e') or (>= '\u2066' and <= '\u2069'));
-        if (bad != default)
+        if (Domain.Identity.PlainText.FirstForbidden(text) is { } bad)
         {
-            throw ThermoclineException.Usage($"the note holds the character U+{(int)bad:X4} (a control, line break or direction override); a note is one line of plain text.");
+            throw ThermoclineException.Usage($"the note holds the character U+{(int)bad:X4} (a control, line break or direction mark); a note is one line of plain text.");
         }
     }
 
