@@ -58,7 +58,8 @@ public sealed class ClaimNextAndEventsTests
 
         Assert.True(claimed.ExitCode == 0, claimed.ToString());
         Assert.Equal("PR-002", JsonDocument.Parse(claimed.Out).RootElement.GetProperty("prId").GetString());
-        Assert.True(woken < TimeSpan.FromSeconds(1), $"claim --next --wait returned {woken.TotalMilliseconds:F0} ms after the milestone's command did");
+        // Within a second as a rule (bench -- claimnext: p50 ~50 ms); two here, where other tests' processes share the cores.
+        Assert.True(woken < TimeSpan.FromSeconds(2), $"claim --next --wait returned {woken.TotalMilliseconds:F0} ms after the milestone's command did");
 
         var timer = Stopwatch.StartNew();
         var timedOut = await world.RunAsync("claim", "--next", "--only", "PR-005", "--wait", "1s", "--agent", "carol");
