@@ -55,7 +55,7 @@ internal sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
 
     /// <summary>A handoff note as one line: who left it, under which fence, how long ago, and the text.</summary>
     public static string NoteLine(string label, NoteView note) =>
-        $"{label} from {TerminalText.Escape(note.Agent)} (fence {note.Fence}, {Durations.Format(Math.Max(0, (DateTimeOffset.UtcNow - note.At).TotalSeconds))} ago): {TerminalText.Escape(note.Text)}";
+        $"{label} from {TerminalText.Escape(note.Agent)} (fence {note.Fence}, {Durations.Format(Math.Max(0, (TimeProvider.System.GetUtcNow() - note.At).TotalSeconds))} ago): {TerminalText.Escape(note.Text)}";
 
     public static string Render(IReadOnlyList<PrView> prs)
     {

@@ -82,8 +82,8 @@ internal static class ApiEndpoints
         api.MapPost("/reconcile", async (ReconcileRequest? body, bool? dryRun, StateSync sync, CancellationToken ct) =>
             Results.Ok((await sync.ReconcileAsync(dryRun ?? body?.DryRun ?? false, ct)).ToView()));
 
-        api.MapGet("/events", (HttpContext http, StateSync sync, IHostApplicationLifetime lifetime, CancellationToken ct) =>
-            EventStreamEndpoint.ServeAsync(http, sync.Events, lifetime, ct));
+        api.MapGet("/events", (HttpContext http, StateSync sync, IHostApplicationLifetime lifetime, TimeProvider time, CancellationToken ct) =>
+            EventStreamEndpoint.ServeAsync(http, sync.Events, lifetime, time, ct));
 
         api.MapGet("/log", async (string? pr, int? limit, StateSync sync, CancellationToken ct) =>
         {

@@ -19,7 +19,7 @@ internal static class EventStreamEndpoint
     /// <summary>How often an idle stream gets a comment line.</summary>
     public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
-    public static async Task ServeAsync(HttpContext http, EventFeed events, IHostApplicationLifetime lifetime, CancellationToken requestAborted)
+    public static async Task ServeAsync(HttpContext http, EventFeed events, IHostApplicationLifetime lifetime, TimeProvider time, CancellationToken requestAborted)
     {
         var lastId = http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? http.Request.Query["lastEventId"].FirstOrDefault();
         var after = lastId is null ? (long?)null : events.ParseId(lastId);
@@ -39,7 +39,7 @@ internal static class EventStreamEndpoint
                 var why = after is null
                     ? $"Last-Event-ID {lastId} is not from this hub run (it restarted): re-read the state; ids now start with {events.Run}-."
                     : $"events after {lastId} are no longer kept: re-read the state.";
-                await WriteAsync(body, Control(events, "reset", why), ct);
+                await WriteAsync(body, Control(events, time, "reset", why), ct);
             }
 
             foreach (var e in reader.Replay)
@@ -48,7 +48,7 @@ internal static class EventStreamEndpoint
             }
 
             await body.FlushAsync(ct);
-            await PumpAsync(body, events, reader, ct);
+            await PumpAsync(body, events, reader, time, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -56,7 +56,7 @@ internal static class EventStreamEndpoint
         }
     }
 
-    private static async Task PumpAsync(Stream body, EventFeed events, EventFeed.Subscription reader, CancellationToken ct)
+    private static async Task PumpAsync(Stream body, EventFeed events, EventFeed.Subscription reader, TimeProvider time, CancellationToken ct)
     {
         while (true)
         {
@@ -78,7 +78,7 @@ internal static class EventStreamEndpoint
 
             if (!more)
             {
-                await WriteAsync(body, Control(events, "overflow", $"this reader fell {EventFeed.ReaderQueue} events behind and was cut off: reconnect with Last-Event-ID."), ct);
+                await WriteAsync(body, Control(events, time, "overflow", $"this reader fell {EventFeed.ReaderQueue} events behind and was cut off: reconnect with Last-Event-ID."), ct);
                 await body.FlushAsync(ct);
                 return;
             }
@@ -93,8 +93,8 @@ internal static class EventStreamEndpoint
     }
 
     // A stream message of the endpoint's own (reset, overflow): the id of the newest event, so a reconnect resumes there.
-    private static EventView Control(EventFeed events, string kind, string message) =>
-        new($"{events.Run}-{events.Last}", kind, DateTimeOffset.UtcNow, null, null, null, null, null, null, message);
+    private static EventView Control(EventFeed events, TimeProvider time, string kind, string message) =>
+        new($"{events.Run}-{events.Last}", kind, time.GetUtcNow(), null, null, null, null, null, null, message);
 
     private static ValueTask WriteAsync(Stream body, EventView view, CancellationToken ct)
     {
