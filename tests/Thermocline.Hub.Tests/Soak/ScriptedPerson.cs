@@ -129,6 +129,9 @@ internal sealed partial class ScriptedPerson(TempGitRepository repo, string clon
         return false;
     }
 
+    /// <summary>How often a rebase could not move the branch at its end because a hub commit landed as it started.</summary>
+    public int RebasesRaced { get; private set; }
+
     /// <summary>How often a merge that raced a hub commit was concluded with "git commit", as git suggests.</summary>
     public int MergesConcluded { get; private set; }
 
@@ -149,6 +152,18 @@ internal sealed partial class ScriptedPerson(TempGitRepository repo, string clon
         var first = rebase.Error;
         for (var step = 0; rebase.Code != 0 && step < 20; step++)
         {
+            if (rebase.Error.Contains("cannot lock ref 'refs/heads/", StringComparison.Ordinal))
+            {
+                // The rebase read the branch when it started and a hub commit landed before it looked for a rebase in
+                // progress: its last step cannot move the branch ("is at … but expected …"), now or ever. The person
+                // aborts — git puts the branch back where the rebase found it, and the hub commits again what that
+                // drops — and pulls again.
+                RebasesRaced++;
+                await TryGitAsync(repo.WorkDir, "rebase", "--abort");
+                rebase = await PullAsync("--rebase");
+                continue;
+            }
+
             await ResolveHunksAsync(repo.WorkDir);
             await GitAsync(repo.WorkDir, "add", taskListPath);
             rebase = await TryGitAsync(repo.WorkDir, "-c", "core.editor=true", "rebase", "--continue");
