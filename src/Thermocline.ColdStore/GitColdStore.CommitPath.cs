@@ -175,7 +175,13 @@ public sealed partial class GitColdStore
             // The branch moved: the change is committed (and, durable, on disk). What follows keeps the working copy in
             // step; it never fails the commit.
             _cache = updated;
-            RememberTip(commit.Sha);
+            // Only a commit on the tip this store last saw moves what it knows: on a tip someone else made (a person's
+            // commit or merge the watcher has not looked at yet) the move stays for RestoreDroppedMilestonesAsync to
+            // examine — that commit may have undone a milestone.
+            if (_knownTip is null || _knownTip == tip.Sha)
+            {
+                RememberTip(commit.Sha);
+            }
             if (edit.IsColdChange)
             {
                 _lastColdCommitAt = _time.GetUtcNow();

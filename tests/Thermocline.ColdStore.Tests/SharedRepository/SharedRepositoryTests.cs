@@ -386,6 +386,30 @@ public sealed class SharedRepositoryTests
         Assert.Equal("", r.Repo.Status());
     }
 
+    // The hub's next milestone lands on the person's merge before the watcher looked at it: that must not hide the merge.
+    [Fact]
+    public async Task RestoreDropped_AnotherMilestoneCommittedOnTheStaleMerge_TheMergeIsStillExamined()
+    {
+        await using var r = await CreateAsync();
+        var before = r.Repo.ReadFile(ColdRepo.Path);
+        r.Repo.Git("switch", "-q", "-c", "topic");
+        PersonCommits(r, "topic.txt", "topic work\n");
+        r.Repo.Git("switch", "-q", "main");
+        await r.Store.CommitTransitionAsync(Finish);
+        r.Repo.Git("merge", "-q", "--no-ff", "--no-commit", "topic");
+        r.Repo.WriteFile(ColdRepo.Path, before);
+        r.Repo.Git("add", ColdRepo.Path);
+        r.Repo.Git("commit", "-q", "--no-edit");
+        await r.Store.CommitTransitionAsync(Approve3);
+        var move = await r.Store.BranchMovedAsync();
+
+        var restored = await r.Store.RestoreDroppedMilestonesAsync(move!.Previous!);
+
+        Assert.Single(restored);
+        Assert.True(Completed(OnMain(r)));
+        Assert.Contains("cold_state: approved", OnMain(r), StringComparison.Ordinal);
+    }
+
     // The merged side moved the PR itself (a conflict the person resolved), or the person's merge moved it on: theirs to keep.
     [Fact]
     public async Task RestoreDropped_MergeWhereTheOtherSideMovedThePrToo_NothingCommitted()
