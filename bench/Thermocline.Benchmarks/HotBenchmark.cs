@@ -145,7 +145,7 @@ internal sealed class HotBenchmark : IBenchmark
     private static async Task<double> TransitionThroughputAsync(RedisHotStore store, int agents, TimeSpan duration, CpuMeter cpu, CancellationToken ct)
     {
         const int Pool = 10_000;
-        var claimed = new (string Pr, Thermocline.HotStore.Leases.Lease Lease)[Pool];
+        var claimed = new (string Pr, Thermocline.Domain.Leases.Lease Lease)[Pool];
         long ops = 0;
         var timed = TimeSpan.Zero;
         const string Stem = "PR-X"; // one task list: the same PRs in every pass, round and agent count

@@ -66,7 +66,7 @@ internal sealed partial class SyncBenchmark : IBenchmark
             await using var hot = await RedisHotStore.ConnectAsync(new HotStoreOptions { ConnectionString = garnet.ConnectionString, KeyPrefix = $"d{hotCount}:" }, cancellationToken: cancellationToken);
             using var sync = new StateSync(cold, hot);
             await sync.StartAsync(cancellationToken);
-            var leases = new Dictionary<string, Thermocline.HotStore.Leases.Lease>();
+            var leases = new Dictionary<string, Thermocline.Domain.Leases.Lease>();
             for (var i = 1; i <= hotCount; i++)
             {
                 var id = TaskListGenerator.Id(i);

@@ -3,6 +3,7 @@ using System.Globalization;
 using StackExchange.Redis;
 using Thermocline.Domain.Errors;
 using Thermocline.Domain.Identity;
+using Thermocline.Domain.Leases;
 using Thermocline.Domain.States;
 using Thermocline.HotStore.Keys;
 using Thermocline.HotStore.Leases;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using StackExchange.Redis;
 using Thermocline.Domain.Identity;
+using Thermocline.Domain.Leases;
 using Thermocline.Domain.States;
 using Thermocline.HotStore.Leases;
 using Thermocline.HotStore.Logging;

@@ -1,7 +1,7 @@
 using StackExchange.Redis;
+using Thermocline.Domain.Leases;
 using Thermocline.Domain.States;
 using Thermocline.HotStore.Keys;
-using Thermocline.HotStore.Leases;
 using Thermocline.HotStore.Queueing;
 using Thermocline.HotStore.Scripts;
 

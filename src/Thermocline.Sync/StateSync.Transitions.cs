@@ -1,6 +1,7 @@
 using Thermocline.Domain.Commits;
 using Thermocline.Domain.Dependencies;
 using Thermocline.Domain.Errors;
+using Thermocline.Domain.Leases;
 using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
 using Thermocline.HotStore.Leases;

@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 using Thermocline.Domain.Errors;
+using Thermocline.Domain.Leases;
 using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
-using Thermocline.HotStore.Leases;
 using Thermocline.Sync;
 
 namespace Thermocline.Hub.Api;

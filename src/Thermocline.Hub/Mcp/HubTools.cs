@@ -5,8 +5,8 @@ using System.Text.Json.Serialization.Metadata;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using Thermocline.Domain.Errors;
+using Thermocline.Domain.Leases;
 using Thermocline.Hub.Api;
-using Thermocline.HotStore.Leases;
 using Thermocline.Sync;
 
 namespace Thermocline.Hub.Mcp;

@@ -1,3 +1,4 @@
+using Thermocline.Domain.Leases;
 using Thermocline.Domain.States;
 using Thermocline.HotStore.Leases;
 

@@ -1,6 +1,6 @@
 using Thermocline.Domain.Errors;
+using Thermocline.Domain.Leases;
 using Thermocline.Domain.States;
-using Thermocline.HotStore.Leases;
 
 namespace Thermocline.HotStore.Tests.Contract;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
 using Thermocline.Domain.Errors;
+using Thermocline.Domain.Leases;
 using Thermocline.Domain.States;
 using Thermocline.HotStore.Connection;
-using Thermocline.HotStore.Leases;
 using Thermocline.Testing;
 
 namespace Thermocline.HotStore.Tests.Contract;

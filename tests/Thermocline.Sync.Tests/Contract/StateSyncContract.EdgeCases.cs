@@ -1,7 +1,7 @@
 using Thermocline.Domain.Errors;
+using Thermocline.Domain.Leases;
 using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
-using Thermocline.HotStore.Leases;
 using Thermocline.Sync.Tests.Support;
 using Thermocline.Testing;
 

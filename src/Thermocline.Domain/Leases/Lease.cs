@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace Thermocline.HotStore.Leases;
+namespace Thermocline.Domain.Leases;
 
 /// <summary>
 /// What a claim hands the agent: an opaque <see cref="Id"/> and a <see cref="Fence"/>, the fencing number, which only
@@ -37,9 +37,6 @@ public sealed record Lease(long Fence, string Id)
         }
     } = Id;
 
-    /// <summary>Makes a lease with a fresh random id.</summary>
-    internal static Lease Create(long fence) => new(fence, Guid.NewGuid().ToString("N"));
-
     /// <summary>Parses the text form <c>FENCE:ID</c>.</summary>
     public static bool TryParse(string? text, [NotNullWhen(true)] out Lease? lease)
     {
@@ -66,7 +63,7 @@ public sealed record Lease(long Fence, string Id)
     }
 
     /// <summary>True when this lease is well formed (what <see cref="TryParse"/> accepts), so it can safely reach a Redis value.</summary>
-    internal bool IsWellFormed => Fence >= 1 && IsWellFormedId(Id);
+    public bool IsWellFormed => Fence >= 1 && IsWellFormedId(Id);
 
     private static bool IsWellFormedId(string? id) => id is { Length: > 0 and <= 40 } && !id.AsSpan().ContainsAnyExcept(LowerHex);
 

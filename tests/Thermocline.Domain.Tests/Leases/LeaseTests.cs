@@ -1,6 +1,6 @@
-using Thermocline.HotStore.Leases;
+using Thermocline.Domain.Leases;
 
-namespace Thermocline.HotStore.Tests.Units;
+namespace Thermocline.Domain.Tests.Leases;
 
 public sealed class LeaseTests
 {
