@@ -14,4 +14,7 @@ public enum CommitKind
 
     /// <summary><c>PR-xxx: added</c>: a PR an agent added (<c>thermo add</c>).</summary>
     Addition,
+
+    /// <summary><c>PR-xxx: edited</c>: fields of a PR an agent edited (<c>thermo edit</c>); never its cold state.</summary>
+    Edit,
 }

@@ -80,6 +80,47 @@ public static class CommitMessages
         return sb.ToString();
     }
 
+    /// <summary>The end of an edit's title: <c>PR-042: edited</c>.</summary>
+    public const string EditedSuffix = ": edited";
+
+    /// <summary>
+    /// The message of an edit of a PR's fields (<see cref="TaskList.WithEditedPr"/>): who, and each field changed with its
+    /// value before and after (a description only as changed: it is a paragraph).
+    /// </summary>
+    public static string Edit(string prId, string agent, PrFields before, PrFields after, IReadOnlyList<string> changed, DateTimeOffset timestamp)
+    {
+        Validate(prId, agent);
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        ArgumentNullException.ThrowIfNull(changed);
+        var sb = new StringBuilder(256);
+        sb.Append(CultureInfo.InvariantCulture, $"{prId}{EditedSuffix}\n\n");
+        sb.Append(CultureInfo.InvariantCulture, $"Agent {agent} edited {prId}: {string.Join(", ", changed)}.\n\n");
+        sb.Append("Changes:\n");
+        foreach (var field in changed)
+        {
+            var (was, now) = field switch
+            {
+                "title" => (before.Title, after.Title),
+                "priority" => (Name(before.Priority), Name(after.Priority)),
+                "dependencies" => ("[" + string.Join(", ", before.Dependencies) + "]", "[" + string.Join(", ", after.Dependencies) + "]"),
+                "discovered_from" => (before.DiscoveredFrom ?? "(none)", after.DiscoveredFrom ?? "(none)"),
+                _ => ((string?)null, (string?)null),
+            };
+            sb.Append(CultureInfo.InvariantCulture, $"- {field}: ");
+            sb.Append(was is null ? (after.Description is null ? "removed" : before.Description is null ? "added" : "changed") : $"{CommitText.SingleLine(was, 200)} → {CommitText.SingleLine(now, 200)}");
+            sb.Append('\n');
+        }
+
+        sb.Append("\nMetadata:\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- Agent: {agent}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- Fields: {string.Join(", ", changed)}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- Timestamp: {CommitText.Timestamp(timestamp)}\n");
+        return sb.ToString();
+
+        static string Name(Priority? p) => p is { } known ? known.ToString().ToLowerInvariant() : "(none)";
+    }
+
     /// <summary>The message of a dependency update: every change listed, one commit.</summary>
     public static string Dependencies(DependencyUpdate update, DateTimeOffset timestamp, int maxCauseLength)
     {

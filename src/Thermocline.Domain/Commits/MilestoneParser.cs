@@ -28,6 +28,11 @@ public static class MilestoneParser
             return CommitKind.Addition;
         }
 
+        if (title.EndsWith(CommitMessages.EditedSuffix, StringComparison.Ordinal) && PrId.IsValid(title.AsSpan(0, title.Length - CommitMessages.EditedSuffix.Length)))
+        {
+            return CommitKind.Edit;
+        }
+
         return TryParseTitle(title, out _, out _, out _) ? CommitKind.Transition : CommitKind.Other;
     }
 

@@ -124,6 +124,7 @@ internal static partial class DocumentScanner
     private static TaskListDiagnostic Error(int line, string code, string message) =>
         new(DiagnosticSeverity.Error, line + 1, null, code, message);
 
+    /// <summary>A PR heading: <c>### PR-xxx: Title</c> (the colon and the title optional).</summary>
     [GeneratedRegex(@"^###[ \t]+(?<id>PR-[^\s:]+)[ \t]*:?(?<title>.*)$")]
-    private static partial Regex PrHeading();
+    internal static partial Regex PrHeading();
 }

@@ -1,0 +1,286 @@
+using System.Text.RegularExpressions;
+
+namespace Thermocline.Domain.TaskLists.Parsing;
+
+/// <summary>One replacement in a text: <see cref="End"/> − <see cref="Start"/> characters at <see cref="Start"/> become <see cref="Text"/>.</summary>
+internal readonly record struct TextEdit(int Start, int End, string Text);
+
+/// <summary>
+/// Where one PR's fields are in the file, for a surgical edit of them (<see cref="TaskList.WithEditedPr"/>): its heading,
+/// the top-level fields of its YAML block with their exact extent, and its description in the markdown under the block.
+/// Each edit touches only the lines of the field it changes; a field the block lacks gets one line, after the field the
+/// format puts before it.
+/// </summary>
+internal sealed partial class PrBlockText
+{
+    /// <summary>The order the format writes a block's fields in (the fixture's, and <see cref="TaskList.WithAddedPr"/>'s).</summary>
+    private static readonly string[] FieldOrder = ["pr_id", "title", "cold_state", "priority", "complexity", "dependencies", "discovered_from", "estimated_files"];
+
+    private readonly string _text;
+    private readonly TextLines _lines;
+    private readonly YamlMapping _map;
+    private readonly int _heading;
+    private readonly int _close;
+    private readonly string _nl;
+    private readonly (int Label, int First, int End) _description;
+
+    private PrBlockText(string text, TextLines lines, YamlMapping map, PrLocation location)
+    {
+        _text = text;
+        _lines = lines;
+        _map = map;
+        _heading = location.HeadingLine - 1;
+        _close = location.CloseLine - 1;
+        _nl = location.NewLine;
+        _description = FindDescription();
+    }
+
+    /// <summary>The block of <paramref name="pr"/>, read from <paramref name="text"/> (a list without errors).</summary>
+    public static PrBlockText Read(string text, PrEntry pr)
+    {
+        var lines = new TextLines(text);
+        var open = pr.Location.OpenLine - 1;
+        var close = pr.Location.CloseLine - 1;
+        var root = (YamlNode?)FastBlockParser.TryParse(text, lines, open + 1, close)
+            ?? EventBlockParser.Parse(text, lines.Start(open + 1), lines.Start(close), open + 2).Root;
+        return root is YamlMapping map
+            ? new PrBlockText(text, lines, map, pr.Location)
+            : throw new InvalidOperationException($"{pr.Id}'s block is not a mapping; the list was not validated.");
+    }
+
+    /// <summary>True for a block written as one flow mapping (<c>{pr_id: …}</c>), whose fields have no lines of their own.</summary>
+    public bool IsFlowMapping => _text[_map.Start] == '{';
+
+    /// <summary>The value of a top-level scalar field, or null when absent or null.</summary>
+    public string? Scalar(string key) => _map.Get(key) is YamlScalar { IsNull: false } s ? s.Value : null;
+
+    /// <summary>The description: its paragraph's lines, trimmed and joined with spaces; null when it has none.</summary>
+    public string? Description => _description.First < 0 || _description.First == _description.End
+        ? null
+        : string.Join(' ', Enumerable.Range(_description.First, _description.End - _description.First).Select(i => _lines.Content(i).Trim().ToString()));
+
+    /// <summary>
+    /// True when a line starts like markdown structure rather than prose (a list, quote, table, HTML, code, heading, rule
+    /// or a bold label such as <c>**Notes:**</c>): a description written so would not be read back as one.
+    /// </summary>
+    public static bool IsStructural(ReadOnlySpan<char> line)
+    {
+        var t = line.TrimStart(' ');
+        return t.IsEmpty || t[0] is '#' or '>' or '|' or '<' or '`' or '~' or '['
+            || t.StartsWith("- ") || t.StartsWith("* ") || t.StartsWith("+ ") || t.SequenceEqual("-") || t.StartsWith("---")
+            || OrderedItem().IsMatch(t) || Label().IsMatch(t);
+    }
+
+    /// <summary>The heading's title replaced (the <c>### PR-xxx:</c> part kept).</summary>
+    public TextEdit HeadingTitle(string title)
+    {
+        var start = _lines.Start(_heading);
+        var content = _lines.Content(_heading).ToString();
+        var m = DocumentScanner.PrHeading().Match(content);
+        var group = m.Groups["title"];
+        var trimmed = group.Value.Trim(' ', '\t');
+        if (!m.Success || trimmed.Length == 0)
+        {
+            var idEnd = m.Success ? m.Groups["id"].Index + m.Groups["id"].Length : content.Length;
+            return new TextEdit(start + idEnd, start + content.Length, ": " + title);
+        }
+
+        var at = start + group.Index + group.Value.IndexOf(trimmed, StringComparison.Ordinal);
+        return new TextEdit(at, at + trimmed.Length, title);
+    }
+
+    /// <summary>
+    /// A scalar field set to <paramref name="value"/>: only its value changes, in its quoting (<paramref name="plain"/> when
+    /// it was unquoted); a multi-line or empty one becomes one line; an absent one is added.
+    /// </summary>
+    public TextEdit SetScalar(string key, string value, Func<string, string> plain)
+    {
+        var i = _map.IndexOf(key);
+        if (i < 0)
+        {
+            return Insert(key, plain(value));
+        }
+
+        var (name, node) = (_map.Entries[i].Key, _map.Entries[i].Value);
+        if (node is YamlScalar { Style: not (YamlScalarStyle.Literal or YamlScalarStyle.Folded) } s && s.Line == name.Line && s.End > s.Start && LastLine(i) == name.Line - 1)
+        {
+            var rendered = s.Style switch
+            {
+                YamlScalarStyle.SingleQuoted => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'",
+                YamlScalarStyle.DoubleQuoted => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"",
+                _ => plain(value),
+            };
+            return new TextEdit(s.Start, s.End, rendered);
+        }
+
+        return WholeField(i, plain(value));
+    }
+
+    /// <summary>
+    /// The dependencies set to <paramref name="ids"/>: a flow list keeps its line, a block list its items' indentation; an
+    /// emptied block list becomes <c>[]</c>; an absent field is added.
+    /// </summary>
+    public TextEdit SetDependencies(IReadOnlyList<string> ids)
+    {
+        const string Key = "dependencies";
+        var flow = "[" + string.Join(", ", ids) + "]";
+        var i = _map.IndexOf(Key);
+        if (i < 0)
+        {
+            return Insert(Key, flow);
+        }
+
+        var (name, node) = (_map.Entries[i].Key, _map.Entries[i].Value);
+        var keyLine = name.Line - 1;
+        if (node is YamlSequence seq && _text[seq.Start] == '[' && seq.Line == name.Line && LastLine(i) == keyLine
+            && _text.IndexOf(']', seq.Start, _lines.ContentEnd(keyLine) - seq.Start) is var close and >= 0)
+        {
+            return new TextEdit(seq.Start, close + 1, flow);
+        }
+
+        if (node is YamlSequence { Items: [YamlScalar first, ..] } block && _text[block.Start] != '[' && ids.Count > 0)
+        {
+            var firstLine = first.Line - 1;
+            var prefix = _text[_lines.Start(firstLine)..first.Start];
+            return new TextEdit(_lines.Start(firstLine), _lines.ContentEnd(LastLine(i)), string.Join(_nl, ids.Select(d => prefix + d)));
+        }
+
+        return WholeField(i, flow);
+    }
+
+    /// <summary>
+    /// The description set to <paramref name="value"/> (one line), or removed when it is empty; null when there is nothing
+    /// to remove. A new one goes directly under the block, as <see cref="TaskList.WithAddedPr"/> writes it.
+    /// </summary>
+    public TextEdit? SetDescription(string value)
+    {
+        var (label, first, end) = _description;
+        if (value.Length == 0)
+        {
+            if (first < 0)
+            {
+                return null;
+            }
+
+            // The paragraph (and its label) with the blank line after it, so no gap of two is left.
+            var from = _lines.Start(label >= 0 ? label : first);
+            var to = end < _lines.Count && IsBlank(end) ? _lines.Start(end + 1) : _lines.Start(end);
+            return new TextEdit(from, to, "");
+        }
+
+        if (first >= 0 && first < end)
+        {
+            return new TextEdit(_lines.Start(first), _lines.ContentEnd(end - 1), value);
+        }
+
+        if (label >= 0)
+        {
+            return new TextEdit(_lines.ContentEnd(label), _lines.ContentEnd(label), _nl + value);
+        }
+
+        var after = _lines.ContentEnd(_close);
+        var nextBlank = _close + 1 >= _lines.Count || IsBlank(_close + 1);
+        return new TextEdit(after, after, _nl + _nl + value + (nextBlank ? "" : _nl));
+    }
+
+    // A line for an absent field, after the nearest field the format puts before it (pr_id at least).
+    private TextEdit Insert(string key, string value)
+    {
+        var rank = Array.IndexOf(FieldOrder, key);
+        var after = -1;
+        for (var r = rank - 1; r >= 0 && after < 0; r--)
+        {
+            after = _map.IndexOf(FieldOrder[r]);
+        }
+
+        var at = after < 0 ? _lines.Start(_close) : _lines.Start(LastLine(after) + 1);
+        var indent = _map.Entries[0].Key.Start - _lines.Start(_map.Entries[0].Key.Line - 1);
+        return new TextEdit(at, at, new string(' ', indent) + key + ": " + value + _nl);
+    }
+
+    // The field's lines become one "key: value" line (its last line's terminator kept).
+    private TextEdit WholeField(int i, string value)
+    {
+        var name = _map.Entries[i].Key;
+        var start = _lines.Start(name.Line - 1);
+        return new TextEdit(start, _lines.ContentEnd(LastLine(i)), _text[start..name.End] + ": " + value);
+    }
+
+    // The last line of entry i's value (0-based): comments and blank lines before the next key are not its own.
+    private int LastLine(int i)
+    {
+        var keyLine = _map.Entries[i].Key.Line - 1;
+        var next = i + 1 < _map.Entries.Count ? _map.Entries[i + 1].Key.Line - 1 : _close;
+        var last = keyLine;
+        for (var l = keyLine + 1; l < next; l++)
+        {
+            var t = _lines.Content(l).Trim(" \t");
+            if (!t.IsEmpty && t[0] != '#')
+            {
+                last = l;
+            }
+        }
+
+        return last;
+    }
+
+    // The description in the markdown under the block, up to the next heading, rule, fence or display marker: the paragraph
+    // under a "**Description:**" label (the fixture's way), else a first paragraph of prose (the way thermo add writes it).
+    // First/End are its lines (End exclusive; equal when a label has none); -1 when there is none.
+    private (int Label, int First, int End) FindDescription()
+    {
+        var stop = _close + 1;
+        while (stop < _lines.Count && !EndsText(stop))
+        {
+            stop++;
+        }
+
+        for (var l = _close + 1; l < stop; l++)
+        {
+            if (_lines.Content(l).Trim(" \t").SequenceEqual("**Description:**"))
+            {
+                var first = SkipBlank(l + 1, stop);
+                return first < stop && !IsStructural(_lines.Content(first)) ? (l, first, ParagraphEnd(first, stop)) : (l, l + 1, l + 1);
+            }
+        }
+
+        var prose = SkipBlank(_close + 1, stop);
+        return prose < stop && !IsStructural(_lines.Content(prose)) ? (-1, prose, ParagraphEnd(prose, stop)) : (-1, -1, -1);
+    }
+
+    private bool EndsText(int line)
+    {
+        var content = _lines.Content(line);
+        var t = content.Trim(" \t");
+        return content.StartsWith("#") || _lines.IsDelimiter(line) || t.StartsWith("```") || t.StartsWith("~~~")
+            || t.SequenceEqual(HotStateDisplay.StartMarker) || t.SequenceEqual(HotStateDisplay.EndMarker);
+    }
+
+    private int SkipBlank(int line, int stop)
+    {
+        while (line < stop && IsBlank(line))
+        {
+            line++;
+        }
+
+        return line;
+    }
+
+    private int ParagraphEnd(int line, int stop)
+    {
+        while (line < stop && !IsBlank(line))
+        {
+            line++;
+        }
+
+        return line;
+    }
+
+    private bool IsBlank(int line) => _lines.Content(line).Trim(" \t").IsEmpty;
+
+    [GeneratedRegex(@"^\d+[.)]( |$)")]
+    private static partial Regex OrderedItem();
+
+    [GeneratedRegex(@"^\*\*[^*]+:\*\*")]
+    private static partial Regex Label();
+}
