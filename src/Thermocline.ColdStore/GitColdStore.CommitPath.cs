@@ -135,7 +135,7 @@ public sealed partial class GitColdStore
             var owedAndThis = _owed.With(edit.Changes);
             var preparing = checkout.Mode != CopyMode.InStep ? null : Task.Run(() => WorkingCopy.Prepare(new WorkingCopy.Request(
                 Path.Combine(_workDir!, _options.TaskListPath), _gitDir, _options.TaskListPath, snapshot, updated,
-                other => PlannedEdit.ApplyTo(other, owedAndThis, edit.DisplayBody, edit.Addition))));
+                other => PlannedEdit.ApplyTo(other, owedAndThis, edit.DisplayBody, edit.Addition, edit.FieldEdit))));
             Commit commit;
             try
             {
@@ -151,12 +151,12 @@ public sealed partial class GitColdStore
 
             using var copy = preparing is null ? null : await preparing;
             cancellationToken.ThrowIfCancellationRequested();
-            if (edit.Addition is { } added && copy?.LeavesAlone is { } why)
+            if (edit.NamedPr is { } named && copy?.LeavesAlone is { } why)
             {
-                // No edit can be owed for a new block: the person's next "git commit -a" would delete the PR again.
+                // No edit can be owed for a new block or a field: the person's next "git commit -a" would undo it again.
                 throw ThermoclineException.Unavailable(
-                    $"{added.Id} was not added: the working copy of {_options.TaskListPath} cannot take it ({why}). Nothing was committed. " +
-                    "Finish or stash the person's edit of the file (it must parse, and not hold that id), then retry.");
+                    $"{named} was not {(edit.Addition is null ? "edited" : "added")}: the working copy of {_options.TaskListPath} cannot take it ({why}). Nothing was committed. " +
+                    $"Finish or stash the person's edit of the file (it must parse, and {(edit.Addition is null ? "leave those fields of that PR as committed" : "not hold that id")}), then retry.");
             }
 
             BeforeRefUpdate?.Invoke();

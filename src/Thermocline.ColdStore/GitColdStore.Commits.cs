@@ -90,6 +90,40 @@ public sealed partial class GitColdStore
     }
 
     /// <summary>
+    /// Edits the fields <paramref name="edit"/> names on its PR (<see cref="TaskList.WithEditedPr"/>: only those fields' lines
+    /// change, every other byte kept) in one commit, <c>PR-042: edited</c>, by <paramref name="agent"/>, planned on the tip the
+    /// commit is made on. A person's uncommitted edit of the file gets the edit too; one that cannot take it (it does not
+    /// parse, lacks the PR, or changed one of those fields itself) refuses the edit, nothing committed.
+    /// </summary>
+    /// <returns>The commit (<see cref="ColdCommit.Committed"/> false when every value was already so) and the fields changed.</returns>
+    /// <exception cref="ThermoclineException">
+    /// <see cref="ErrorKind.Usage"/> for a bad field or an edit naming none; <see cref="ErrorKind.NotFound"/> for an unknown
+    /// PR; <see cref="ErrorKind.BadTaskList"/> when the list (at HEAD, or with the edit) does not validate: an unknown
+    /// dependency, a PR depending on itself, a cycle; <see cref="ErrorKind.Unavailable"/> as for
+    /// <see cref="CommitTransitionAsync"/>, or when the working copy cannot take the edit.
+    /// </exception>
+    public async Task<(ColdCommit Commit, IReadOnlyList<string> Changed)> CommitEditAsync(PrEdit edit, string agent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        CommitMessages.Validate(edit.Id, agent);
+        IReadOnlyList<string> changed = [];
+        var commit = await CommitAsync(
+            (head, _, now) =>
+            {
+                head.List.EnsureValid(_options.TaskListPath);
+                var before = head.List.FieldsOf(edit.Id) ?? throw ThermoclineException.UnknownPr(edit.Id);
+                var (list, fields) = head.List.WithEditedPr(edit);
+                changed = fields;
+                return fields.Count == 0
+                    ? null
+                    : new PlannedEdit(list, CommitMessages.Edit(edit.Id, agent, before, list.FieldsOf(edit.Id)!, fields, now), []) { FieldEdit = (edit, before) };
+            },
+            waitWhileBusy: true,
+            cancellationToken);
+        return (commit, changed);
+    }
+
+    /// <summary>
     /// Commits the cold-state changes one event causes through dependencies, together, in one commit that
     /// lists them all. All or nothing: if git shows any PR at other than its <see cref="ColdChange.From"/>,
     /// nothing is committed (recompute and retry).

@@ -20,6 +20,12 @@ internal sealed record PlannedEdit(TaskList NewList, string Message, IReadOnlyLi
     /// <summary>For an addition (<c>thermo add</c>): the PR added, with its id; a copy a person changed gets it too.</summary>
     public NewPr? Addition { get; init; }
 
+    /// <summary>For an edit of a PR's fields (<c>thermo edit</c>): the edit and the fields as the branch had them; a copy a person changed gets it too.</summary>
+    public (PrEdit Edit, PrFields Before)? FieldEdit { get; init; }
+
+    /// <summary>The PR an addition or a field edit names, which a working copy must take or the commit is refused.</summary>
+    public string? NamedPr => Addition?.Id ?? FieldEdit?.Edit.Id;
+
     /// <summary>True for a cold-state change (starts the display quiet period).</summary>
     public bool IsColdChange => Changes.Count > 0;
 
@@ -30,8 +36,31 @@ internal sealed record PlannedEdit(TaskList NewList, string Message, IReadOnlyLi
     /// writing it (it parses, and ends early). A commit from that copy would undo the change; the hub commits it again
     /// (see <c>GitColdStore.RestoreDroppedMilestonesAsync</c>) unless the branch no longer has the PR.
     /// </summary>
-    public static (TaskList? List, string? WhyNot, bool Owed) ApplyTo(TaskList copy, IReadOnlyList<ColdChange> changes, string? displayBody, NewPr? addition = null)
+    public static (TaskList? List, string? WhyNot, bool Owed) ApplyTo(
+        TaskList copy, IReadOnlyList<ColdChange> changes, string? displayBody, NewPr? addition = null, (PrEdit Edit, PrFields Before)? fieldEdit = null)
     {
+        if (fieldEdit is ({ } edit, { } before))
+        {
+            if (copy.FieldsOf(edit.Id) is not { } theirs)
+            {
+                return (null, $"it has no {edit.Id}", false);
+            }
+
+            if (ChangedThere(edit, before, theirs) is { } field)
+            {
+                return (null, $"a person changed {edit.Id}'s {field} there", false);
+            }
+
+            try
+            {
+                copy = copy.WithEditedPr(edit).List;
+            }
+            catch (Domain.Errors.ThermoclineException ex)
+            {
+                return (null, $"{edit.Id}'s edit does not fit the changes there: {ex.Message}", false);
+            }
+        }
+
         if (addition is not null)
         {
             if (copy.Find(addition.Id!) is not null)
@@ -80,4 +109,13 @@ internal sealed record PlannedEdit(TaskList NewList, string Message, IReadOnlyLi
         var missing = changes.Any(c => copy.Find(c.PrId) is null);
         return ReferenceEquals(list, copy) && kept.Count > 0 ? (null, string.Join("; ", kept), missing) : (list, null, missing);
     }
+
+    // A field the edit sets that the person's copy already holds otherwise: theirs to commit, not ours to overwrite.
+    private static string? ChangedThere(PrEdit edit, PrFields before, PrFields theirs) =>
+        edit.Title is not null && theirs.Title != before.Title ? "title"
+        : edit.Priority is not null && theirs.Priority != before.Priority ? "priority"
+        : (edit.Dependencies ?? edit.AddDependencies) is not null && !theirs.Dependencies.SequenceEqual(before.Dependencies, StringComparer.Ordinal) ? "dependencies"
+        : edit.DiscoveredFrom is not null && theirs.DiscoveredFrom != before.DiscoveredFrom ? "discovered_from"
+        : edit.Description is not null && theirs.Description != before.Description ? "description"
+        : null;
 }

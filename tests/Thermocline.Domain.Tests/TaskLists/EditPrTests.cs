@@ -91,6 +91,19 @@ public sealed class EditPrTests
         Assert.Equal((null, null), (removed.FieldsOf("PR-002")!.Description, removed.FieldsOf("PR-003")!.Description));
     }
 
+    [Fact]
+    public void WithEditedPr_DescriptionAfterItsLabelOnOneLine_OnlyTheTextAfterTheLabelChanges()
+    {
+        var text = Pr("PR-001").Replace("Description.", "**Description:** first,\nstill first.\n\n**Notes:** kept.", StringComparison.Ordinal);
+        var list = TaskList.Parse(text);
+        Assert.Equal("first, still first.", list.FieldsOf("PR-001")!.Description);
+
+        var (edited, changed) = list.WithEditedPr(Edit("PR-001") with { Description = "second." });
+
+        Assert.Equal(["description"], changed);
+        Assert.Equal(text.Replace("first,\nstill first.", "second.", StringComparison.Ordinal), edited.Text);
+    }
+
     [SharedFixtureFact]
     public void WithEditedPr_LemegetonFixture_EveryOtherByteKept_AndTheLabelledDescriptionIsTheOneEdited()
     {

@@ -23,6 +23,7 @@ internal sealed partial class PrBlockText
     private readonly int _close;
     private readonly string _nl;
     private readonly (int Label, int First, int End) _description;
+    private readonly int _descriptionAt;
 
     private PrBlockText(string text, TextLines lines, YamlMapping map, PrLocation location)
     {
@@ -32,7 +33,7 @@ internal sealed partial class PrBlockText
         _heading = location.HeadingLine - 1;
         _close = location.CloseLine - 1;
         _nl = location.NewLine;
-        _description = FindDescription();
+        (_description, _descriptionAt) = FindDescription();
     }
 
     /// <summary>The block of <paramref name="pr"/>, read from <paramref name="text"/> (a list without errors).</summary>
@@ -57,7 +58,8 @@ internal sealed partial class PrBlockText
     /// <summary>The description: its paragraph's lines, trimmed and joined with spaces; null when it has none.</summary>
     public string? Description => _description.First < 0 || _description.First == _description.End
         ? null
-        : string.Join(' ', Enumerable.Range(_description.First, _description.End - _description.First).Select(i => _lines.Content(i).Trim().ToString()));
+        : string.Join(' ', Enumerable.Range(_description.First, _description.End - _description.First)
+            .Select(i => (i == _description.First ? _text.AsSpan(_descriptionAt, _lines.ContentEnd(i) - _descriptionAt) : _lines.Content(i)).Trim().ToString()));
 
     /// <summary>
     /// True when a line starts like markdown structure rather than prose (a list, quote, table, HTML, code, heading, rule
@@ -170,7 +172,7 @@ internal sealed partial class PrBlockText
 
         if (first >= 0 && first < end)
         {
-            return new TextEdit(_lines.Start(first), _lines.ContentEnd(end - 1), value);
+            return new TextEdit(_descriptionAt, _lines.ContentEnd(end - 1), value);
         }
 
         if (label >= 0)
@@ -225,9 +227,10 @@ internal sealed partial class PrBlockText
     }
 
     // The description in the markdown under the block, up to the next heading, rule, fence or display marker: the paragraph
-    // under a "**Description:**" label (the fixture's way), else a first paragraph of prose (the way thermo add writes it).
-    // First/End are its lines (End exclusive; equal when a label has none); -1 when there is none.
-    private (int Label, int First, int End) FindDescription()
+    // under a "**Description:**" label (the fixture's way) or after it on its line, else a first paragraph of prose (the way
+    // thermo add writes it). First/End are its lines (End exclusive; equal when a label has none), -1 when there is none;
+    // At is the offset its text starts at.
+    private ((int Label, int First, int End) Lines, int At) FindDescription()
     {
         var stop = _close + 1;
         while (stop < _lines.Count && !EndsText(stop))
@@ -237,16 +240,29 @@ internal sealed partial class PrBlockText
 
         for (var l = _close + 1; l < stop; l++)
         {
-            if (_lines.Content(l).Trim(" \t").SequenceEqual("**Description:**"))
+            var content = _lines.Content(l);
+            var label = content.IndexOf(DescriptionLabel, StringComparison.Ordinal);
+            if (label < 0 || !content[..label].Trim(" \t").IsEmpty)
             {
-                var first = SkipBlank(l + 1, stop);
-                return first < stop && !IsStructural(_lines.Content(first)) ? (l, first, ParagraphEnd(first, stop)) : (l, l + 1, l + 1);
+                continue;
             }
+
+            var rest = content[(label + DescriptionLabel.Length)..];
+            if (!rest.Trim(" \t").IsEmpty)
+            {
+                var at = _lines.Start(l) + label + DescriptionLabel.Length + (rest.Length - rest.TrimStart(" \t").Length);
+                return ((l, l, ParagraphEnd(l, stop)), at);
+            }
+
+            var first = SkipBlank(l + 1, stop);
+            return first < stop && !IsStructural(_lines.Content(first)) ? ((l, first, ParagraphEnd(first, stop)), _lines.Start(first)) : ((l, l + 1, l + 1), -1);
         }
 
         var prose = SkipBlank(_close + 1, stop);
-        return prose < stop && !IsStructural(_lines.Content(prose)) ? (-1, prose, ParagraphEnd(prose, stop)) : (-1, -1, -1);
+        return prose < stop && !IsStructural(_lines.Content(prose)) ? ((-1, prose, ParagraphEnd(prose, stop)), _lines.Start(prose)) : ((-1, -1, -1), -1);
     }
+
+    private const string DescriptionLabel = "**Description:**";
 
     private bool EndsText(int line)
     {
