@@ -60,4 +60,7 @@ internal static partial class ColdStoreLog
 
     [LoggerMessage(EventId = 3021, Level = LogLevel.Debug, Message = "The index entry of {Path} keeps no file stat (git refreshes it on its next status): {Why}")]
     public static partial void IndexStatNotTaken(ILogger logger, string path, string why);
+
+    [LoggerMessage(EventId = 3022, Level = LogLevel.Warning, Message = "{Path} was saved from a copy read before the hub wrote a milestone into it; applying again: {Changes}")]
+    public static partial void StaleSave(ILogger logger, string path, string changes);
 }

@@ -39,6 +39,12 @@ public sealed class ColdStoreOptions
     /// <summary>Display syncs are skipped this long after a cold commit. Default 5 s; 0–10 min.</summary>
     public TimeSpan DisplayQuietPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A save of the task list this soon after the hub wrote a milestone into it, showing for that PR exactly the state the
+    /// milestone moved it from, comes from a buffer read before the write: the milestone is applied again. Default 10 s; 0 (off) to 1 min.
+    /// </summary>
+    public TimeSpan StaleSaveWindow { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Longest free-text reason kept in a commit message, in characters. Default 200; 16–2000.</summary>
     public int MaxReasonLength { get; set; } = 200;
 
@@ -68,6 +74,7 @@ public sealed class ColdStoreOptions
         Require(LockTimeout >= TimeSpan.Zero && LockTimeout <= TimeSpan.FromSeconds(60), nameof(LockTimeout), "between 0 and 60 s");
         Require(MaxHeadMovedRetries is >= 1 and <= 100, nameof(MaxHeadMovedRetries), "between 1 and 100");
         Require(DisplayQuietPeriod >= TimeSpan.Zero && DisplayQuietPeriod <= TimeSpan.FromMinutes(10), nameof(DisplayQuietPeriod), "between 0 and 10 min");
+        Require(StaleSaveWindow >= TimeSpan.Zero && StaleSaveWindow <= TimeSpan.FromMinutes(1), nameof(StaleSaveWindow), "between 0 and 1 min");
         Require(MaxReasonLength is >= 16 and <= 2000, nameof(MaxReasonLength), "between 16 and 2000");
         Require(PackCheckInterval is >= 0 and <= 100_000, nameof(PackCheckInterval), "between 0 and 100,000");
         Require(PackLooseObjectThreshold is >= 1 and <= 1_000_000, nameof(PackLooseObjectThreshold), "between 1 and 1,000,000");

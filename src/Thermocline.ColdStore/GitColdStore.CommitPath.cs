@@ -4,6 +4,8 @@ using Thermocline.ColdStore.Git;
 using Thermocline.ColdStore.Native;
 using Thermocline.Domain.Commits;
 using Thermocline.Domain.Errors;
+using Thermocline.Domain.States;
+using Thermocline.Domain.TaskLists;
 
 namespace Thermocline.ColdStore;
 
@@ -28,6 +30,7 @@ public sealed partial class GitColdStore
     private async Task<ColdCommit> CommitAsync(Plan plan, bool waitWhileBusy, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        using var span = ColdStoreTracing.Source.StartActivity("commit");
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -36,6 +39,7 @@ public sealed partial class GitColdStore
             using (indexLock)
             {
                 var result = await Task.Run(() => CommitOnBranchAsync(plan, checkout, cancellationToken), cancellationToken);
+                span?.SetTag(ColdStoreTracing.CommitTag, result.Sha).SetTag(ColdStoreTracing.CommittedTag, result.Committed).SetTag(ColdStoreTracing.RetriesTag, result.HeadMovedRetries);
                 if (result.Committed)
                 {
                     SchedulePackCheck();
@@ -132,7 +136,8 @@ public sealed partial class GitColdStore
             // The working copy is written beside the real files before anything visible changes (on another thread, while
             // the tree and commit are written here), so a full disk or an unwritable folder refuses the commit rather than
             // leaving a copy that would revert it.
-            var owedAndThis = _owed.With(edit.Changes);
+            OweWhatAStaleSaveLacks(snapshot.List);
+            var owedAndThis = _owed.With(snapshot.List, edit.Changes);
             var preparing = checkout.Mode != CopyMode.InStep ? null : Task.Run(() => WorkingCopy.Prepare(new WorkingCopy.Request(
                 Path.Combine(_workDir!, _options.TaskListPath), _gitDir, _options.TaskListPath, snapshot, updated,
                 other => PlannedEdit.ApplyTo(other, owedAndThis, edit.DisplayBody, edit.Addition, edit.FieldEdit))));
@@ -190,7 +195,8 @@ public sealed partial class GitColdStore
             var (workingTree, index, owes) = copy?.Complete(_logger) ?? (WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged, false);
             if (copy is not null)
             {
-                SettleOwed(owes, edit.Changes);
+                SettleOwed(owes, edit.Changes, edit.NewList);
+                RecordWrite(copy, workingTree, owedAndThis);
             }
 
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -279,8 +285,9 @@ public sealed partial class GitColdStore
         }
     }
 
-    // After a commit that kept the working copy in step: what a copy could not take is owed to it; else nothing is.
-    private void SettleOwed(bool owes, IReadOnlyList<ColdChange> changes)
+    // After a commit or repair that kept the working copy in step with list: what a copy could not take is owed to it;
+    // else only what a commit from a copy that lacked it undid stays owed, for the restore to look at.
+    private void SettleOwed(bool owes, IReadOnlyList<ColdChange> changes, TaskList list)
     {
         try
         {
@@ -290,12 +297,41 @@ public sealed partial class GitColdStore
             }
             else
             {
-                _owed.Clear();
+                _owed.Retain(c => list.Find(c.PrId)?.ColdState == c.From);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             ColdStoreLog.WorkingTreeLeftAlone(_logger, _options.TaskListPath, "the owed edits could not be saved (" + e.Message + "); they are kept in memory");
+        }
+    }
+
+    // The hub wrote the working-tree file: a stale buffer saved over it soon after is recognised (see StaleSaves).
+    private void RecordWrite(WorkingCopy copy, WorkingTreeUpdate outcome, IReadOnlyList<ColdChange> applied)
+    {
+        if (outcome is WorkingTreeUpdate.Replaced or WorkingTreeUpdate.Merged && copy.TreeWritten is { } written)
+        {
+            _staleSaves.Record(written, applied);
+        }
+    }
+
+    // A save of the working-tree file from a buffer read before one of the hub's recent writes (see StaleSaves): the
+    // changes it lacks are owed to it, so the commit or repair under way applies them again.
+    private void OweWhatAStaleSaveLacks(TaskList tip)
+    {
+        var path = Path.Combine(_workDir!, _options.TaskListPath);
+        var file = new FileInfo(path);
+        if (!file.Exists || !_staleSaves.MayHaveSavedOver(file.LastWriteTimeUtc, file.Length))
+        {
+            return;
+        }
+
+        var copy = TaskList.Parse(File.ReadAllBytes(path));
+        var lacking = copy.HasErrors ? [] : _staleSaves.Lacking(file.LastWriteTimeUtc, copy, tip);
+        if (lacking.Count > 0)
+        {
+            ColdStoreLog.StaleSave(_logger, _options.TaskListPath, string.Join(", ", lacking.Select(c => $"{c.PrId} {StateNames.Of(c.To)}")));
+            _owed.Add(lacking);
         }
     }
 

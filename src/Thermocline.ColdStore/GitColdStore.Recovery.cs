@@ -37,7 +37,7 @@ public sealed partial class GitColdStore
 
             // Looked at without the index lock first: the watcher calls this at every change a person makes, and their
             // next git command must not find the index locked by a hub that had nothing to do.
-            if (InspectCheckout().Mode != CopyMode.InStep || (_owed.IsEmpty && await Task.Run(() => StaleVersion(ReadTip()) is null, cancellationToken)))
+            if (InspectCheckout().Mode != CopyMode.InStep || !await Task.Run(NeedsRepair, cancellationToken))
             {
                 return (WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged);
             }
@@ -54,22 +54,32 @@ public sealed partial class GitColdStore
     /// <summary>True while edits are owed to the working copy (see <see cref="RepairWorkingCopyAsync"/>).</summary>
     public bool OwesWorkingCopy => !_owed.IsEmpty;
 
+    // A stale save owes its copy what it lacks; then: does the copy owe an edit, or hold one of the hub's earlier versions?
+    private bool NeedsRepair()
+    {
+        var tip = ReadTip();
+        var current = Load(tip).List;
+        OweWhatAStaleSaveLacks(current);
+        return _owed.Applicable(current).Count > 0 || StaleVersion(tip) is not null;
+    }
+
     private (WorkingTreeUpdate, IndexUpdate) Repair()
     {
         var tip = ReadTip();
         var current = Load(tip);
         var fullPath = Path.Combine(_workDir!, _options.TaskListPath);
+        OweWhatAStaleSaveLacks(current.List);
         var stale = StaleVersion(tip);
-        if (stale is null && _owed.IsEmpty)
+        var owed = _owed.Applicable(current.List);
+        if (stale is null && owed.Count == 0)
         {
             return (WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged);
         }
 
-        _owed.Retain(c => current.List.Find(c.PrId) is not null); // a PR the branch no longer has is owed to no copy
-        var owed = _owed.Changes.ToList();
         using var copy = WorkingCopy.Prepare(new WorkingCopy.Request(
             fullPath, _gitDir, _options.TaskListPath, stale ?? current, current, other => PlannedEdit.ApplyTo(other, owed, null)));
         var (workingTree, index, owes) = copy.Complete(_logger);
+        RecordWrite(copy, workingTree, stale is null ? owed : [.. ColdChanges(stale.List, current.List), .. owed]);
         if (stale is not null)
         {
             ColdStoreLog.WorkingCopyRepaired(_logger, _options.TaskListPath, $"working tree {workingTree}, index {index}", stale.BlobId.Sha[..10], current.BlobId.Sha[..10]);
@@ -80,7 +90,7 @@ public sealed partial class GitColdStore
             ColdStoreLog.OwedApplied(_logger, owed.Count, _options.TaskListPath);
         }
 
-        SettleOwed(owes, []);
+        SettleOwed(owes, [], current.List);
         return (workingTree, index);
     }
 

@@ -59,6 +59,11 @@ public sealed partial class GitColdStore
         await ReadAsync(_ =>
         {
             RememberTip(_repo.Refs[_branchRef]?.TargetIdentifier);
+            if (_repo.Refs[_branchRef]?.ResolveToDirectReference()?.Target is Commit settled && ListAt(settled) is { } list)
+            {
+                _owed.Retain(c => list.Find(c.PrId)?.ColdState == c.To); // an owed edit undone and not restored is the person's now
+            }
+
             return true;
         }, cancellationToken);
         return restored;
@@ -77,6 +82,7 @@ public sealed partial class GitColdStore
         var found = _repo.ObjectDatabase.FindMergeBase(previous, tip)?.Sha == previous.Sha ? [] : MovedBackPast(previous, tip);
         found.AddRange(UndoneByMerges(previous, tip));
         found.AddRange(UndoneWhileOwed(previous, tip));
+        found.AddRange(UndoneByStaleSaves(previous, tip));
         return found;
     }
 
@@ -92,11 +98,7 @@ public sealed partial class GitColdStore
                 continue;
             }
 
-            var changes = after.Prs
-                .Select(pr => (Pr: pr, Before: before.Find(pr.Id)))
-                .Where(p => p.Before is not null && p.Before.ColdState != p.Pr.ColdState)
-                .Select(p => new ColdChange(p.Pr.Id, p.Before!.ColdState, p.Pr.ColdState))
-                .ToList();
+            var changes = ColdChanges(before, after);
             if (changes.Count > 0)
             {
                 found.Add(new Dropped(commit.Sha, commit.Message, changes, $"was dropped from {Branch} when the branch was moved back past it (a reset, or an aborted merge or rebase)"));
@@ -151,6 +153,33 @@ public sealed partial class GitColdStore
         var lost = _owed.Changes.Where(c => before.Find(c.PrId)?.ColdState == c.To && now.Find(c.PrId)?.ColdState == c.From);
         return HubChains(lost, previous, "was undone by a commit made from a working copy the hub had not yet brought up to it (an edit it still owed there)");
     }
+
+    // People's commits since the old tip saved from a working copy read before the hub wrote a milestone into it (see
+    // StaleSaves): the commit takes a PR back to exactly where the hub's recent write had moved it from.
+    private List<Dropped> UndoneByStaleSaves(Commit previous, Commit tip)
+    {
+        var found = new List<Dropped>();
+        foreach (var commit in OldestFirst(tip, previous))
+        {
+            if (IsHub(commit) || commit.Parents.ToList() is not [var parent] || BlobAt(commit) == BlobAt(parent)
+                || ListAt(commit) is not { } saved || ListAt(parent) is not { } before)
+            {
+                continue;
+            }
+
+            // The author's time: when the change was first committed (a rebase keeps it), in whole seconds.
+            var lost = _staleSaves.Lacking(commit.Author.When.UtcDateTime, saved, before, slack: TimeSpan.FromSeconds(1));
+            found.AddRange(HubChains(lost, parent, $"was undone by {commit.Sha[..10]} (\"{MilestoneParser.Title(commit.Message)}\"), committed from a copy saved over the hub's update of it"));
+        }
+
+        return found;
+    }
+
+    // The cold-state changes from one list to another, in the second's order.
+    private static List<ColdChange> ColdChanges(TaskList before, TaskList after) => [.. after.Prs
+        .Select(pr => (Pr: pr, Before: before.Find(pr.Id)))
+        .Where(p => p.Before is not null && p.Before.ColdState != p.Pr.ColdState)
+        .Select(p => new ColdChange(p.Pr.Id, p.Before!.ColdState, p.Pr.ColdState))];
 
     // For each change lost (From: where the branch shows the PR now; To: where the side that lost it had it), the hub's
     // commits on that side's first-parent line that took the PR from From to To, found newest first; a PR another commit

@@ -27,6 +27,7 @@ public sealed partial class GitColdStore : IAsyncDisposable
     private readonly string? _workDir;
     private readonly string _branchRef;
     private readonly OwedEdits _owed;
+    private readonly StaleSaves _staleSaves;
     private TaskListSnapshot? _cache;
     private string? _knownTip;
     private GitWatcher? _watcher;
@@ -51,6 +52,7 @@ public sealed partial class GitColdStore : IAsyncDisposable
         _workDir = repo.Info.IsBare ? null : Path.GetFullPath(repo.Info.WorkingDirectory);
         StateDirectory = Path.Combine(_commonDir, "thermocline");
         _owed = new OwedEdits(StateDirectory);
+        _staleSaves = new StaleSaves(options.StaleSaveWindow);
         var lastTip = Path.Combine(StateDirectory, "last-tip");
         _knownTip = File.Exists(lastTip) && File.ReadAllText(lastTip).Trim() is { Length: 40 } sha ? sha : null;
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using Thermocline.Domain.Commits;
 using Thermocline.Domain.States;
+using Thermocline.Domain.TaskLists;
 
 namespace Thermocline.ColdStore.Git;
 
@@ -66,25 +67,27 @@ internal sealed class OwedEdits
         }
     }
 
-    /// <summary>Nothing is owed any more.</summary>
-    public void Clear()
+    /// <summary>
+    /// The owed edits a copy of <paramref name="tip"/> can take: those whose PR the branch shows where they lead. One whose
+    /// PR it shows where it started was undone by a commit from the copy that lacked it; it stays owed until the restore
+    /// has looked at it (see <c>GitColdStore.RestoreDroppedMilestonesAsync</c>). Any other is dropped: the PR is gone, or
+    /// someone has moved it on since.
+    /// </summary>
+    public IReadOnlyList<ColdChange> Applicable(TaskList tip)
     {
-        if (_changes.Count > 0)
-        {
-            _changes.Clear();
-            File.Delete(_file);
-        }
+        Retain(c => tip.Find(c.PrId)?.ColdState is { } now && (now == c.From || now == c.To));
+        return [.. _changes.Values.Where(c => tip.Find(c.PrId)!.ColdState == c.To)];
     }
 
-    /// <summary>The owed edits followed by <paramref name="then"/>: what a copy that missed them needs, in one list.</summary>
-    public IReadOnlyList<ColdChange> With(IReadOnlyList<ColdChange> then)
+    /// <summary>The owed edits a copy of <paramref name="tip"/> can take, followed by <paramref name="then"/>: what a copy that missed them needs, in one list.</summary>
+    public IReadOnlyList<ColdChange> With(TaskList tip, IReadOnlyList<ColdChange> then)
     {
         if (_changes.Count == 0)
         {
             return then;
         }
 
-        var all = new Dictionary<string, ColdChange>(_changes, StringComparer.Ordinal);
+        var all = Applicable(tip).ToDictionary(c => c.PrId, StringComparer.Ordinal);
         foreach (var c in then)
         {
             all[c.PrId] = all.TryGetValue(c.PrId, out var owed) && owed.To == c.From ? owed with { To = c.To } : c;

@@ -73,6 +73,9 @@ internal sealed class WorkingCopy : IDisposable
         : _index.Outcome == IndexUpdate.LeftAlone ? "the index: " + (_index.Why ?? "left alone")
         : null;
 
+    /// <summary>The working-tree file's modification time and length, once <see cref="Complete"/> replaced it.</summary>
+    public (DateTime At, long Length)? TreeWritten { get; private set; }
+
     /// <summary>Puts the prepared copies in place (the branch has moved). Never throws for I/O: a copy that could not be replaced owes the edit.</summary>
     public (WorkingTreeUpdate Tree, IndexUpdate Index, bool Owes) Complete(ILogger logger)
     {
@@ -260,7 +263,10 @@ internal sealed class WorkingCopy : IDisposable
                 var info = new FileInfo(_request.FullPath);
                 if (info.Exists && (info.Length, info.LastWriteTimeUtc) == side.Stamp)
                 {
+                    var written = new FileInfo(side.Temp);
+                    var stamp = (written.LastWriteTimeUtc, written.Length);
                     File.Move(side.Temp, _request.FullPath, overwrite: true);
+                    TreeWritten = stamp;
                     _tree = side with { Temp = null };
                     break;
                 }

@@ -265,6 +265,88 @@ public sealed class SharedRepositoryTests
         Assert.Equal("", r.Repo.Status());
     }
 
+    // An editor (or a script) read the file before the hub wrote a milestone into it, and saves its buffer over that.
+    private static async Task<(ColdCommit Milestone, string Saved)> StaleBufferSavedAsync(ColdRepo r, TimeSpan? after = null)
+    {
+        var buffer = r.Repo.ReadFile(ColdRepo.Path);
+        var milestone = await r.Store.CommitTransitionAsync(Approve3);
+        Assert.Equal(WorkingTreeUpdate.Replaced, milestone.WorkingTree);
+        if (after is { } wait)
+        {
+            await Task.Delay(wait);
+        }
+
+        var saved = buffer.Replace("**Description:** first.", "**Description:** first, by a person.", StringComparison.Ordinal);
+        r.Repo.WriteFile(ColdRepo.Path, saved);
+        return (milestone, saved);
+    }
+
+    [Fact]
+    public async Task Repair_StaleBufferSavedOverTheHubsMilestone_AppliedAgainKeepingThePersonsEdit()
+    {
+        await using var r = await CreateAsync();
+        await StaleBufferSavedAsync(r);
+
+        var (tree, _) = await r.Store.RepairWorkingCopyAsync();
+
+        Assert.Equal(WorkingTreeUpdate.Merged, tree);
+        r.Repo.Git("commit", "-q", "-am", "A person's rewording");
+        Assert.Contains("cold_state: approved", OnMain(r), StringComparison.Ordinal);
+        Assert.Contains("first, by a person.", OnMain(r), StringComparison.Ordinal);
+        Assert.False(r.Store.OwesWorkingCopy);
+    }
+
+    [Fact]
+    public async Task Commit_StaleBufferSavedOverTheHubsLastMilestone_TheNextCommitAppliesBoth()
+    {
+        await using var r = await CreateAsync();
+        await StaleBufferSavedAsync(r);
+
+        var next = await r.Store.CommitTransitionAsync(Finish);
+
+        Assert.Equal(WorkingTreeUpdate.Merged, next.WorkingTree);
+        r.Repo.Git("commit", "-q", "-am", "A person's rewording");
+        var committed = OnMain(r);
+        Assert.Contains("cold_state: approved", committed, StringComparison.Ordinal);
+        Assert.True(Completed(committed));
+        Assert.Contains("first, by a person.", committed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RestoreDropped_StaleBufferSavedAndCommittedAtOnce_CommittedAgainNamingTheCommit()
+    {
+        await using var r = await CreateAsync();
+        var (milestone, _) = await StaleBufferSavedAsync(r);
+        r.Repo.Git("commit", "-q", "-am", "A person's rewording"); // before the hub looked
+        Assert.DoesNotContain("cold_state: approved", OnMain(r), StringComparison.Ordinal);
+        var move = await r.Store.BranchMovedAsync();
+
+        var restored = await r.Store.RestoreDroppedMilestonesAsync(move!.Previous!);
+
+        Assert.Single(restored);
+        Assert.Contains("cold_state: approved", OnMain(r), StringComparison.Ordinal);
+        Assert.Contains("first, by a person.", OnMain(r), StringComparison.Ordinal);
+        Assert.Contains($"Restored: {milestone.Sha} was undone by ", r.Message(), StringComparison.Ordinal);
+        Assert.Contains("(\"A person's rewording\"), committed from a copy saved over the hub's update of it", r.Message(), StringComparison.Ordinal);
+        Assert.Equal("", r.Repo.Status());
+    }
+
+    [Fact]
+    public async Task RestoreDropped_PersonUndoesTheMilestoneAfterTheWindow_TheirChangeIsKept()
+    {
+        await using var r = await ColdRepo.CreateAsync(realTime: true, configure: o => (o.LockTimeout, o.StaleSaveWindow) = (TimeSpan.FromSeconds(0.4), TimeSpan.FromMilliseconds(200)));
+        await StaleBufferSavedAsync(r, after: TimeSpan.FromMilliseconds(1500)); // a commit's time has whole seconds only
+
+        var (tree, _) = await r.Store.RepairWorkingCopyAsync();
+        r.Repo.Git("commit", "-q", "-am", "A person sets PR-003 back");
+        var move = await r.Store.BranchMovedAsync();
+
+        Assert.Equal(WorkingTreeUpdate.Unchanged, tree);
+        Assert.Empty(await r.Store.RestoreDroppedMilestonesAsync(move!.Previous!));
+        Assert.DoesNotContain("cold_state: approved", OnMain(r), StringComparison.Ordinal);
+        Assert.Contains("first, by a person.", OnMain(r), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RestoreDropped_PersonDeletedThePrTheHubOwedAnEdit_NothingCommittedAndNothingOwed()
     {
