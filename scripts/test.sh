@@ -27,6 +27,25 @@ if ! command -v git >/dev/null 2>&1; then
   exit 1
 fi
 
+# The MCP Inspector's CLI (npm, pinned in tests/mcp-inspector) drives the MCP server as a client nobody here wrote
+# (McpInspectorTests). Installed again only when the lock file changed; without node/npm those tests skip, except under
+# CI=true, where they fail.
+inspector=tests/mcp-inspector
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  if ! cmp -s "$inspector/package-lock.json" "$inspector/node_modules/.installed-lock.json" 2>/dev/null; then
+    echo "test.sh: installing the MCP Inspector (npm ci --prefix $inspector)" >&2
+    if npm ci --prefix "$inspector" --no-audit --no-fund --loglevel=error >/dev/null 2>"$inspector/npm-ci.log"; then
+      cp "$inspector/package-lock.json" "$inspector/node_modules/.installed-lock.json"
+      rm -f "$inspector/npm-ci.log"
+    else
+      tail -n 20 "$inspector/npm-ci.log" >&2
+      echo "test.sh: npm ci for the MCP Inspector failed (log: $inspector/npm-ci.log); McpInspectorTests will skip, or fail under CI" >&2
+    fi
+  fi
+else
+  echo "test.sh: node/npm not found: McpInspectorTests will skip (fail under CI=true); install Node.js 20+ to run them" >&2
+fi
+
 results=artifacts/test-results
 rm -rf "$results"
 mkdir -p "$results"
