@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using LibGit2Sharp;
 using Microsoft.Extensions.Logging.Abstractions;
+using ModelContextProtocol.Client;
 using Thermocline.Domain.TaskLists;
 using Thermocline.Hub.Api;
 using Thermocline.Hub.Configuration;
@@ -13,8 +14,9 @@ using Thermocline.Testing;
 namespace Thermocline.Benchmarks;
 
 /// <summary>
-/// The claim of the next PR through HTTP, on an in-process <see cref="HubHost"/> on embedded Garnet started as the http
-/// benchmark starts one: <c>POST /api/claim-next</c> on a 1,000-PR list next to a plain <c>POST /api/prs/{id}/claim</c> of
+/// The claim of the next PR through HTTP and MCP, on an in-process <see cref="HubHost"/> on embedded Garnet started as the http
+/// benchmark starts one: <c>POST /api/claim-next</c> and the MCP tool <c>claim</c> with <c>next: true</c> (the official C#
+/// SDK's client over Streamable HTTP to <c>/mcp</c>) on a 1,000-PR list next to a plain <c>POST /api/prs/{id}/claim</c> of
 /// one ready PR, interleaved; the <c>--wait</c> wake-up (how soon a waiting claim-next answers after the milestone that
 /// unblocks its PR answered) next to a <c>GET /api/prs/{id}</c> round trip; and 16 concurrent callers, claims/s, claim-next
 /// against plain claims of distinct PRs. Arguments: <c>[--prs N] [--claims N] [--wakeups N] [--callers N]</c> (defaults
@@ -34,7 +36,7 @@ internal sealed class ClaimNextBenchmark : IBenchmark
 
     public string Name => "claimnext";
 
-    public string Description => "POST /api/claim-next p50/p99 vs a plain claim; --wait wake-up after the unblocking milestone vs GET /api/prs/{id}; 16 callers, claims/s";
+    public string Description => "POST /api/claim-next and MCP claim next p50/p99 vs a plain claim; --wait wake-up after the unblocking milestone vs GET /api/prs/{id}; 16 callers, claims/s";
 
     public async Task RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
@@ -69,35 +71,44 @@ internal sealed class ClaimNextBenchmark : IBenchmark
         using var repo = TempGitRepository.CreateWith(TaskList.DefaultPath, text);
         await using var hub = await HubHost.StartAsync(Options(repo), NullLoggerFactory.Instance, null, ct);
         using var http = new HttpClient { BaseAddress = hub.Address };
+        var mcpTransport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri(hub.Address, "mcp"), TransportMode = HttpTransportMode.StreamableHttp });
+        await using var mcp = await McpClient.CreateAsync(mcpTransport, cancellationToken: ct);
         var first = Id(1);
         Console.WriteLine($"-- embedded Garnet (in the hub's process): hub at {hub.Address}, {count:N0} PRs, all ready, one priority");
 
-        // One claim at a time. Each claim is released again (untimed), so every claim of either kind meets the same hub:
+        // One claim at a time. Each claim is released again (untimed), so every claim of any kind meets the same hub:
         // one hot PR at most, the same ready list, and claim-next's best PR is always the first one, the very PR the plain
-        // claim takes. Distinct PRs left claimed would let the hot index and the ready list drift between the two.
-        var next = new List<double>(claims);
+        // claim takes. Distinct PRs left claimed would let the hot index and the ready list drift between the kinds.
+        // The MCP claim is a tool call on one client initialized beforehand (the server is stateless: each call is one
+        // POST to /mcp, as an agent's client makes it once connected).
         var plain = new List<double>(claims);
+        var next = new List<double>(claims);
+        var viaMcp = new List<double>(claims);
+        List<double>[] timings = [plain, next, viaMcp];
         var ready = new List<double>(claims);
         for (var i = -WarmUps; i < claims; i++)
         {
-            // Alternating which goes first, so neither always follows the other's release.
-            for (var turn = 0; turn < 2; turn++)
+            // Rotating which goes first, so none always follows the same one's release.
+            for (var turn = 0; turn < timings.Length; turn++)
             {
-                var viaNext = (turn == 0) == (i % 2 == 0);
+                var kind = (turn + Math.Abs(i)) % timings.Length;
                 var start = Stopwatch.GetTimestamp();
-                var view = viaNext
-                    ? await PostAsync(http, "api/claim-next", new ClaimNextRequest("a1", null), HubJsonContext.Default.ClaimNextRequest, ct)
-                    : await PostAsync(http, $"api/prs/{first}/claim", new ClaimRequest("a1", null), HubJsonContext.Default.ClaimRequest, ct);
-                var ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                if (view.PrId != first)
+                var (pr, lease) = kind switch
                 {
-                    throw new InvalidOperationException($"claim-next took {view.PrId}, not {first}");
+                    0 => Claimed(await PostAsync(http, $"api/prs/{first}/claim", new ClaimRequest("a1", null), HubJsonContext.Default.ClaimRequest, ct)),
+                    1 => Claimed(await PostAsync(http, "api/claim-next", new ClaimNextRequest("a1", null), HubJsonContext.Default.ClaimNextRequest, ct)),
+                    _ => await McpClaimNextAsync(mcp, "a1", ct),
+                };
+                var ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                if (pr != first)
+                {
+                    throw new InvalidOperationException($"claim {kind} took {pr}, not {first}");
                 }
 
-                await ReleaseAsync(http, first, "a1", view.Lease, ct);
+                await ReleaseAsync(http, first, "a1", lease, ct);
                 if (i >= 0)
                 {
-                    (viaNext ? next : plain).Add(ms);
+                    timings[kind].Add(ms);
                 }
             }
 
@@ -113,8 +124,11 @@ internal sealed class ClaimNextBenchmark : IBenchmark
         var nextStats = new Stats(next);
         var plainStats = new Stats(plain);
         Console.WriteLine($"  one caller, {claims} claims of each kind, interleaved, each released (untimed) before the next:");
-        Row("POST /api/prs/{id}/claim (baseline)", plainStats, plainStats, "claim");
-        Row("POST /api/claim-next", nextStats, plainStats, "claim");
+        var mcpStats = new Stats(viaMcp);
+        Row("POST /api/prs/{id}/claim (baseline)", plainStats, plainStats, "claim", p99: true);
+        Row("POST /api/claim-next", nextStats, plainStats, "claim", p99: true);
+        Row("MCP claim next: true (POST /mcp)", mcpStats, plainStats, "claim", p99: true);
+        Console.WriteLine($"  {"  MCP next to POST /api/claim-next",-40} p50 = {Stats.Ratio(mcpStats.Median, nextStats.Median)}  p99 = {Stats.Ratio(mcpStats.P99, nextStats.P99)}");
         Row("StateSync.ReadyAsync, direct (context)", new Stats(ready), plainStats, "claim");
 
         await ConcurrentAsync(http, count, callers, ct);
@@ -284,6 +298,20 @@ internal sealed class ClaimNextBenchmark : IBenchmark
         return (Stopwatch.GetTimestamp(), view);
     }
 
+    /// <summary>The MCP tool <c>claim</c> with <c>next: true</c>; answers the PR and the lease from its structured content.</summary>
+    private static async Task<(string Pr, string? Lease)> McpClaimNextAsync(McpClient mcp, string agent, CancellationToken ct)
+    {
+        var result = await mcp.CallToolAsync("claim", new Dictionary<string, object?> { ["agent"] = agent, ["next"] = true }, cancellationToken: ct);
+        if (result.IsError is true || result.StructuredContent is not { } claimed)
+        {
+            throw new InvalidOperationException("MCP claim next: " + string.Concat(result.Content.OfType<ModelContextProtocol.Protocol.TextContentBlock>().Select(t => t.Text)));
+        }
+
+        return (claimed.GetProperty("prId").GetString()!, claimed.GetProperty("lease").GetString());
+    }
+
+    private static (string Pr, string? Lease) Claimed(TransitionView view) => (view.PrId, view.Lease);
+
     private static HubOptions Options(TempGitRepository repo) =>
         new() { Repository = repo.WorkDir, Port = 0, Redis = null, KeyPrefix = "", DisplayIntervalSeconds = 3600 };
 
@@ -326,7 +354,7 @@ internal sealed class ClaimNextBenchmark : IBenchmark
 
     private static string Waiter(int pair) => string.Create(CultureInfo.InvariantCulture, $"PR-W{pair:D2}");
 
-    private static void Row(string what, Stats stats, Stats baseline, string baselineName, bool max = false)
+    private static void Row(string what, Stats stats, Stats baseline, string baselineName, bool max = false, bool p99 = false)
     {
         var line = string.Create(CultureInfo.InvariantCulture,
             $"  {what,-40} p50 {Stats.Ms(stats.Median),9}  p99 {Stats.Ms(stats.P99),9}");
@@ -335,7 +363,8 @@ internal sealed class ClaimNextBenchmark : IBenchmark
             line += $"  max {Stats.Ms(stats.Percentile(100)),9}";
         }
 
-        Console.WriteLine(line + $"  p50 = {Stats.Ratio(stats.Median, baseline.Median)} {baselineName}");
+        line += $"  p50 = {Stats.Ratio(stats.Median, baseline.Median)} {baselineName}";
+        Console.WriteLine(p99 ? line + $"  p99 = {Stats.Ratio(stats.P99, baseline.P99)}" : line);
     }
 
     private static int Option(IReadOnlyList<string> args, string name, int fallback)
