@@ -110,6 +110,8 @@ public sealed partial class GitColdStore
         },
         cancellationToken);
 
+    private bool StillInStep() => InspectCheckout().Mode == CopyMode.InStep;
+
     private Checkout InspectCheckout() => _workDir is null
         ? new Checkout(CopyMode.RefOnly, "the repository is bare")
         : Checkout.Inspect(_gitDir, _commonDir, _workDir, _branchRef);
@@ -192,7 +194,7 @@ public sealed partial class GitColdStore
                 _lastColdCommitAt = _time.GetUtcNow();
             }
 
-            var (workingTree, index, owes) = copy?.Complete(_logger) ?? (WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged, false);
+            var (workingTree, index, owes) = copy?.Complete(_logger, StillInStep) ?? (WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged, false);
             if (copy is not null)
             {
                 SettleOwed(owes, edit.Changes, edit.NewList);

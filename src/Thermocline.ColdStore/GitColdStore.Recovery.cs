@@ -42,8 +42,9 @@ public sealed partial class GitColdStore
                 return (WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged);
             }
 
+            // A person may switch branch or start a merge while we wait for the lock: looked at again under it.
             using var indexLock = await AcquireIndexLockAsync(cancellationToken, waitForLock);
-            return await Task.Run(Repair, cancellationToken);
+            return InspectCheckout().Mode != CopyMode.InStep ? (WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged) : await Task.Run(Repair, cancellationToken);
         }
         finally
         {
@@ -78,7 +79,7 @@ public sealed partial class GitColdStore
 
         using var copy = WorkingCopy.Prepare(new WorkingCopy.Request(
             fullPath, _gitDir, _options.TaskListPath, stale ?? current, current, other => PlannedEdit.ApplyTo(other, owed, null)));
-        var (workingTree, index, owes) = copy.Complete(_logger);
+        var (workingTree, index, owes) = copy.Complete(_logger, StillInStep);
         RecordWrite(copy, workingTree, stale is null ? owed : [.. ColdChanges(stale.List, current.List), .. owed]);
         if (stale is not null)
         {

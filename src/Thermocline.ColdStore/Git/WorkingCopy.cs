@@ -77,8 +77,20 @@ internal sealed class WorkingCopy : IDisposable
     public (DateTime At, long Length)? TreeWritten { get; private set; }
 
     /// <summary>Puts the prepared copies in place (the branch has moved). Never throws for I/O: a copy that could not be replaced owes the edit.</summary>
-    public (WorkingTreeUpdate Tree, IndexUpdate Index, bool Owes) Complete(ILogger logger)
+    /// <remarks>
+    /// <paramref name="stillInStep"/> looks at the checkout once more just before: git moves HEAD without the index lock
+    /// (<c>git switch -c</c> takes no other lock), so a person may have left the branch since the commit started; then
+    /// the copies are theirs and left as they are.
+    /// </remarks>
+    public (WorkingTreeUpdate Tree, IndexUpdate Index, bool Owes) Complete(ILogger logger, Func<bool> stillInStep)
     {
+        if (!stillInStep())
+        {
+            Dispose();
+            _tree = new(WorkingTreeUpdate.LeftAlone, null, false, "the person left the branch while the hub committed");
+            _index = new(IndexUpdate.LeftAlone, null, false, null);
+        }
+
         var tree = CompleteTree(logger);
         var index = CompleteIndex(logger);
         return (tree, index, _tree.Owes || _index.Owes);

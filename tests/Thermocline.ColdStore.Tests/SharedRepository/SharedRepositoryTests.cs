@@ -69,6 +69,25 @@ public sealed class SharedRepositoryTests
     }
 
     [Fact]
+    public async Task Commit_PersonSwitchesBranchWhileTheHubCommits_TheirCheckoutIsLeftAsItWas()
+    {
+        await using var r = await CreateAsync();
+        r.Store.BeforeRefUpdate = () =>
+        {
+            r.Store.BeforeRefUpdate = null;
+            r.Repo.Git("switch", "-q", "-c", "feature"); // moves HEAD only: no lock the hub holds stops it
+        };
+
+        var result = await r.Store.CommitTransitionAsync(Finish);
+
+        Assert.Equal((result.Sha, WorkingTreeUpdate.LeftAlone), (r.Repo.Git("rev-parse", "main").Trim(), result.WorkingTree));
+        Assert.Equal("", r.Repo.Status());
+        r.Repo.Git("switch", "-q", "main");
+        Assert.True(Completed(r.Repo.ReadFile(ColdRepo.Path)));
+        Assert.Equal("", r.Repo.Status());
+    }
+
+    [Fact]
     public async Task Commit_MergeStoppedOnAConflictInTheTaskList_RefusedUntilTheMergeIsDoneThenKept()
     {
         await using var r = await CreateAsync();
