@@ -63,7 +63,7 @@ public static class ThermoApp
                 .WithDescription("The PRs an agent may claim now: dependencies met, not held, by priority.")
                 .WithExample("ready", "--json");
             config.AddCommand<McpCommand>("mcp")
-                .WithDescription("The hub's MCP tools (ready, status, claim, heartbeat, transition, release, add, log) over stdio, for an MCP client that starts a local process: each message goes to the hub's /mcp. Nothing but the protocol on stdout")
+                .WithDescription("The hub's MCP tools (ready, status, claim, heartbeat, transition, release, add, edit, log) over stdio, for an MCP client that starts a local process: each message goes to the hub's /mcp. Nothing but the protocol on stdout")
                 .WithExample("mcp")
                 .WithExample("mcp", "--hub", "http://127.0.0.1:7420");
             config.AddCommand<AddCommand>("add")
@@ -71,6 +71,11 @@ public static class ThermoApp
                 .WithDescription("Add a PR to the task list: a block in the list's format after the last PR, one commit; the dependency engine makes it ready or blocked. Bad input (an unknown dependency, a cycle, a duplicate id) changes nothing")
                 .WithExample("add", "Parse the config file", "--priority", "high", "--depends", "PR-003", "--agent", "agent-1")
                 .WithExample("add", "Flaky test in the lexer", "--from", "PR-007", "--description", "Seen while fixing PR-007.");
+            config.AddCommand<EditCommand>("edit")
+                .WithData(streams)
+                .WithDescription("Edit a PR's title, priority, dependencies, description or discovered_from: one commit that changes only those fields' lines (never the cold state); the dependency engine then runs. Bad input (an unknown PR or dependency, a cycle) changes nothing; the same values commit nothing")
+                .WithExample("edit", "PR-007", "--priority", "critical", "--add-depends", "PR-003", "--agent", "agent-1")
+                .WithExample("edit", "PR-007", "--depends", "", "--description", "No longer waits on the parser.");
             config.AddCommand<ClaimCommand>("claim")
                 .WithData(streams)
                 .WithDescription("Take a PR into a hot state and print the lease (FENCE:ID) that later commands need. With --keep-alive, run a command and heartbeat for it until it exits.")

@@ -48,6 +48,18 @@ public sealed record AddRequest(string? Agent, string? Title, string? Priority =
 /// <summary>What adding a PR did: its id, the commit, its cold state after the dependency engine ran, and that engine's commit.</summary>
 public sealed record AddView(string PrId, string Commit, string ColdState, string? DependencyCommit);
 
+/// <summary>
+/// Body of <c>PATCH /api/prs/{id}</c> (<c>thermo edit</c>): who edits, and the fields to set; one left out (null) stays as it
+/// is. <c>Dependencies</c> replaces the list (<c>[]</c> clears it), <c>AddDependencies</c> adds to it, an empty
+/// <c>Description</c> removes it. At least one field.
+/// </summary>
+public sealed record EditRequest(
+    string? Agent, string? Title = null, string? Priority = null, IReadOnlyList<string>? Dependencies = null, IReadOnlyList<string>? AddDependencies = null,
+    string? Description = null, string? From = null);
+
+/// <summary>What editing a PR did: the fields changed (none: nothing committed), the commit, its cold state after the dependency engine ran, and that engine's commit.</summary>
+public sealed record EditView(string PrId, string? Commit, IReadOnlyList<string> Changed, string ColdState, string? DependencyCommit);
+
 /// <summary>Body of <c>POST /api/prs/{id}/heartbeat</c> (optionally with a handoff <see cref="Note"/>) and <c>/release</c>.</summary>
 public sealed record LeaseRequest(string? Agent, string? Lease, string? Note = null);
 

@@ -14,6 +14,8 @@ namespace Thermocline.Hub.Api;
 [JsonSerializable(typeof(ClaimNextRequest))]
 [JsonSerializable(typeof(AddRequest))]
 [JsonSerializable(typeof(AddView))]
+[JsonSerializable(typeof(EditRequest))]
+[JsonSerializable(typeof(EditView))]
 [JsonSerializable(typeof(LeaseRequest))]
 [JsonSerializable(typeof(TransitionRequest))]
 [JsonSerializable(typeof(ReconcileRequest))]

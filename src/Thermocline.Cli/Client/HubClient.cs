@@ -63,6 +63,10 @@ internal sealed class HubClient : IDisposable
     public Task<AddView> AddAsync(AddRequest body, CancellationToken cancellationToken) =>
         PostAsync("api/prs", body, Contract.AddRequest, Contract.AddView, cancellationToken);
 
+    /// <summary><c>PATCH /api/prs/{id}</c>: edits a PR's fields.</summary>
+    public Task<EditView> EditAsync(string pr, EditRequest body, CancellationToken cancellationToken) =>
+        SendAsync("PATCH", $"api/prs/{Uri.EscapeDataString(pr)}", JsonSerializer.SerializeToUtf8Bytes(body, Contract.EditRequest), Contract.EditView, cancellationToken);
+
     /// <summary><c>POST /api/claim-next</c>: the best claimable PR, claimed; the hub may take <paramref name="wait"/> to answer.</summary>
     public Task<TransitionView> ClaimNextAsync(ClaimNextRequest body, TimeSpan wait, CancellationToken cancellationToken) =>
         SendAsync("POST", "api/claim-next", JsonSerializer.SerializeToUtf8Bytes(body, Contract.ClaimNextRequest), Contract.TransitionView, cancellationToken, wait);

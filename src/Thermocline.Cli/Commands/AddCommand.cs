@@ -42,7 +42,7 @@ internal sealed class AddCommand : AsyncCommand<AddCommand.Settings>
 
         public override ValidationResult Validate()
         {
-            foreach (var id in new[] { Id, From }.Concat(Depends?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? []))
+            foreach (var id in new[] { Id, From })
             {
                 if (id is not null && !Domain.Identity.PrId.IsValid(id))
                 {
@@ -58,7 +58,7 @@ internal sealed class AddCommand : AsyncCommand<AddCommand.Settings>
     {
         var streams = (CliStreams)context.Data!;
         var agent = settings.ResolveAgent();
-        var depends = settings.Depends?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var depends = PrIdList.Parse(settings.Depends, "--depends");
         using var hub = new HubClient(settings.Hub, settings.Token);
         var added = await hub.AddAsync(new AddRequest(agent, settings.Title, settings.Priority, depends, settings.Description, settings.Id, settings.From), cancellationToken);
         if (settings.Json)

@@ -120,12 +120,7 @@ internal sealed class ClaimCommand : AsyncCommand<ClaimCommand.Settings>
             throw ThermoclineException.Usage($"--wait '{text}' is not a duration of at most 1h; use e.g. 30s, 10m or 1h.");
         }
 
-        var only = settings.Only?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (only?.FirstOrDefault(id => !Domain.Identity.PrId.IsValid(id)) is { } bad)
-        {
-            throw ThermoclineException.InvalidPrId(bad);
-        }
-
+        var only = PrIdList.Parse(settings.Only, "--only");
         return hub.ClaimNextAsync(new ClaimNextRequest(agent, settings.State, only, settings.Priority, wait.TotalSeconds, ttl), wait, cancellationToken);
     }
 

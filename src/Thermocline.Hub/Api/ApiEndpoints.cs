@@ -29,6 +29,13 @@ internal static class ApiEndpoints
             return Results.Created($"/api/prs/{added.PrId}", new AddView(added.PrId, added.Commit, added.State, added.DependencyCommit));
         });
 
+        api.MapPatch("/prs/{id}", async (string id, EditRequest? body, StateSync sync, CancellationToken ct) =>
+        {
+            var agent = Require(body?.Agent, "agent");
+            var edited = await sync.EditAsync(Edit(id, body!.Title, body.Priority, body.Dependencies, body.AddDependencies, body.Description, body.From), agent, ct);
+            return Results.Ok(new EditView(edited.PrId, edited.Commit, edited.Changed, edited.State, edited.DependencyCommit));
+        });
+
         api.MapGet("/prs/{id}", async (string id, StateSync sync, CancellationToken ct) =>
             Results.Ok((await sync.GetAsync(id, ct)).ToView()));
 
@@ -108,6 +115,18 @@ internal static class ApiEndpoints
     internal static Priority ParsePriority(string p) =>
         Enum.TryParse<Priority>(p, ignoreCase: true, out var floor) && Enum.IsDefined(floor) && !char.IsDigit(p[0]) ? floor
             : throw ThermoclineException.Usage($"'{p}' is not a priority; expected critical, high, medium or low.");
+
+    /// <summary>An edit of <paramref name="id"/> from the fields of a request or a tool call; null ones stay as they are.</summary>
+    internal static PrEdit Edit(string id, string? title, string? priority, IReadOnlyList<string>? dependencies, IReadOnlyList<string>? addDependencies, string? description, string? from) =>
+        new(id)
+        {
+            Title = title,
+            Priority = priority is null ? null : ParsePriority(priority),
+            Dependencies = dependencies,
+            AddDependencies = addDependencies,
+            Description = description,
+            DiscoveredFrom = from,
+        };
 
     internal static TimeSpan? Ttl(double? seconds) => seconds switch
     {

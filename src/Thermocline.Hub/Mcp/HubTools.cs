@@ -138,6 +138,27 @@ internal sealed class HubTools(StateSync sync)
             },
             HubJsonContext.Default.AddView);
 
+    [McpServerTool(Name = "edit", ReadOnly = false, Idempotent = true, Destructive = false, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(EditView))]
+    [Description("Edit fields of a PR in the task list: title, priority, dependencies (replace with depends, or add with add_depends), description, discovered_from. Give at least one; a field left out stays as it is. One commit that changes only those fields' lines ('changed' lists them; none and no commit when every value is already so, so repeating a call is harmless); never the cold state. The dependency engine then runs: a new dependency that is broken blocks a ready PR, and dropping the dependencies it was blocked on makes it ready. Refused with nothing written for an unknown PR (not-found, exit 2), an unknown dependency, a PR depending on itself or a cycle (bad-task-list, exit 65), or a bad field (usage, exit 2).")]
+    public Task<CallToolResult> EditAsync(
+        [Description(PrText)] string pr,
+        [Description(AgentText)] string agent,
+        [Description("The new title: one line, at most 200 characters.")] string? title = null,
+        [Description("The new priority: critical, high, medium or low.")] string? priority = null,
+        [Description("The PRs it waits on, replacing its list; an empty list clears it. Each must be in the task list.")] string[]? depends = null,
+        [Description("PRs added to its dependencies (ones it has already are kept once).")] string[]? add_depends = null,
+        [Description("The paragraph under its block: one line of prose, at most 4000 characters; an empty string removes it.")] string? description = null,
+        [Description("The PR whose work turned this one up (discovered_from).")] string? from = null,
+        CancellationToken cancellationToken = default) =>
+        AnswerAsync(
+            async () =>
+            {
+                RequireValue(agent, "agent");
+                var edited = await sync.EditAsync(ApiEndpoints.Edit(pr, title, priority, depends, add_depends, description, from), agent, cancellationToken);
+                return new EditView(edited.PrId, edited.Commit, edited.Changed, edited.State, edited.DependencyCommit);
+            },
+            HubJsonContext.Default.EditView);
+
     [McpServerTool(Name = "log", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(ToolList<MilestoneView>))]
     [Description("Milestone history from git, newest first: commit sha, PR, from and to state, agent, lease fence, time, reason.")]
     public Task<CallToolResult> LogAsync(

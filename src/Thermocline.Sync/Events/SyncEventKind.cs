@@ -18,6 +18,9 @@ public enum SyncEventKind
 
     /// <summary>An agent added a PR to the task list (one commit); the dependency engine takes it on.</summary>
     Added,
+
+    /// <summary>An agent edited a PR's fields (title, priority, dependencies, description; one commit, never its cold state).</summary>
+    Edited,
     /// <summary>The dependency engine moved a PR (one event per PR; the changes of one cause share a commit).</summary>
     DependencyCommit,
     /// <summary>The display section was committed.</summary>

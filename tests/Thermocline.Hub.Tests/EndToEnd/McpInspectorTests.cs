@@ -30,7 +30,7 @@ public sealed class McpInspectorTests
         Task<JsonElement> InspectAsync(params string[] method) => McpInspector.RunAsync(world.Repo.ConfigHome, world.Repo.WorkDir, [.. server, .. method]);
 
         var tools = (await InspectAsync("--method", "tools/list")).GetProperty("tools").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
-        Assert.Equal(["add", "claim", "heartbeat", "log", "ready", "release", "status", "transition"], tools.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["add", "claim", "edit", "heartbeat", "log", "ready", "release", "status", "transition"], tools.Keys.Order(StringComparer.Ordinal));
         var claimSchema = tools["claim"].GetProperty("inputSchema");
         Assert.Equal("boolean", claimSchema.GetProperty("properties").GetProperty("next").GetProperty("type").GetString());
         Assert.Equal(["agent"], claimSchema.GetProperty("required").EnumerateArray().Select(r => r.GetString()));

@@ -36,7 +36,10 @@ public sealed class McpTests
         await using var client = await ConnectAsync(hub);
 
         var tools = (await client.ListToolsAsync()).ToDictionary(t => t.Name);
-        Assert.Equal(["add", "claim", "heartbeat", "log", "ready", "release", "status", "transition"], tools.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["add", "claim", "edit", "heartbeat", "log", "ready", "release", "status", "transition"], tools.Keys.Order(StringComparer.Ordinal));
+        var edit = tools["edit"].ProtocolTool.Annotations!;
+        Assert.Equal((false, true, false), (edit.ReadOnlyHint, edit.IdempotentHint, edit.DestructiveHint));
+        Assert.Equal(["agent", "pr"], tools["edit"].ProtocolTool.InputSchema.GetProperty("required").EnumerateArray().Select(r => r.GetString()).Order(StringComparer.Ordinal));
         var ready = tools["ready"].ProtocolTool.Annotations!;
         Assert.True(ready.ReadOnlyHint);
         Assert.True(ready.IdempotentHint);
@@ -92,6 +95,17 @@ public sealed class McpTests
         var cycle = await client.CallToolAsync("add", new Dictionary<string, object?> { ["agent"] = "mcp-agent", ["title"] = "Nowhere", ["depends"] = new[] { "PR-404" } });
         Assert.True(cycle.IsError);
         Assert.StartsWith("bad-task-list (exit 65): ", Text(cycle), StringComparison.Ordinal);
+
+        // Its fields edited: one commit; the same call again changes nothing (idempotent); an unknown PR is a tool error.
+        var edits = new Dictionary<string, object?> { ["pr"] = "PR-006", ["agent"] = "mcp-agent", ["priority"] = "critical", ["description"] = "Seen on the way." };
+        var edited = (await client.CallToolAsync("edit", edits)).StructuredContent!.Value;
+        Assert.Equal(["priority", "description"], edited.GetProperty("changed").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal("PR-006: edited", world.Repo.Git("log", "-1", "--format=%s", edited.GetProperty("commit").GetString()!).Trim());
+        var again = (await client.CallToolAsync("edit", edits)).StructuredContent!.Value;
+        Assert.Equal((JsonValueKind.Null, 0), (again.GetProperty("commit").ValueKind, again.GetProperty("changed").GetArrayLength()));
+        var unknown = await client.CallToolAsync("edit", new Dictionary<string, object?> { ["pr"] = "PR-404", ["agent"] = "mcp-agent", ["title"] = "X" });
+        Assert.True(unknown.IsError);
+        Assert.StartsWith("not-found (exit 2): ", Text(unknown), StringComparison.Ordinal);
     }
 
     // thermo mcp: the same tools over stdio for a client that starts a process; stdout holds nothing but the protocol.
@@ -117,7 +131,7 @@ public sealed class McpTests
         var unknown = await client.CallToolAsync("status", new Dictionary<string, object?> { ["pr"] = "PR-999" });
 
         Assert.Contains("claim", tools);
-        Assert.Equal(8, tools.Count);
+        Assert.Equal(9, tools.Count);
         Assert.True(claim.IsError is not true, Text(claim));
         Assert.True(done.IsError is not true, Text(done));
         Assert.Equal("completed", done.StructuredContent!.Value.GetProperty("to").GetString());
