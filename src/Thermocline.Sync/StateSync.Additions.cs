@@ -1,5 +1,4 @@
 using Thermocline.Domain.TaskLists;
-using Thermocline.Sync.Events;
 
 namespace Thermocline.Sync;
 
@@ -24,8 +23,7 @@ public sealed partial class StateSync
         await ReadGitForCommitAsync(cancellationToken); // a task list that does not parse refuses, as for milestones
         var (commit, id) = await WriteGitAsync(() => _cold.CommitAdditionAsync(pr, agent, cancellationToken));
         Failpoints.Reach(Failpoints.AfterAdditionCommit);
-        Metrics.CountTransition("add");
-        Emit(SyncEventKind.Added, id, $"{id} added by {agent}: {pr.Title} (commit {commit.Sha[..10]})", to: "new", agent: agent, commit: commit.Sha);
+        ObserveAdded(id, agent, pr.Title, commit.Sha);
         try
         {
             if (await ReadGitAsync(cancellationToken) is { } list && list.Find(id) is { } entry)

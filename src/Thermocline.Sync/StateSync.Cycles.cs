@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Thermocline.ColdStore;
 using Thermocline.Domain.TaskLists;
-using Thermocline.Sync.Events;
 using Thermocline.Sync.Reconciliation;
 
 namespace Thermocline.Sync;
@@ -19,7 +18,7 @@ public sealed partial class StateSync
         var list = await _cold.ReadTaskListAsync(cancellationToken);
         if (!Observe(list))
         {
-            Metrics.CountDisplaySync("skipped_task_list_broken");
+            ObserveDisplaySync(null, 0, _time.GetElapsedTime(started));
             return null;
         }
 
@@ -33,20 +32,10 @@ public sealed partial class StateSync
         }).ToList();
 
         var result = await WriteGitAsync(() => _cold.SyncDisplayAsync(items, cancellationToken));
-        var duration = _time.GetElapsedTime(started);
-        Metrics.DisplaySyncDuration.Observe(duration);
-        Metrics.CountDisplaySync(result.Outcome switch
-        {
-            DisplaySyncOutcome.Committed => "committed",
-            DisplaySyncOutcome.SkippedRecentColdCommit => "skipped_recent_cold_commit",
-            DisplaySyncOutcome.SkippedCheckoutBusy => "skipped_checkout_busy",
-            _ => "skipped_unchanged",
-        });
-        SyncLog.DisplaySync(_logger, result.Outcome.ToString(), items.Count, (long)duration.TotalMilliseconds);
+        ObserveDisplaySync(result, items.Count, _time.GetElapsedTime(started));
         if (result.Outcome == DisplaySyncOutcome.Committed)
         {
             await _hot.SetLastDisplayUpdateAsync(now, cancellationToken);
-            Emit(SyncEventKind.DisplaySync, null, $"display shows {items.Count} hot PRs (commit {result.Commit!.Sha[..10]})", commit: result.Commit!.Sha);
         }
 
         return result;
@@ -68,11 +57,7 @@ public sealed partial class StateSync
                 _claims.TryRemove(id, out _);
             }
 
-            SyncLog.Swept(_logger, swept.Count, string.Join(", ", swept));
-            foreach (var id in swept)
-            {
-                Emit(SyncEventKind.Swept, id, $"{id}: its lease expired (no heartbeat); back at its cold state");
-            }
+            ObserveSwept(swept);
         }
 
         return swept;
@@ -113,9 +98,7 @@ public sealed partial class StateSync
     {
         foreach (var c in conflicts)
         {
-            Metrics.CountConflict(c.Kind.ToString());
-            SyncLog.Conflict(_logger, c.Kind.ToString(), c.PrId, c.Redis, c.Git, c.Resolution);
-            Emit(SyncEventKind.Conflict, c.PrId, $"{c.Kind}: Redis {c.Redis ?? "(none)"}, git {c.Git ?? "(none)"}; {c.Resolution}");
+            ObserveConflict(c);
         }
 
         Debug.Assert(conflicts.All(c => c.PrId.Length > 0), "every conflict names a PR");

@@ -1,7 +1,6 @@
 using Thermocline.Domain.Commits;
 using Thermocline.Domain.Dependencies;
 using Thermocline.Domain.States;
-using Thermocline.Sync.Events;
 
 namespace Thermocline.Sync;
 
@@ -40,26 +39,15 @@ public sealed partial class StateSync
                 new DependencyUpdate(changes.Select(c => new ColdChange(c.PrId, c.From, c.To)).ToList(), _options.HubAgent, cause),
                 cancellationToken));
             Failpoints.Reach(Failpoints.AfterDependencyCommit);
-            Metrics.CommitLatency.Observe(_time.GetElapsedTime(committing));
-            foreach (var _ in changes)
-            {
-                Metrics.CountTransition(TransitionKind.ColdToCold);
-            }
-
             var described = changes.Select(c => $"{c.PrId}: {StateNames.Of(c.From)} → {StateNames.Of(c.To)}").ToList();
-            SyncLog.DependencyChanges(_logger, cause, string.Join(", ", described));
-            foreach (var c in changes)
-            {
-                Emit(SyncEventKind.DependencyCommit, c.PrId, $"{c.PrId}: {StateNames.Of(c.From)} → {StateNames.Of(c.To)} after {cause} (commit {commit.Sha[..10]})", StateNames.Of(c.From), StateNames.Of(c.To), commit: commit.Sha);
-            }
+            ObserveDependencyCommit(cause, changes, described, commit.Sha, _time.GetElapsedTime(committing));
             try
             {
                 await Task.WhenAll(changes.Select(c => CacheDependencyChangeAsync(c.PrId, c.To, cancellationToken)));
             }
             catch (Exception ex) when (ex is Domain.Errors.ThermoclineException or TimeoutException)
             {
-                Metrics.CountRedisCatchUp();
-                SyncLog.RedisCatchUp(_logger, ex, string.Join(",", changes.Select(c => c.PrId)), commit.Sha);
+                ObserveRedisCatchUp(ex, string.Join(",", changes.Select(c => c.PrId)), commit.Sha);
             }
 
             return new DependencyOutcome(commit.Sha, described);
@@ -80,8 +68,7 @@ public sealed partial class StateSync
             await _hot.ClearHotAsync(prId, null, to, cancellationToken);
             await _hot.ForgetIfNotHotAsync(prId, cancellationToken);
             _claims.TryRemove(prId, out _);
-            Metrics.CountConflict(nameof(Reconciliation.ConflictKind.HotStateContradictsGit));
-            Emit(SyncEventKind.Conflict, prId, $"{prId} is now {StateNames.Of(to)}: the {StateNames.Of(hot)} work of {snapshot.Agent} was cleared (git wins)", StateNames.Of(hot), StateNames.Of(to), snapshot.Agent, snapshot.Fence);
+            ObserveHotWorkCleared(prId, hot, to, snapshot.Agent, snapshot.Fence);
             return;
         }
 
@@ -97,8 +84,7 @@ public sealed partial class StateSync
         }
         catch (Domain.Errors.ThermoclineException ex)
         {
-            SyncLog.CycleFailed(_logger, ex, $"dependency engine after {cause}");
-            Emit(SyncEventKind.Error, null, $"dependency changes after {cause} were not committed: {ex.Message}");
+            ObserveFailure(_logger, ex, $"dependency engine after {cause}", $"dependency changes after {cause} were not committed: {ex.Message}");
             return DependencyOutcome.None;
         }
     }

@@ -40,9 +40,6 @@ public sealed partial class StateSync
     public Task<IReadOnlyList<Milestone>> GetHistoryAsync(string? prId, int? limit, CancellationToken cancellationToken) =>
         _cold.GetHistoryAsync(prId, limit, cancellationToken);
 
-    /// <summary>The counters and histograms as Prometheus text, with the gauges read now (queued hot updates, degraded).</summary>
-    public string RenderMetrics() => Metrics.RenderPrometheus(_hot.QueuedUpdates, _hot.IsDegraded, TaskListProblem is not null);
-
     /// <summary>One PR's status (from the last good task list, and saying so, while the one at HEAD does not parse).</summary>
     public async Task<PrStatus> GetAsync(string prId, CancellationToken cancellationToken)
     {

@@ -1,6 +1,5 @@
 using Thermocline.ColdStore;
 using Thermocline.Domain.Errors;
-using Thermocline.Sync.Events;
 using Thermocline.Sync.Status;
 
 namespace Thermocline.Sync;
@@ -40,13 +39,12 @@ public sealed partial class StateSync
         if (list is null)
         {
             var broken = new StartupReport(recovered, 0, 0, 0, _time.GetElapsedTime(started), TaskListProblem);
-            Emit(SyncEventKind.Started, null, "started without a task list: the one at HEAD does not parse");
+            ObserveStarted(broken, withoutTaskList: true);
             return broken;
         }
 
         await _hot.HydrateAsync(list.Prs, cancellationToken);
-        Metrics.HydrationDuration.Observe(_time.GetElapsedTime(step));
-        Emit(SyncEventKind.Hydrated, null, $"hydrated {list.Prs.Count} PRs from git");
+        ObserveHydrated(list.Prs.Count, _time.GetElapsedTime(step));
         step = LogStep(step, $"Redis hydrated with {list.Prs.Count} PRs");
 
         var conflicts = await _reconciliation.DetectAsync(list, cancellationToken);
@@ -56,11 +54,9 @@ public sealed partial class StateSync
         var dependencies = await ApplyDependenciesAsync("start-up", cancellationToken);
         LogStep(step, $"dependency engine settled {dependencies.Changes.Count} changes");
 
-        var duration = _time.GetElapsedTime(started);
-        Metrics.StartupDuration.Observe(duration);
-        SyncLog.Started(_logger, (long)duration.TotalMilliseconds, list.Prs.Count, recovered, conflicts.Count, dependencies.Changes.Count);
-        Emit(SyncEventKind.Started, null, $"started: {list.Prs.Count} PRs, crash recovery {(recovered ? "ran" : "not needed")}, {conflicts.Count} conflicts resolved");
-        return new StartupReport(recovered, list.Prs.Count, conflicts.Count, dependencies.Changes.Count, duration, TaskListProblem);
+        var report = new StartupReport(recovered, list.Prs.Count, conflicts.Count, dependencies.Changes.Count, _time.GetElapsedTime(started), TaskListProblem);
+        ObserveStarted(report, withoutTaskList: false);
+        return report;
     }
 
     // One line per start-up step, so a long start on a big list shows where it is; returns the next step's start.
@@ -89,8 +85,7 @@ public sealed partial class StateSync
         {
             await _hot.MarkHubStoppedAsync(cancellationToken);
             _cold.MarkHubStopped();
-            SyncLog.Stopped(_logger);
-            Emit(SyncEventKind.Stopped, null, "stopped cleanly");
+            ObserveStopped();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -105,8 +100,7 @@ public sealed partial class StateSync
     /// </summary>
     private async Task RecoverLostRedisAsync(CancellationToken cancellationToken)
     {
-        SyncLog.RedisLostData(_logger);
-        Emit(SyncEventKind.Recovered, null, "Redis lost its data while the hub ran; rebuilt from git");
+        ObserveRedisLost();
         await _hot.MarkHubRunningAsync(cancellationToken);
         if (await ReadGitAsync(cancellationToken) is { } list)
         {
@@ -132,7 +126,7 @@ public sealed partial class StateSync
             return;
         }
 
-        Emit(SyncEventKind.GitChanged, null, $"{_cold.Branch} moved in git ({Short(move.Previous)} → {Short(move.Current)})", commit: move.Current);
+        ObserveGitChanged(move);
         await ReconcileAsync(dryRun: false, cancellationToken);
     }
 
@@ -158,7 +152,7 @@ public sealed partial class StateSync
     {
         foreach (var restored in await WriteGitAsync(() => _cold.RestoreDroppedMilestonesAsync(move.Previous, cancellationToken)))
         {
-            Emit(SyncEventKind.ColdCommit, null, $"a milestone dropped from {_cold.Branch} was committed again as {restored.Sha[..10]}", commit: restored.Sha);
+            ObserveRestored(restored);
         }
     }
 

@@ -30,11 +30,13 @@ public sealed partial class StateSync
     /// </summary>
     public async Task<TransitionResult> ClaimAsync(string prId, string agent, HotState? target, TimeSpan? ttl, CancellationToken cancellationToken)
     {
+        var started = _time.GetTimestamp();
         ValidateIds(prId, agent);
         CheckTtl(ttl);
+        using var span = SyncTracing.Start("claim", prId);
         using (await _locks.AcquireAsync(prId, cancellationToken))
         {
-            return await ClaimLockedAsync(prId, agent, target, await _hot.GetAsync(prId, cancellationToken), cancellationToken, ttl);
+            return await ClaimLockedAsync(prId, agent, target, await _hot.GetAsync(prId, cancellationToken), started, cancellationToken, ttl);
         }
     }
 
@@ -59,7 +61,9 @@ public sealed partial class StateSync
     /// </summary>
     public async Task<TransitionResult> TransitionAsync(string prId, WorkState target, string agent, Lease? lease, string? reason, CancellationToken cancellationToken)
     {
+        var started = _time.GetTimestamp();
         ValidateIds(prId, agent);
+        using var span = SyncTracing.Start("transition", prId);
         using (await _locks.AcquireAsync(prId, cancellationToken))
         {
             if (target.IsHot)
@@ -73,7 +77,7 @@ public sealed partial class StateSync
                 {
                     // Redis is away: a hot → hot step of a lease holder is queued and checked when it is replayed.
                     var queued = await _hot.TransitionHotAsync(prId, lease, target.Hot, cancellationToken);
-                    Metrics.CountTransition(TransitionKind.HotToHot);
+                    ObserveQueuedHotStep(target.Hot, lease.Fence, started);
                     return new TransitionResult(prId, target, target, false, lease, null, null, []) { Queued = queued == HotWriteResult.Queued };
                 }
 
@@ -84,7 +88,7 @@ public sealed partial class StateSync
                         throw LeaseLost(prId, lease, snapshot);
                     }
 
-                    return await ClaimLockedAsync(prId, agent, target.Hot, snapshot, cancellationToken);
+                    return await ClaimLockedAsync(prId, agent, target.Hot, snapshot, started, cancellationToken);
                 }
 
                 var held = RequireHolder(snapshot, agent, lease);
@@ -96,13 +100,11 @@ public sealed partial class StateSync
                 }
 
                 await _hot.TransitionHotAsync(prId, held, target.Hot, cancellationToken);
-                Metrics.CountTransition(TransitionKind.HotToHot);
-                SyncLog.Transition(_logger, prId, StateNames.Of(snapshot.HotState.Value), target.ToString(), agent);
-                Emit(SyncEventKind.HotTransition, prId, $"{prId}: {StateNames.Of(snapshot.HotState.Value)} → {target} by {agent}", StateNames.Of(snapshot.HotState.Value), target.ToString(), agent, held.Fence);
+                ObserveHotStep(prId, snapshot.HotState.Value, target.Hot, agent, held.Fence, started);
                 return new TransitionResult(prId, snapshot.HotState.Value, target, false, held, null, null, []);
             }
 
-            return await CommitMilestoneLockedAsync(prId, target.Cold, agent, lease, reason, cancellationToken);
+            return await CommitMilestoneLockedAsync(prId, target.Cold, agent, lease, reason, started, cancellationToken);
         }
     }
 
@@ -134,7 +136,9 @@ public sealed partial class StateSync
     /// <summary>Drops the PR's hot state; it is back at its cold state. Queued while Redis is away.</summary>
     public async Task<HotWriteResult> ReleaseAsync(string prId, string agent, Lease lease, CancellationToken cancellationToken)
     {
+        var started = _time.GetTimestamp();
         ValidateIds(prId, agent);
+        using var span = SyncTracing.Start("release", prId);
         using (await _locks.AcquireAsync(prId, cancellationToken))
         {
             await CheckHolderIfReachableAsync(prId, agent, lease, cancellationToken);
@@ -145,13 +149,12 @@ public sealed partial class StateSync
                 await DropClearedFromHotIndexAsync(prId, cancellationToken);
             }
 
-            Metrics.CountTransition("release");
-            Emit(SyncEventKind.Released, prId, $"{prId} released by {agent}", agent: agent, fence: lease.Fence);
+            ObserveRelease(prId, agent, lease.Fence, started);
             return result;
         }
     }
 
-    private async Task<TransitionResult> ClaimLockedAsync(string prId, string agent, HotState? wanted, PrHotSnapshot snapshot, CancellationToken cancellationToken, TimeSpan? ttl = null)
+    private async Task<TransitionResult> ClaimLockedAsync(string prId, string agent, HotState? wanted, PrHotSnapshot snapshot, long started, CancellationToken cancellationToken, TimeSpan? ttl = null)
     {
         var list = await ReadCurrentGitAsync("claims are refused", cancellationToken);
         var pr = list.Find(prId) ?? throw ThermoclineException.UnknownPr(prId);
@@ -191,9 +194,7 @@ public sealed partial class StateSync
         }
 
         _claims[prId] = (lease.Fence, _time.GetUtcNow());
-        Metrics.CountTransition(TransitionKind.ColdToHot);
-        SyncLog.Transition(_logger, prId, StateNames.Of(pr.ColdState), StateNames.Of(target), agent);
-        Emit(SyncEventKind.Claimed, prId, $"{prId}: {StateNames.Of(pr.ColdState)} → {StateNames.Of(target)} claimed by {agent} (lease {lease.Fence})", StateNames.Of(pr.ColdState), StateNames.Of(target), agent, lease.Fence);
+        ObserveClaim(prId, pr.ColdState, target, agent, lease.Fence, started);
         return new TransitionResult(prId, pr.ColdState, target, false, lease, null, null, [])
         {
             Handoff = snapshot.Note,
@@ -201,7 +202,7 @@ public sealed partial class StateSync
         };
     }
 
-    private async Task<TransitionResult> CommitMilestoneLockedAsync(string prId, ColdState target, string agent, Lease? lease, string? reason, CancellationToken cancellationToken)
+    private async Task<TransitionResult> CommitMilestoneLockedAsync(string prId, ColdState target, string agent, Lease? lease, string? reason, long started, CancellationToken cancellationToken)
     {
         var list = await ReadGitForCommitAsync(cancellationToken);
         var pr = list.Find(prId) ?? throw ThermoclineException.UnknownPr(prId);
@@ -266,10 +267,7 @@ public sealed partial class StateSync
             new ColdTransition(prId, from, target, agent) { Lease = held?.Fence, Reason = reason, ClaimedFrom = pr.ColdState },
             cancellationToken));
         Failpoints.Reach(Failpoints.AfterColdCommit);
-        Metrics.CommitLatency.Observe(_time.GetElapsedTime(committing));
-        Metrics.CountTransition(check.Transition.Kind);
-        SyncLog.Transition(_logger, prId, from.ToString(), StateNames.Of(target), agent);
-        Emit(SyncEventKind.ColdCommit, prId, $"{prId}: {from} → {StateNames.Of(target)} by {agent}, commit {commit.Sha[..10]}", from.ToString(), StateNames.Of(target), agent, held?.Fence, commit.Sha);
+        ObserveMilestone(prId, from, target, check.Transition.Kind, agent, held?.Fence, commit.Sha, _time.GetElapsedTime(committing), started);
 
         try
         {
@@ -286,8 +284,7 @@ public sealed partial class StateSync
         }
         catch (Exception ex) when (ex is ThermoclineException or TimeoutException)
         {
-            Metrics.CountRedisCatchUp();
-            SyncLog.RedisCatchUp(_logger, ex, prId, commit.Sha);
+            ObserveRedisCatchUp(ex, prId, commit.Sha);
         }
 
         var dependencies = await TryApplyDependenciesAsync($"{prId} → {StateNames.Of(target)}", cancellationToken);

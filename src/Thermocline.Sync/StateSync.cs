@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Thermocline.ColdStore;
@@ -34,8 +35,11 @@ public sealed partial class StateSync : IDisposable
     private TaskList? _lastGood;
     private string? _taskListProblem;
 
-    /// <summary>Coordinates <paramref name="cold"/> and <paramref name="hot"/>; both stay owned by the caller.</summary>
-    public StateSync(GitColdStore cold, RedisHotStore hot, SyncOptions? options = null, TimeProvider? timeProvider = null, ILogger<StateSync>? logger = null)
+    /// <summary>
+    /// Coordinates <paramref name="cold"/> and <paramref name="hot"/>; both stay owned by the caller. Measurements go to a
+    /// <see cref="SyncMetrics.MeterName"/> meter from <paramref name="meterFactory"/> (the host's), else to one of its own.
+    /// </summary>
+    public StateSync(GitColdStore cold, RedisHotStore hot, SyncOptions? options = null, TimeProvider? timeProvider = null, ILogger<StateSync>? logger = null, IMeterFactory? meterFactory = null)
     {
         _cold = cold;
         _hot = hot;
@@ -44,13 +48,14 @@ public sealed partial class StateSync : IDisposable
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<StateSync>.Instance;
         _reconciliation = new RedisReconciliation(hot);
+        Metrics = new SyncMetrics(meterFactory, () => _hot.QueuedUpdates, () => _hot.IsDegraded, () => TaskListProblem is not null);
     }
 
     /// <summary>Every transition, commit, conflict, change seen in git and error, numbered: the API's event stream reads it.</summary>
     public EventFeed Events { get; } = new();
 
-    /// <summary>Counters and timings, for <c>/metrics</c>.</summary>
-    public SyncMetrics Metrics { get; } = new();
+    /// <summary>Counters and timings (<see cref="SyncMetrics.MeterName"/>), recorded by the observations.</summary>
+    internal SyncMetrics Metrics { get; }
 
     /// <summary>The git side.</summary>
     internal GitColdStore ColdStore => _cold;
@@ -78,16 +83,7 @@ public sealed partial class StateSync : IDisposable
     {
         _dependencyGate.Dispose();
         _claimNextGate.Dispose();
-    }
-
-    private void Emit(SyncEventKind kind, string? prId, string message, string? from = null, string? to = null, string? agent = null, long? fence = null, string? commit = null)
-    {
-        if (kind == SyncEventKind.Error)
-        {
-            Metrics.CountError();
-        }
-
-        Events.Append(new SyncEvent(kind, _time.GetUtcNow(), prId, message) { From = from, To = to, Agent = agent, Fence = fence, Commit = commit });
+        Metrics.Dispose();
     }
 
     /// <summary>
@@ -155,13 +151,11 @@ public sealed partial class StateSync : IDisposable
 
         if (broke is not null)
         {
-            SyncLog.TaskListBroken(_logger, broke);
-            Emit(SyncEventKind.TaskListBroken, null, $"{_cold.TaskListPath} at HEAD does not parse: {broke}");
+            ObserveTaskListBroken(broke);
         }
         else if (repaired)
         {
-            SyncLog.TaskListRepaired(_logger);
-            Emit(SyncEventKind.TaskListRepaired, null, $"{_cold.TaskListPath} at HEAD parses again");
+            ObserveTaskListRepaired();
         }
 
         return !list.HasErrors;

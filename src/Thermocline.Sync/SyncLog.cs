@@ -52,4 +52,19 @@ internal static partial class SyncLog
 
     [LoggerMessage(6014, LogLevel.Debug, "Working-copy repair deferred: {Why}")]
     public static partial void RepairDeferred(ILogger logger, string why);
+
+    [LoggerMessage(6016, LogLevel.Information, "{PrId}: released by {Agent} (lease {Fence})")]
+    public static partial void Released(ILogger logger, string prId, string agent, long fence);
+
+    [LoggerMessage(6017, LogLevel.Information, "{PrId}: added by {Agent} in {Sha}")]
+    public static partial void Added(ILogger logger, string prId, string agent, string sha);
+
+    [LoggerMessage(6018, LogLevel.Information, "Hydrated Redis with {Prs} PRs from git in {Duration} ms")]
+    public static partial void Hydrated(ILogger logger, int prs, long duration);
+
+    [LoggerMessage(6019, LogLevel.Warning, "Started in {Duration} ms without a task list: the one at HEAD does not parse")]
+    public static partial void StartedWithoutTaskList(ILogger logger, long duration);
+
+    [LoggerMessage(6020, LogLevel.Information, "{Branch} moved in git ({Previous} → {Current})")]
+    public static partial void GitChanged(ILogger logger, string branch, string previous, string current);
 }

@@ -20,6 +20,18 @@ public static class StateNames
     /// <summary>The name of a hot state.</summary>
     public static string Of(HotState state) => HotNames[(int)state];
 
+    /// <summary>
+    /// The one text form of a transition kind (<c>cold-to-cold</c>, <c>cold-to-hot</c>, <c>hot-to-hot</c>,
+    /// <c>hot-to-cold</c>): in API answers, events and metric attributes alike.
+    /// </summary>
+    public static string Of(TransitionKind kind) => kind switch
+    {
+        TransitionKind.ColdToCold => "cold-to-cold",
+        TransitionKind.ColdToHot => "cold-to-hot",
+        TransitionKind.HotToHot => "hot-to-hot",
+        _ => "hot-to-cold",
+    };
+
     /// <summary>Parses a cold state name (exact, lower case).</summary>
     public static bool TryParseCold(ReadOnlySpan<char> name, out ColdState state)
     {

@@ -42,13 +42,7 @@ internal static class ViewMapping
         r.PrId,
         r.From.ToString(),
         r.To.ToString(),
-        r.Kind switch
-        {
-            TransitionKind.ColdToCold => "cold-to-cold",
-            TransitionKind.ColdToHot => "cold-to-hot",
-            TransitionKind.HotToHot => "hot-to-hot",
-            _ => "hot-to-cold",
-        },
+        StateNames.Of(r.Kind),
         r.NoOp,
         r.Lease?.ToString(),
         r.Lease?.Fence,

@@ -46,6 +46,15 @@ public sealed class HubOptions
     /// <summary>The longest lease a claim may ask for with <c>--ttl</c>, in seconds (<c>maxLeaseTtlSeconds</c>); default 3600.</summary>
     public double MaxLeaseTtlSeconds { get; set; } = 3600;
 
+    /// <summary>The standard OpenTelemetry variable that turns OTLP export on.</summary>
+    public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>
+    /// Where to export metrics and traces over OTLP (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, <c>otlpEndpoint</c>); default none:
+    /// nothing is exported, <c>/metrics</c> is all. The other <c>OTEL_EXPORTER_OTLP_*</c> variables (protocol, headers) apply.
+    /// </summary>
+    public Uri? OtlpEndpoint { get; set; }
+
     /// <summary>Where each setting came from, for error messages.</summary>
     public Dictionary<string, string> Sources { get; } = new(StringComparer.Ordinal);
 
@@ -98,6 +107,11 @@ public sealed class HubOptions
         if (MaxLeaseTtlSeconds is < 1 or > 86_400)
         {
             throw Bad(nameof(MaxLeaseTtlSeconds), $"max lease TTL {MaxLeaseTtlSeconds} s is out of range (1-86400)");
+        }
+
+        if (OtlpEndpoint is { } otlp && (!otlp.IsAbsoluteUri || otlp.Scheme is not ("http" or "https")))
+        {
+            throw Bad(nameof(OtlpEndpoint), $"OTLP endpoint '{otlp.OriginalString}' is not an http:// or https:// URL (e.g. http://localhost:4317)");
         }
     }
 

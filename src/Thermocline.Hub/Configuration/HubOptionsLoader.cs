@@ -36,15 +36,17 @@ public static class HubOptionsLoader
             v => options.HeartbeatTtlSeconds = ParseDouble(v, options, nameof(HubOptions.HeartbeatTtlSeconds)), FromFile("heartbeatTtlSeconds"), fileSource);
         Set(options, nameof(HubOptions.MaxLeaseTtlSeconds), null, "", environment("THERMO_MAX_LEASE_TTL_SECONDS"), "THERMO_MAX_LEASE_TTL_SECONDS",
             v => options.MaxLeaseTtlSeconds = ParseDouble(v, options, nameof(HubOptions.MaxLeaseTtlSeconds)), FromFile("maxLeaseTtlSeconds"), fileSource);
+        Set(options, nameof(HubOptions.OtlpEndpoint), null, "", environment(HubOptions.OtlpEndpointVariable), HubOptions.OtlpEndpointVariable,
+            v => options.OtlpEndpoint = new Uri(v, UriKind.RelativeOrAbsolute), FromFile("otlpEndpoint"), fileSource);
         if (config.ContainsKey("token"))
         {
             throw ThermoclineException.Usage($"{file} sets \"token\"; a secret does not belong in a file in the repository. Use THERMO_TOKEN.");
         }
 
-        var unknown = config.Keys.Except(["redis", "port", "bind", "branch", "keyPrefix", "persist", "displayIntervalSeconds", "heartbeatTtlSeconds", "maxLeaseTtlSeconds"], StringComparer.Ordinal).ToList();
+        var unknown = config.Keys.Except(["redis", "port", "bind", "branch", "keyPrefix", "persist", "displayIntervalSeconds", "heartbeatTtlSeconds", "maxLeaseTtlSeconds", "otlpEndpoint"], StringComparer.Ordinal).ToList();
         if (unknown.Count > 0)
         {
-            throw ThermoclineException.Usage($"{file} has unknown setting(s): {string.Join(", ", unknown)}; known: redis, port, bind, branch, keyPrefix, persist, displayIntervalSeconds, heartbeatTtlSeconds, maxLeaseTtlSeconds.");
+            throw ThermoclineException.Usage($"{file} has unknown setting(s): {string.Join(", ", unknown)}; known: redis, port, bind, branch, keyPrefix, persist, displayIntervalSeconds, heartbeatTtlSeconds, maxLeaseTtlSeconds, otlpEndpoint.");
         }
 
         options.Validate();

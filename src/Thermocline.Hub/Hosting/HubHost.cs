@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
 using LibGit2Sharp;
@@ -99,8 +100,9 @@ public sealed partial class HubHost : IAsyncDisposable
             owned.Push(hot);
             HubLog.Stores(logger, repoPath, embedded is null ? "Redis" : "embedded Garnet", hot.Endpoint);
 
-            var sync = new StateSync(cold, hot, new SyncOptions { DisplayInterval = TimeSpan.FromSeconds(options.DisplayIntervalSeconds), MaxLeaseTtl = TimeSpan.FromSeconds(options.MaxLeaseTtlSeconds) }, time, loggerFactory.CreateLogger<StateSync>());
-            var app = Build(options, loggerFactory, time, sync);
+            var syncOptions = new SyncOptions { DisplayInterval = TimeSpan.FromSeconds(options.DisplayIntervalSeconds), MaxLeaseTtl = TimeSpan.FromSeconds(options.MaxLeaseTtlSeconds) };
+            var app = Build(options, loggerFactory, time, meters => new StateSync(cold, hot, syncOptions, time, loggerFactory.CreateLogger<StateSync>(), meters));
+            var sync = app.Services.GetRequiredService<StateSync>();
             await app.StartAsync(cancellationToken);
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
             HubLog.Listening(logger, address.ToString(), options.Token is null ? "none (loopback only)" : "bearer token");
@@ -183,14 +185,16 @@ public sealed partial class HubHost : IAsyncDisposable
         }
     }
 
-    private static WebApplication Build(HubOptions options, ILoggerFactory loggerFactory, TimeProvider time, StateSync sync)
+    // The state sync is made by the host's container, so that its meter comes from the host's meter factory.
+    private static WebApplication Build(HubOptions options, ILoggerFactory loggerFactory, TimeProvider time, Func<IMeterFactory, StateSync> createSync)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "thermocline-hub" });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.AddSingleton(time);
-        builder.Services.AddSingleton(sync);
+        builder.Services.AddSingleton(provider => createSync(provider.GetRequiredService<IMeterFactory>()));
+        builder.Services.AddHubTelemetry(options);
         builder.Services.AddSingleton(new HubStartTime(time.GetUtcNow()));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         // Every error body is a problem document: the hub's own and unhandled exceptions through ApiExceptionHandler,
@@ -230,6 +234,7 @@ public sealed partial class HubHost : IAsyncDisposable
         });
 
         var app = builder.Build();
+        var sync = app.Services.GetRequiredService<StateSync>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (options.Token is { } token)
@@ -242,7 +247,7 @@ public sealed partial class HubHost : IAsyncDisposable
         app.MapThermoclineApi();
         app.MapMcp("/mcp");
         app.MapGet("/healthz", (HttpContext context, CancellationToken cancellationToken) => HealthAsync(sync, options, context, cancellationToken));
-        app.MapGet("/metrics", () => Results.Text(sync.RenderMetrics(), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapPrometheusScrapingEndpoint(HubTelemetry.MetricsPath);
         return app;
     }
 

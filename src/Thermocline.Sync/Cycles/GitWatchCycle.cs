@@ -36,8 +36,7 @@ public sealed class GitWatchCycle(StateSync sync, TimeProvider time, ILogger<Git
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    sync.Metrics.CountError();
-                    SyncLog.CycleFailed(logger, ex, "git watch");
+                    sync.ObserveFailure(logger, ex, "git watch", $"git watch failed: {ex.Message}; it looks again at the next change");
                 }
                 finally
                 {

@@ -54,8 +54,7 @@ public abstract class SyncCycle : BackgroundService
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    Sync.Metrics.CountError();
-                    SyncLog.CycleFailed(Logger, ex, Name);
+                    Sync.ObserveFailure(Logger, ex, Name, $"{Name} failed: {ex.Message}; it runs again at its next tick");
                 }
                 finally
                 {

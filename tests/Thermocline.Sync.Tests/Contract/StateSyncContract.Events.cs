@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Thermocline.Domain.States;
 using Thermocline.Sync.Events;
 using Thermocline.Sync.Reconciliation;
@@ -21,25 +22,44 @@ public abstract partial class StateSyncContract
         Assert.Single(EventsOf(h, SyncEventKind.Claimed));
         Assert.Single(EventsOf(h, SyncEventKind.Started));
         Assert.Single(EventsOf(h, SyncEventKind.Hydrated));
-        Assert.Equal(1, sync.Metrics.Transitions["cold_to_hot"]);
-        Assert.Equal(1, sync.Metrics.Transitions["hot_to_cold"]);
-        Assert.Equal(2, sync.Metrics.Transitions["cold_to_cold"]);
-        Assert.Equal(2, sync.Metrics.CommitLatency.Count);
-
-        var text = sync.Metrics.RenderPrometheus(h.Hot.QueuedUpdates, h.Hot.IsDegraded, sync.TaskListProblem is not null);
-        Assert.Contains("thermocline_transitions_total{kind=\"hot_to_cold\"} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("thermocline_transitions_total{kind=\"cold_to_cold\"} 2\n", text, StringComparison.Ordinal);
-        Assert.Contains("thermocline_commit_duration_seconds_count 2\n", text, StringComparison.Ordinal);
-        foreach (var name in (string[])["thermocline_conflicts_total", "thermocline_display_syncs_total", "thermocline_errors_total 0",
-            "thermocline_redis_catch_ups_total 0", "thermocline_queued_hot_updates 0", "thermocline_degraded 0", "thermocline_task_list_broken 0",
-            "thermocline_display_sync_duration_seconds", "thermocline_hydration_duration_seconds_count 1", "thermocline_startup_duration_seconds_count 1"])
-        {
-            Assert.Contains(name, text, StringComparison.Ordinal);
-        }
+        Assert.Equal(1, h.Counted("thermocline.transitions", SyncMetrics.TransitionKindAttribute, "cold-to-hot"));
+        Assert.Equal(1, h.Counted("thermocline.transitions", SyncMetrics.TransitionKindAttribute, "hot-to-cold"));
+        Assert.Equal(2, h.Counted("thermocline.transitions", SyncMetrics.TransitionKindAttribute, "cold-to-cold")); // the engine's, at start and after
+        Assert.Equal(4, h.Counted("thermocline.transitions"));
+        var commits = h.Metric<double>("thermocline.commit.duration").GetMeasurementSnapshot();
+        Assert.Equal(["dependencies", "milestone"], commits.Select(m => (string)m.Tags[SyncMetrics.CommitKindAttribute]!).Order(StringComparer.Ordinal).Distinct());
+        Assert.Equal(2, commits.Count);
+        Assert.Equal(["cold-to-hot", "hot-to-cold"], h.Metric<double>("thermocline.transition.duration").GetMeasurementSnapshot().Select(m => (string)m.Tags[SyncMetrics.TransitionKindAttribute]!));
+        Assert.Equal(0, h.Counted("thermocline.errors"));
+        Assert.Equal(0, h.Counted("thermocline.redis.catch_ups"));
+        Assert.Single(h.Metric<double>("thermocline.hydration.duration").GetMeasurementSnapshot());
+        Assert.Single(h.Metric<double>("thermocline.startup.duration").GetMeasurementSnapshot());
     }
 
     [Fact]
-    public async Task ReconcileAsync_Conflicts_CountedByKindInPrometheusText()
+    public async Task Gauges_ReadTheStateWhenCollected()
+    {
+        var h = await HarnessAsync();
+        var sync = await h.StartSyncAsync();
+        using var degraded = new MetricCollector<int>(h.Meters, SyncMetrics.MeterName, "thermocline.degraded");
+        using var broken = new MetricCollector<int>(h.Meters, SyncMetrics.MeterName, "thermocline.task_list.broken");
+        using var queued = new MetricCollector<int>(h.Meters, SyncMetrics.MeterName, "thermocline.hot_updates.queued");
+
+        degraded.RecordObservableInstruments();
+        broken.RecordObservableInstruments();
+        queued.RecordObservableInstruments();
+        Assert.Equal(0, degraded.LastMeasurement!.Value);
+        Assert.Equal(0, broken.LastMeasurement!.Value);
+        Assert.Equal(0, queued.LastMeasurement!.Value);
+
+        h.PersonCommits("### PR-001: Broken\n---\npr_id: PR-001\ncold_state: nonsense\n---\n", "A bad hand edit");
+        await sync.ReconcileAsync(dryRun: false, Ct);
+        broken.RecordObservableInstruments();
+        Assert.Equal(1, broken.LastMeasurement!.Value);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_Conflicts_CountedByKind()
     {
         var h = await HarnessAsync();
         var sync = await h.StartSyncAsync();
@@ -50,14 +70,14 @@ public abstract partial class StateSyncContract
 
         await sync.ReconcileAsync(dryRun: false, Ct);
 
-        var text = sync.Metrics.RenderPrometheus(0, false, false);
-        Assert.Contains($"thermocline_conflicts_total{{kind=\"{ConflictKind.Orphaned}\"}} 2\n", text, StringComparison.Ordinal);
-        Assert.Contains($"thermocline_conflicts_total{{kind=\"{ConflictKind.ColdStateDiffers}\"}} 1\n", text, StringComparison.Ordinal);
+        Assert.Equal(2, h.Counted("thermocline.conflicts", SyncMetrics.ConflictKindAttribute, nameof(ConflictKind.Orphaned)));
+        Assert.Equal(1, h.Counted("thermocline.conflicts", SyncMetrics.ConflictKindAttribute, nameof(ConflictKind.ColdStateDiffers)));
+        Assert.Equal(3, h.Counted("thermocline.conflicts"));
         Assert.Equal(3, EventsOf(h, SyncEventKind.Conflict).Count);
     }
 
     [Fact]
-    public async Task SyncDisplayAsync_Outcomes_CountedInPrometheusText()
+    public async Task SyncDisplayAsync_Outcomes_CountedByOutcome()
     {
         var h = await HarnessAsync();
         var sync = await h.StartSyncAsync();
@@ -65,11 +85,9 @@ public abstract partial class StateSyncContract
         await sync.SyncDisplayAsync(Ct);
         await sync.SyncDisplayAsync(Ct);
 
-        var text = sync.Metrics.RenderPrometheus(0, false, false);
-
-        Assert.Contains("thermocline_display_syncs_total{outcome=\"committed\"} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("thermocline_display_syncs_total{outcome=\"skipped_unchanged\"} 1\n", text, StringComparison.Ordinal);
-        Assert.Contains("thermocline_display_sync_duration_seconds_count 2\n", text, StringComparison.Ordinal);
+        Assert.Equal(1, h.Counted("thermocline.display_syncs", SyncMetrics.DisplaySyncOutcomeAttribute, "committed"));
+        Assert.Equal(1, h.Counted("thermocline.display_syncs", SyncMetrics.DisplaySyncOutcomeAttribute, "skipped_unchanged"));
+        Assert.Equal(2, h.Metric<double>("thermocline.display_sync.duration").GetMeasurementSnapshot().Count);
         Assert.Single(EventsOf(h, SyncEventKind.DisplaySync));
     }
 }

@@ -141,7 +141,7 @@ public abstract partial class StateSyncContract
         Assert.True(same.NoOp);
         Assert.Equal(head, h.Head());
         Assert.Equal(HotState.InProgress, (await h.Hot.GetAsync("PR-001", Ct)).HotState);
-        Assert.Equal(2, sync.Metrics.Transitions["hot_to_hot"]);
+        Assert.Equal(2, h.Counted("thermocline.transitions", SyncMetrics.TransitionKindAttribute, "hot-to-hot"));
     }
 
     [Fact]

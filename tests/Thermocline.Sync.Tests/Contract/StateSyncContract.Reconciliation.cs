@@ -83,11 +83,11 @@ public abstract partial class StateSyncContract
         var second = await sync.ReconcileAsync(dryRun: false, Ct);
         Assert.True(second.Clean, string.Join("; ", second.Conflicts));
         Assert.Equal(6, EventsOf(h, SyncEventKind.Conflict).Count);
-        Assert.Equal(1, sync.Metrics.Conflicts[nameof(ConflictKind.HotStateContradictsGit)]);
-        Assert.Equal(2, sync.Metrics.Conflicts[nameof(ConflictKind.ColdStateDiffers)]);
-        Assert.Equal(1, sync.Metrics.Conflicts[nameof(ConflictKind.ColdStateMissing)]);
-        Assert.Equal(1, sync.Metrics.Conflicts[nameof(ConflictKind.Orphaned)]);
-        Assert.Equal(1, sync.Metrics.Conflicts[nameof(ConflictKind.HeartbeatExpired)]);
+        Assert.Equal(1, h.Counted("thermocline.conflicts", SyncMetrics.ConflictKindAttribute, nameof(ConflictKind.HotStateContradictsGit)));
+        Assert.Equal(2, h.Counted("thermocline.conflicts", SyncMetrics.ConflictKindAttribute, nameof(ConflictKind.ColdStateDiffers)));
+        Assert.Equal(1, h.Counted("thermocline.conflicts", SyncMetrics.ConflictKindAttribute, nameof(ConflictKind.ColdStateMissing)));
+        Assert.Equal(1, h.Counted("thermocline.conflicts", SyncMetrics.ConflictKindAttribute, nameof(ConflictKind.Orphaned)));
+        Assert.Equal(1, h.Counted("thermocline.conflicts", SyncMetrics.ConflictKindAttribute, nameof(ConflictKind.HeartbeatExpired)));
     }
 
     [Fact]

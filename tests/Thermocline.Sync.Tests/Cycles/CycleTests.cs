@@ -4,6 +4,7 @@ using Thermocline.ColdStore;
 using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
 using Thermocline.Sync.Cycles;
+using Thermocline.Sync.Events;
 using Thermocline.Sync.Tests.Support;
 using Thermocline.Testing;
 
@@ -50,7 +51,7 @@ public sealed class CycleTests(RedisServerFixture server) : IClassFixture<RedisS
 
         Assert.NotEqual(head, _h.Head());
         Assert.Contains("| PR-001 | in-progress | agent-1 |", TaskList.Parse(_h.HeadTaskList()).HotStateDisplayBody, StringComparison.Ordinal);
-        Assert.Equal(0, sync.Metrics.Errors);
+        Assert.Equal(0, _h.Counted("thermocline.errors"));
     }
 
     [Fact]
@@ -111,14 +112,15 @@ public sealed class CycleTests(RedisServerFixture server) : IClassFixture<RedisS
         using var repo = Thermocline.Testing.TempGitRepository.CreateWith(SyncTaskList.Path, SyncTaskList.Build(SyncTaskList.Default));
         var closed = await GitColdStore.OpenAsync(new ColdStoreOptions { RepositoryPath = repo.WorkDir }, _h.FakeTime);
         await closed.DisposeAsync();
-        using var sync = new StateSync(closed, _h.Hot, null, _h.FakeTime);
+        using var sync = new StateSync(closed, _h.Hot, null, _h.FakeTime, meterFactory: _h.Meters);
         var cycle = new DisplaySyncCycle(sync, _h.FakeTime, NullLogger<DisplaySyncCycle>.Instance);
 
         await cycle.StartAsync(Ct);
         await TickAsync(cycle, _h.FakeTime, 3);
         await cycle.StopAsync(Ct);
 
-        Assert.True(sync.Metrics.Errors >= 3, $"{sync.Metrics.Errors} errors counted");
+        Assert.True(_h.Counted("thermocline.errors") >= 3, $"{_h.Counted("thermocline.errors")} errors counted");
+        Assert.True(sync.Events.Recent().Count(e => e.Kind == SyncEventKind.Error) >= 3, "each failed tick is an error event");
         Assert.NotNull(cycle.ExecuteTask);
         Assert.True(cycle.ExecuteTask!.IsCompletedSuccessfully);
     }

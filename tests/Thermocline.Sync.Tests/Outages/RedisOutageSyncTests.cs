@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Thermocline.Domain.Errors;
@@ -5,6 +6,7 @@ using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
 using Thermocline.HotStore.Queueing;
 using Thermocline.Sync.Cycles;
+using Thermocline.Sync.Events;
 using Thermocline.Sync.Tests.Support;
 using Thermocline.Testing;
 
@@ -89,7 +91,14 @@ public sealed class RedisOutageSyncTests : IAsyncLifetime
         Assert.Equal(HotWriteResult.Queued, await sync.HeartbeatAsync("PR-001", "agent-1", lease, Ct));
         Assert.Equal(HotWriteResult.Queued, await sync.ReleaseAsync("PR-007", "agent-2", released, Ct));
         Assert.True(h.Hot.QueuedUpdates >= 2);
-        Assert.Contains("thermocline_degraded 1", sync.Metrics.RenderPrometheus(h.Hot.QueuedUpdates, h.Hot.IsDegraded, false), StringComparison.Ordinal);
+        using (var degraded = new MetricCollector<int>(h.Meters, SyncMetrics.MeterName, "thermocline.degraded"))
+        using (var queued = new MetricCollector<int>(h.Meters, SyncMetrics.MeterName, "thermocline.hot_updates.queued"))
+        {
+            degraded.RecordObservableInstruments();
+            queued.RecordObservableInstruments();
+            Assert.Equal(1, degraded.LastMeasurement!.Value);
+            Assert.True(queued.LastMeasurement!.Value >= 2, $"{queued.LastMeasurement.Value} queued");
+        }
 
         await _redis.RestartAsync();
         await Eventually.TrueAsync(() => !h.Hot.IsDegraded, "the queue drained after the restart");
@@ -199,7 +208,7 @@ public sealed class RedisOutageSyncTests : IAsyncLifetime
         await Eventually.ReturnsAsync(() =>
         {
             clock.Advance(cycle.Period);
-            return Task.FromResult(sync.Metrics.Errors);
+            return Task.FromResult(h.Counted("thermocline.errors"));
         }, errors => errors >= 2, "two ticks failed");
 
         await _redis.RestartAsync();

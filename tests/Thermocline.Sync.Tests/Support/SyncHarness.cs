@@ -1,3 +1,6 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 using Thermocline.ColdStore;
@@ -35,6 +38,8 @@ internal sealed class SyncHarness : IAsyncDisposable
     private readonly List<StateSync> _syncs = [];
     private readonly List<RedisHotStore> _extraStores = [];
     private readonly HarnessOptions _options;
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly Dictionary<string, IDisposable> _collectors = new(StringComparer.Ordinal);
     private ConnectionMultiplexer? _raw;
 
     private SyncHarness(TempGitRepository repo, string connectionString, string prefix, TimeProvider time, HarnessOptions options)
@@ -44,7 +49,30 @@ internal sealed class SyncHarness : IAsyncDisposable
         Prefix = prefix;
         Time = time;
         _options = options;
+        // Collecting from the start: whatever a test's coordinators measure, from their first step, on this harness's
+        // meter factory only (tests run in parallel, each with coordinators of its own).
+        foreach (var name in (string[])["thermocline.transitions", "thermocline.conflicts", "thermocline.display_syncs", "thermocline.leases.expired", "thermocline.errors", "thermocline.redis.catch_ups"])
+        {
+            _collectors[name] = new MetricCollector<long>(Meters, SyncMetrics.MeterName, name, time);
+        }
+
+        foreach (var name in (string[])["thermocline.transition.duration", "thermocline.commit.duration", "thermocline.display_sync.duration", "thermocline.hydration.duration", "thermocline.startup.duration"])
+        {
+            _collectors[name] = new MetricCollector<double>(Meters, SyncMetrics.MeterName, name, time);
+        }
     }
+
+    /// <summary>The meter factory every coordinator of this harness measures on.</summary>
+    public IMeterFactory Meters => _services.GetRequiredService<IMeterFactory>();
+
+    /// <summary>What the coordinators recorded on <paramref name="instrument"/> since the harness was made.</summary>
+    public MetricCollector<T> Metric<T>(string instrument)
+        where T : struct => (MetricCollector<T>)_collectors[instrument];
+
+    /// <summary>The sum of what was counted on <paramref name="instrument"/>, of measurements whose <paramref name="attribute"/> is <paramref name="value"/> (or all).</summary>
+    public long Counted(string instrument, string? attribute = null, string? value = null) => Metric<long>(instrument).GetMeasurementSnapshot()
+        .Where(m => attribute is null || (m.Tags.TryGetValue(attribute, out var v) && Equals(v, value)))
+        .Sum(m => m.Value);
 
     public TempGitRepository Repo { get; }
 
@@ -106,7 +134,7 @@ internal sealed class SyncHarness : IAsyncDisposable
     /// <summary>A new coordinator on the stores (not started).</summary>
     public StateSync NewSync(SyncOptions? options = null)
     {
-        var sync = new StateSync(Cold, Hot, options ?? _options.Sync, Time);
+        var sync = new StateSync(Cold, Hot, options ?? _options.Sync, Time, meterFactory: Meters);
         _syncs.Add(sync);
         return sync;
     }
@@ -199,6 +227,12 @@ internal sealed class SyncHarness : IAsyncDisposable
             await Cold.DisposeAsync();
         }
 
+        foreach (var collector in _collectors.Values)
+        {
+            collector.Dispose();
+        }
+
+        await _services.DisposeAsync();
         Repo.Dispose();
     }
 
