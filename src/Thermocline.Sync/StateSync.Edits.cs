@@ -1,6 +1,5 @@
 using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
-using Thermocline.Sync.Events;
 
 namespace Thermocline.Sync;
 
@@ -39,8 +38,7 @@ public sealed partial class StateSync
             }
 
             Failpoints.Reach(Failpoints.AfterEditCommit);
-            Metrics.CountTransition("edit");
-            Emit(SyncEventKind.Edited, edit.Id, $"{edit.Id} edited by {agent}: {string.Join(", ", changed)} (commit {commit.Sha[..10]})", agent: agent, commit: commit.Sha);
+            ObserveEdited(edit.Id, agent, changed, commit.Sha);
             try
             {
                 if (await ReadGitAsync(cancellationToken) is { } edited && edited.Find(edit.Id) is { } entry)

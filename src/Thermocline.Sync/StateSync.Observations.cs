@@ -69,6 +69,14 @@ public sealed partial class StateSync
         Emit(SyncEventKind.Added, prId, $"{prId} added by {agent}: {title} (commit {sha[..10]})", to: "new", agent: agent, commit: sha);
     }
 
+    private void ObserveEdited(string prId, string agent, IReadOnlyList<string> fields, string sha)
+    {
+        Metrics.CountTransition("edit");
+        SyncTracing.Tag("edit", null, null, null, sha);
+        SyncLog.Edited(_logger, prId, agent, sha, string.Join(", ", fields));
+        Emit(SyncEventKind.Edited, prId, $"{prId} edited by {agent}: {string.Join(", ", fields)} (commit {sha[..10]})", agent: agent, commit: sha);
+    }
+
     // The commit stands (git has it); Redis catches up at the next reconciliation.
     private void ObserveRedisCatchUp(Exception ex, string prIds, string sha)
     {

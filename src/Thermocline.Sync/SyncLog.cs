@@ -59,6 +59,9 @@ internal static partial class SyncLog
     [LoggerMessage(6017, LogLevel.Information, "{PrId}: added by {Agent} in {Sha}")]
     public static partial void Added(ILogger logger, string prId, string agent, string sha);
 
+    [LoggerMessage(6021, LogLevel.Information, "{PrId}: edited by {Agent} in {Sha} ({Fields})")]
+    public static partial void Edited(ILogger logger, string prId, string agent, string sha, string fields);
+
     [LoggerMessage(6018, LogLevel.Information, "Hydrated Redis with {Prs} PRs from git in {Duration} ms")]
     public static partial void Hydrated(ILogger logger, int prs, long duration);
 

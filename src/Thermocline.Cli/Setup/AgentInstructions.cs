@@ -45,10 +45,12 @@ internal static class AgentInstructions
         unavailable: retry later · `75` nothing ready: try again later · `1` anything else.
 
         Never edit `cold_state:` lines by hand (use `thermo transition`): the hub commits milestones. `thermo status`,
-        `thermo ready` and `thermo log` show the board and the history.
+        `thermo ready` and `thermo log` show the board and the history. Work found on the way:
+        `thermo add TITLE --depends PR-1 --from PR --agent NAME`; a PR's title, priority, dependencies or description:
+        `thermo edit PR --priority high --agent NAME` (one commit each).
 
-        MCP: `thermo mcp` (stdio) and the hub's `/mcp` (HTTP) serve the same operations as tools (`add` too, for
-        work found on the way); `thermo setup --print-mcp` prints the client configuration.
+        MCP: `thermo mcp` (stdio) and the hub's `/mcp` (HTTP) serve the same operations as tools (`add` and `edit`
+        too); `thermo setup --print-mcp` prints the client configuration.
         <!-- thermocline:end -->
         """;
 

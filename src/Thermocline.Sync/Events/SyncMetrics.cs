@@ -69,7 +69,7 @@ public sealed class SyncMetrics : IDisposable
         _meter.CreateObservableGauge("thermocline.task_list.broken", () => taskListBroken() ? 1 : 0, null, "1 while the task list at the hub's branch does not parse.");
     }
 
-    /// <summary>Counts one transition of <paramref name="kind"/> (<c>release</c> for a release, <c>add</c> for an addition).</summary>
+    /// <summary>Counts one transition of <paramref name="kind"/> (<c>release</c> for a release, <c>add</c> and <c>edit</c> for an addition and an edit).</summary>
     public void CountTransition(string kind) => _transitions.Add(1, new KeyValuePair<string, object?>(TransitionKindAttribute, kind));
 
     /// <summary>Counts one transition of <paramref name="kind"/>.</summary>
