@@ -1,5 +1,6 @@
 using Thermocline.Domain.Errors;
 using Thermocline.Domain.States;
+using Thermocline.Testing;
 
 namespace Thermocline.Sync.Tests.Contract;
 
@@ -20,6 +21,23 @@ public abstract partial class StateSyncContract
         var second = await sync.ClaimAsync("PR-001", "agent-2", HotState.InProgress, Ct);
 
         Assert.Equal(("agent-1", first.Lease!.Fence, "schema drafted; migrations left"), (second.Handoff!.Agent, second.Handoff.Fence, second.Handoff.Text));
+        Assert.True(second.Lease!.Fence > first.Lease.Fence);
+    }
+
+    [Fact]
+    public async Task HeartbeatAsync_WithANote_TheNextClaimantAfterTheLeaseLapsed_GetsItHandedOver()
+    {
+        var h = await HarnessAsync();
+        var sync = await h.StartSyncAsync();
+        var first = await sync.ClaimAsync("PR-001", "agent-1", HotState.InProgress, TimeSpan.FromSeconds(1), Ct);
+        await sync.HeartbeatAsync("PR-001", "agent-1", first.Lease!, "tests written; the fix is not", Ct);
+
+        // The agent stops heartbeating: the lease lapses, the sweep takes the PR back, the note stays for whoever comes next.
+        await Eventually.ReturnsAsync(() => h.Hot.GetAsync("PR-001", Ct), s => !s.IsHot, "PR-001's lease lapsed");
+        Assert.Equal(["PR-001"], await sync.SweepExpiredAsync(Ct));
+        var second = await sync.ClaimAsync("PR-001", "agent-2", HotState.InProgress, Ct);
+
+        Assert.Equal(("agent-1", first.Lease!.Fence, "tests written; the fix is not"), (second.Handoff!.Agent, second.Handoff.Fence, second.Handoff.Text));
         Assert.True(second.Lease!.Fence > first.Lease.Fence);
     }
 
