@@ -6,10 +6,11 @@ namespace Thermocline.ColdStore.Git;
 /// <summary>
 /// The hub's recent writes of the working-tree task list, to recognise a save from an editor buffer (or a script) that
 /// read the file before one of them: it was read, the hub wrote a milestone into it, and the stale buffer was saved over
-/// that. Such a save shows, for a PR the hub just moved, exactly the state the hub moved it from. A save within
-/// <see cref="ColdStoreOptions.StaleSaveWindow"/> of the hub's write that shows that is taken for stale (not for a
-/// person undoing the milestone by hand, which they do by a commit of its own later): the change is owed to that copy
-/// again, or, when the save was already committed, committed again (<c>GitColdStore.RestoreDroppedMilestonesAsync</c>).
+/// that. Such a save shows, for a PR the hub just moved, exactly the state the hub moved it from, beside the person's
+/// other edits. A save within <see cref="ColdStoreOptions.StaleSaveWindow"/> of the hub's write that shows that is taken
+/// for stale: the change is owed to that copy again, or, when the save was already committed, committed again
+/// (<c>GitColdStore.RestoreDroppedMilestonesAsync</c>). One that changes nothing but undoing the hub's change is the
+/// person's own undo (git wins).
 /// A window of zero turns it off. Kept in memory only: after a restart the window has passed.
 /// </summary>
 internal sealed class StaleSaves(TimeSpan window)
@@ -64,6 +65,13 @@ internal sealed class StaleSaves(TimeSpan window)
             {
                 lacking.Add(new ColdChange(change.PrId, saved, now));
             }
+        }
+
+        // A copy that differs from the branch in nothing but undoing those changes is a person's own undo, made on purpose
+        // (git wins): a stale buffer carries the person's other edits too.
+        if (lacking.Count > 0 && copy.WithColdStates(lacking.Select(c => (c.PrId, c.To))).ToBytes().AsSpan().SequenceEqual(committed.ToBytes()))
+        {
+            lacking.Clear();
         }
 
         return lacking;

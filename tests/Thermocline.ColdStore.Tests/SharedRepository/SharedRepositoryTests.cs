@@ -351,6 +351,19 @@ public sealed class SharedRepositoryTests
     }
 
     [Fact]
+    public async Task RestoreDropped_PersonUndoesNothingButTheMilestoneAtOnce_TheirChangeIsKept()
+    {
+        await using var r = await CreateAsync();
+        await r.Store.CommitTransitionAsync(Approve3);
+        r.Repo.WriteFile(ColdRepo.Path, r.Repo.ReadFile(ColdRepo.Path).Replace("cold_state: approved", "cold_state: completed", StringComparison.Ordinal));
+        r.Repo.Git("commit", "-q", "-am", "A person sets PR-003 back");
+        var move = await r.Store.BranchMovedAsync();
+
+        Assert.Empty(await r.Store.RestoreDroppedMilestonesAsync(move!.Previous!));
+        Assert.DoesNotContain("cold_state: approved", OnMain(r), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RestoreDropped_PersonUndoesTheMilestoneAfterTheWindow_TheirChangeIsKept()
     {
         await using var r = await ColdRepo.CreateAsync(realTime: true, configure: o => (o.LockTimeout, o.StaleSaveWindow) = (TimeSpan.FromSeconds(0.4), TimeSpan.FromMilliseconds(200)));
