@@ -57,7 +57,7 @@ internal sealed class HubCommand : AsyncCommand<HubCommand.Settings>
             .AddSimpleConsole(o =>
             {
                 o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss ";
+                o.TimestampFormat = "HH:mm:ss.fff ";
                 o.UseUtcTimestamp = true;
             })
             .AddFilter("Microsoft", LogLevel.Warning)
