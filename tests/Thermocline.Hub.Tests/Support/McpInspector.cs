@@ -10,7 +10,6 @@ namespace Thermocline.Hub.Tests.Support;
 /// </summary>
 internal static class McpInspector
 {
-    private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(60);
 
     /// <summary>The package folder, beside the solution.</summary>
     public static string? Folder { get; } = LocateFolder();
@@ -55,26 +54,13 @@ internal static class McpInspector
             info.ArgumentList.Add(arg);
         }
 
-        using var process = System.Diagnostics.Process.Start(info) ?? throw new InvalidOperationException("could not start node");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(RunLimit);
+        var what = $"mcp-inspector --cli {string.Join(' ', args)}";
+        var result = await Thermo.RunToEndAsync(info, what);
+        var run = $"{what}: {result}";
+        Assert.True(result.ExitCode == 0, run);
         try
         {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-
-        var run = $"mcp-inspector --cli {string.Join(' ', args)}: exit {(process.HasExited ? process.ExitCode : -1)}\n--- stdout\n{await stdout}\n--- stderr\n{await stderr}";
-        Assert.True(process.ExitCode == 0, run);
-        try
-        {
-            return JsonDocument.Parse(await stdout).RootElement.Clone();
+            return JsonDocument.Parse(result.Out).RootElement.Clone();
         }
         catch (JsonException e)
         {

@@ -64,9 +64,13 @@ internal static class Thermo
     }
 
     /// <summary>Runs <c>thermo ARGS</c> to completion and returns its exit code and output.</summary>
-    public static async Task<ThermoRun> RunAsync(string home, string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null)
+    public static Task<ThermoRun> RunAsync(string home, string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null) =>
+        RunToEndAsync(StartInfo(home, workingDirectory, args, env), $"thermo {string.Join(' ', args)}");
+
+    /// <summary>Runs a child process to completion (stdin closed) within a minute; fails the test, naming <paramref name="what"/>, when it does not finish.</summary>
+    public static async Task<ThermoRun> RunToEndAsync(ProcessStartInfo info, string what)
     {
-        using var process = Process.Start(StartInfo(home, workingDirectory, args, env)) ?? throw new InvalidOperationException("could not start thermo");
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {what}");
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -79,7 +83,7 @@ internal static class Thermo
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
-            Assert.Fail($"thermo {string.Join(' ', args)} did not finish within {RunLimit.TotalSeconds} s; stderr: {await stderr}");
+            Assert.Fail($"{what} did not finish within {RunLimit.TotalSeconds} s; stderr: {await stderr}");
         }
 
         return new ThermoRun(process.ExitCode, await stdout, await stderr);
