@@ -138,7 +138,11 @@ public sealed partial class GitColdStore
             // The working copy is written beside the real files before anything visible changes (on another thread, while
             // the tree and commit are written here), so a full disk or an unwritable folder refuses the commit rather than
             // leaving a copy that would revert it.
-            OweWhatAStaleSaveLacks(snapshot.List);
+            if (checkout.Mode == CopyMode.InStep)
+            {
+                OweWhatAStaleSaveLacks(snapshot.List);
+            }
+
             var owedAndThis = _owed.With(snapshot.List, edit.Changes);
             var preparing = checkout.Mode != CopyMode.InStep ? null : Task.Run(() => WorkingCopy.Prepare(new WorkingCopy.Request(
                 Path.Combine(_workDir!, _options.TaskListPath), _gitDir, _options.TaskListPath, snapshot, updated,
