@@ -88,6 +88,20 @@ public sealed class SharedRepositoryTests
     }
 
     [Fact]
+    public async Task Commit_BareRepository_MovesTheBranchOnly()
+    {
+        using var origin = TempGitRepository.CreateWith(ColdRepo.Path, TestTaskList.Text);
+        var bare = Path.Combine(origin.WorkDir, ".bare.git");
+        origin.Git("clone", "-q", "--bare", origin.WorkDir, bare);
+        await using var store = await GitColdStore.OpenAsync(new ColdStoreOptions { RepositoryPath = bare, Branch = "main" }, TimeProvider.System, new RecordingLogger());
+
+        var result = await store.CommitTransitionAsync(Finish);
+
+        Assert.Equal((true, WorkingTreeUpdate.Unchanged), (result.Committed, result.WorkingTree));
+        Assert.True(Completed(origin.Git("--git-dir", bare, "show", $"main:{ColdRepo.Path}")));
+    }
+
+    [Fact]
     public async Task Commit_MergeStoppedOnAConflictInTheTaskList_RefusedUntilTheMergeIsDoneThenKept()
     {
         await using var r = await CreateAsync();
@@ -262,15 +276,11 @@ public sealed class SharedRepositoryTests
         Assert.Contains("first, by a person.", r.Repo.ReadFile(ColdRepo.Path), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task RestoreDropped_CommitFromACopyTheHubStillOwedAMilestone_CommittedAgainKeepingThePersonsEdit()
+    // The person commits the copy before the hub could bring it up (the milestone is gone from main); the restore commits
+    // PR-003's approval again, keeping the person's rewording.
+    private static async Task CommittedAtOnceThenRestoredAsync(ColdRepo r)
     {
-        await using var r = await CreateAsync();
-        var (whole, partial) = EditorWriting(r);
-        r.Repo.WriteFile(ColdRepo.Path, partial);
-        var milestone = await r.Store.CommitTransitionAsync(Approve3);
-        r.Repo.WriteFile(ColdRepo.Path, whole);
-        r.Repo.Git("commit", "-q", "-am", "A person's rewording"); // at once, before the hub could bring the copy up
+        r.Repo.Git("commit", "-q", "-am", "A person's rewording");
         Assert.DoesNotContain("cold_state: approved", OnMain(r), StringComparison.Ordinal);
         var move = await r.Store.BranchMovedAsync();
 
@@ -279,6 +289,19 @@ public sealed class SharedRepositoryTests
         Assert.Single(restored);
         Assert.Contains("cold_state: approved", OnMain(r), StringComparison.Ordinal);
         Assert.Contains("first, by a person.", OnMain(r), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RestoreDropped_CommitFromACopyTheHubStillOwedAMilestone_CommittedAgainKeepingThePersonsEdit()
+    {
+        await using var r = await CreateAsync();
+        var (whole, partial) = EditorWriting(r);
+        r.Repo.WriteFile(ColdRepo.Path, partial);
+        var milestone = await r.Store.CommitTransitionAsync(Approve3);
+        r.Repo.WriteFile(ColdRepo.Path, whole);
+
+        await CommittedAtOnceThenRestoredAsync(r);
+
         Assert.Contains($"Restored: {milestone.Sha} was undone by a commit made from a working copy", r.Message(), StringComparison.Ordinal);
         Assert.False(r.Store.OwesWorkingCopy);
         Assert.Equal("", r.Repo.Status());
@@ -336,15 +359,9 @@ public sealed class SharedRepositoryTests
     {
         await using var r = await CreateAsync();
         var (milestone, _) = await StaleBufferSavedAsync(r);
-        r.Repo.Git("commit", "-q", "-am", "A person's rewording"); // before the hub looked
-        Assert.DoesNotContain("cold_state: approved", OnMain(r), StringComparison.Ordinal);
-        var move = await r.Store.BranchMovedAsync();
 
-        var restored = await r.Store.RestoreDroppedMilestonesAsync(move!.Previous!);
+        await CommittedAtOnceThenRestoredAsync(r);
 
-        Assert.Single(restored);
-        Assert.Contains("cold_state: approved", OnMain(r), StringComparison.Ordinal);
-        Assert.Contains("first, by a person.", OnMain(r), StringComparison.Ordinal);
         Assert.Contains($"Restored: {milestone.Sha} was undone by ", r.Message(), StringComparison.Ordinal);
         Assert.Contains("(\"A person's rewording\"), committed from a copy saved over the hub's update of it", r.Message(), StringComparison.Ordinal);
         Assert.Equal("", r.Repo.Status());
