@@ -333,7 +333,7 @@ public sealed partial class GitColdStore
         }
 
         var copy = TaskList.Parse(File.ReadAllBytes(path));
-        var lacking = copy.HasErrors ? [] : _staleSaves.Lacking(file.LastWriteTimeUtc, copy, tip);
+        var lacking = copy.HasErrors ? [] : _staleSaves.Lacking(file.LastWriteTimeUtc, copy, tip).Except(_owed.Changes).ToList();
         if (lacking.Count > 0)
         {
             ColdStoreLog.StaleSave(_logger, _options.TaskListPath, string.Join(", ", lacking.Select(c => $"{c.PrId} {StateNames.Of(c.To)}")));
