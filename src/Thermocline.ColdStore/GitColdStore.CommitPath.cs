@@ -110,7 +110,15 @@ public sealed partial class GitColdStore
         },
         cancellationToken);
 
-    private bool StillInStep() => InspectCheckout().Mode == CopyMode.InStep;
+    // Whether the copies may still be brought to the commit just made (the branch is at it). HEAD moves without the index
+    // lock, so a person may have left the branch since the commit started. Onto another branch at that very commit
+    // ("git switch -c topic", "git checkout --detach"): git touched neither copy, they still show the commit's parent,
+    // and left so "git commit -a" on the new branch would revert the milestone there. Anywhere else: they are the person's.
+    private bool StillInStep(ObjectId committed)
+    {
+        var checkout = InspectCheckout();
+        return checkout.Mode == CopyMode.InStep || (checkout.Idle && _repo.Refs.Head?.ResolveToDirectReference()?.TargetIdentifier == committed.Sha);
+    }
 
     private Checkout InspectCheckout() => _workDir is null
         ? new Checkout(CopyMode.RefOnly, "the repository is bare")
@@ -183,6 +191,7 @@ public sealed partial class GitColdStore
                 continue;
             }
 
+            AfterRefUpdate?.Invoke();
             // The branch moved: the change is committed (and, durable, on disk). What follows keeps the working copy in
             // step; it never fails the commit.
             _cache = updated;
@@ -198,7 +207,7 @@ public sealed partial class GitColdStore
                 _lastColdCommitAt = _time.GetUtcNow();
             }
 
-            var (workingTree, index, owes) = copy?.Complete(_logger, StillInStep) ?? (WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged, false);
+            var (workingTree, index, owes) = copy?.Complete(_logger, () => StillInStep(commit.Id)) ?? (WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged, false);
             if (copy is not null)
             {
                 SettleOwed(owes, edit.Changes, edit.NewList);

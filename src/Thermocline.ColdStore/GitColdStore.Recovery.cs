@@ -79,7 +79,7 @@ public sealed partial class GitColdStore
 
         using var copy = WorkingCopy.Prepare(new WorkingCopy.Request(
             fullPath, _gitDir, _options.TaskListPath, stale ?? current, current, other => PlannedEdit.ApplyTo(other, owed, null)));
-        var (workingTree, index, owes) = copy.Complete(_logger, StillInStep);
+        var (workingTree, index, owes) = copy.Complete(_logger, () => StillInStep(tip.Id));
         RecordWrite(copy, workingTree, stale is null ? owed : [.. ColdChanges(stale.List, current.List), .. owed]);
         if (stale is not null)
         {

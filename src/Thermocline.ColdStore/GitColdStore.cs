@@ -81,6 +81,9 @@ public sealed partial class GitColdStore : IAsyncDisposable
     /// <summary>Runs just before the branch is moved; tests use it to move the branch underneath a commit.</summary>
     internal Action? BeforeRefUpdate { get; set; }
 
+    /// <summary>Runs just after the branch moved, before the working copy is brought in step; tests use it to move HEAD then.</summary>
+    internal Action? AfterRefUpdate { get; set; }
+
     /// <summary>
     /// Opens the repository at (or above) <see cref="ColdStoreOptions.RepositoryPath"/> on its branch. Turns libgit2's
     /// fsync on for the process when <see cref="ColdStoreOptions.Durable"/> (the default).

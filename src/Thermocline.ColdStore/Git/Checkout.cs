@@ -19,7 +19,8 @@ internal enum CopyMode
 /// <summary>The state of the checkout, read from git's own files: what a commit may do, and why.</summary>
 /// <param name="Mode">What a commit may do.</param>
 /// <param name="Why">For anything but <see cref="CopyMode.InStep"/>: what the person is doing, and for Busy what to run.</param>
-internal readonly record struct Checkout(CopyMode Mode, string? Why)
+/// <param name="Idle">HEAD is off the branch (another branch, or detached) with nothing in progress.</param>
+internal readonly record struct Checkout(CopyMode Mode, string? Why, bool Idle = false)
 {
     /// <summary>
     /// Reads HEAD and the marks git leaves while an operation is in progress (MERGE_HEAD, rebase-merge/, …) in this
@@ -81,7 +82,7 @@ internal readonly record struct Checkout(CopyMode Mode, string? Why)
             return Busy($"{branch} is checked out in the worktree {other}, whose working copy the hub cannot keep in step; run the hub there, or switch that worktree to another branch, then retry.");
         }
 
-        return Elsewhere(where);
+        return new Checkout(CopyMode.RefOnly, where, Idle: true);
     }
 
     private static readonly (string Mark, string What, string Finish)[] Operations =

@@ -88,6 +88,25 @@ public sealed class SharedRepositoryTests
     }
 
     [Fact]
+    public async Task Commit_PersonBranchesOffTheNewCommitBeforeTheCopiesAreWritten_TheNewBranchGetsThemInStep()
+    {
+        // "git switch -c topic" just after the branch moved: topic starts at the milestone's commit, and git left both
+        // copies showing its parent. Left so, "git commit -a" on topic would commit the milestone's revert (seen in the soak).
+        await using var r = await CreateAsync();
+        r.Store.AfterRefUpdate = () =>
+        {
+            r.Store.AfterRefUpdate = null;
+            r.Repo.Git("switch", "-q", "-c", "topic");
+        };
+
+        var result = await r.Store.CommitTransitionAsync(Finish);
+
+        Assert.Equal((result.Sha, WorkingTreeUpdate.Replaced), (r.Repo.Git("rev-parse", "topic").Trim(), result.WorkingTree));
+        Assert.Equal("", r.Repo.Status());
+        Assert.True(Completed(r.Repo.ReadFile(ColdRepo.Path)));
+    }
+
+    [Fact]
     public async Task Commit_BareRepository_MovesTheBranchOnly()
     {
         using var origin = TempGitRepository.CreateWith(ColdRepo.Path, TestTaskList.Text);
