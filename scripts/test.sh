@@ -4,17 +4,28 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# What the tests run beside the code: redis-server, and strace (the durability test counts a commit's fsyncs).
+# What the tests run beside the code: redis-server, strace (the durability test counts a commit's fsyncs), and Debian's
+# chromium (the board's browser tests drive /usr/bin/chromium through Playwright; Playwright's own browser download
+# cannot work here). Each is installed on its own, so one that cannot be had does not keep the others out.
+apt_install() {
+  echo "test.sh: installing $* with apt-get" >&2
+  if [ "$(id -u)" -eq 0 ]; then
+    { [ -n "${apt_updated:-}" ] || apt-get update -qq; } >/dev/null && apt_updated=1 \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1
+  else
+    { [ -n "${apt_updated:-}" ] || sudo -n apt-get update -qq; } >/dev/null && apt_updated=1 \
+      && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1
+  fi
+}
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v strace >/dev/null 2>&1 || missing+=(strace)
 if [ "${#missing[@]}" -gt 0 ]; then
-  echo "test.sh: installing ${missing[*]} with apt-get" >&2
-  if [ "$(id -u)" -eq 0 ]; then
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
-    sudo -n apt-get update -qq >/dev/null && sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
+  apt_install "${missing[@]}"
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium
+  [ -x /usr/bin/chromium ] || echo "test.sh: chromium could not be installed (apt-get install -y chromium): the browser tests will skip, or fail under CI=true" >&2
 fi
 if ! command -v redis-server >/dev/null 2>&1; then
   echo "test.sh: redis-server is required (apt-get install -y redis-server) and could not be installed" >&2
