@@ -135,7 +135,7 @@ public sealed partial class RedisHotStore
         var beat = (string?)values[2];
         var at = beat?.IndexOf(':', StringComparison.Ordinal) ?? -1;
         DateTimeOffset? heartbeat = long.TryParse(at < 0 ? beat : beat![..at], NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
-        long? fence = Lease.TryParse((string?)values[3], out var lease) ? lease.Fence : null;
-        return new PrHotSnapshot(prId, cold, hot, (string?)values[1], heartbeat, fence, ttl) { Note = note };
+        var held = Lease.TryParse((string?)values[3], out var lease) ? lease : null;
+        return new PrHotSnapshot(prId, cold, hot, (string?)values[1], heartbeat, held?.Fence, ttl) { Note = note, HeldLease = held };
     }
 }

@@ -66,6 +66,24 @@ public sealed record LeaseRequest(string? Agent, string? Lease, string? Note = n
 /// <summary>Body of <c>POST /api/prs/{id}/transition</c>.</summary>
 public sealed record TransitionRequest(string? Agent, string? State, string? Lease, string? Reason);
 
+/// <summary>
+/// <c>GET /api/prs/{id}/details</c>: one PR for a person to read (the board's PR page): its status, the free markdown under its
+/// block as written, and the block's <c>complexity</c>, <c>estimated_files</c> and <c>discovered_from</c>.
+/// </summary>
+public sealed record PrDetailsView(PrView Pr, string Markdown, ComplexityView? Complexity, IReadOnlyList<EstimatedFileView> EstimatedFiles, string? DiscoveredFrom);
+
+/// <summary>A PR's <c>complexity</c> field; any part may be absent.</summary>
+public sealed record ComplexityView(int? Score, int? EstimatedMinutes, string? SuggestedModel, string? Rationale);
+
+/// <summary>One entry of a PR's <c>estimated_files</c>.</summary>
+public sealed record EstimatedFileView(string? Path, string? Action, string? Description);
+
+/// <summary>
+/// Body of <c>POST /api/prs/{id}/release-stuck</c>: a person (<see cref="Agent"/>) ends the hot state held under the lease with
+/// fence <see cref="Fence"/> (as the board or <c>thermo status</c> showed it), saying why.
+/// </summary>
+public sealed record ReleaseStuckRequest(string? Agent, long? Fence, string? Reason);
+
 /// <summary>Body of <c>POST /api/reconcile</c>.</summary>
 public sealed record ReconcileRequest(bool DryRun);
 

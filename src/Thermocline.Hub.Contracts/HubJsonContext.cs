@@ -24,5 +24,7 @@ namespace Thermocline.Hub.Api;
 [JsonSerializable(typeof(ReconcileView))]
 [JsonSerializable(typeof(List<MilestoneView>))]
 [JsonSerializable(typeof(HealthView))]
+[JsonSerializable(typeof(PrDetailsView))]
+[JsonSerializable(typeof(ReleaseStuckRequest))]
 [JsonSerializable(typeof(EventView))]
 public sealed partial class HubJsonContext : JsonSerializerContext;

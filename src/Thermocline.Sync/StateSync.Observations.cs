@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Thermocline.ColdStore;
 using Thermocline.Domain.Dependencies;
 using Thermocline.Domain.States;
+using Thermocline.HotStore.Snapshots;
 using Thermocline.Sync.Events;
 using Thermocline.Sync.Reconciliation;
 using Thermocline.Sync.Status;
@@ -38,6 +39,14 @@ public sealed partial class StateSync
         MeasureTransition("release", null, null, fence, null, started);
         SyncLog.Released(_logger, prId, agent, fence);
         Emit(SyncEventKind.Released, prId, $"{prId} released by {agent}", agent: agent, fence: fence);
+    }
+
+    private void ObserveStuckRelease(string prId, PrHotSnapshot ended, string person, string reason, long started)
+    {
+        var (fence, holder, hot) = (ended.Fence!.Value, ended.Agent ?? "(unknown)", StateNames.Of(ended.HotState!.Value));
+        MeasureTransition("release", null, null, fence, null, started);
+        SyncLog.ReleasedStuck(_logger, prId, fence, holder, hot, person, reason);
+        Emit(SyncEventKind.Released, prId, $"{prId}: {person} ended the stuck lease {fence} of {holder} ({hot}): {reason}", hot, StateNames.Of(ended.ColdState ?? ColdState.Ready), person, fence);
     }
 
     private void ObserveMilestone(string prId, WorkState from, ColdState to, TransitionKind kind, string agent, long? fence, string sha, TimeSpan commitDuration, long started)

@@ -55,6 +55,15 @@ public sealed partial class StateSync
         return ToStatus(pr, snapshot, list, _time.GetUtcNow()) with { TaskListStale = stale };
     }
 
+    /// <summary>One PR with what the task list says of it (for a person: the board's PR page).</summary>
+    public async Task<PrDetails> GetDetailsAsync(string prId, CancellationToken cancellationToken)
+    {
+        var status = await GetAsync(prId, cancellationToken);
+        var list = RequireList(await ReadGitAsync(cancellationToken));
+        var pr = list.Find(prId) ?? throw ThermoclineException.UnknownPr(prId);
+        return new PrDetails(status, list.BodyOf(prId) ?? "", pr.Complexity, pr.EstimatedFiles, list.FieldsOf(prId)?.DiscoveredFrom);
+    }
+
     /// <summary>
     /// The PRs an agent may claim now: not hot, dependencies met, cold state allowing a claim; by priority (critical
     /// first), then in task-list order. Flagged like <see cref="ListAsync"/> when Redis or the task list cannot be trusted.

@@ -154,6 +154,55 @@ public sealed partial class StateSync
         }
     }
 
+    /// <summary>
+    /// A person ends a hot state whose holder stopped (a stuck lease) without that holder's lease: only the lease they saw,
+    /// named by its fence — if it was renewed by a new claim since, or ended, nothing changes. The PR is back at its cold
+    /// state; the holder's next heartbeat or step is refused as for a lapsed lease. <paramref name="person"/> is named in
+    /// the log and the event, with <paramref name="reason"/>.
+    /// </summary>
+    /// <exception cref="ThermoclineException">
+    /// <see cref="ErrorKind.LeaseConflict"/> when the PR is not hot, or its lease is not fence <paramref name="fence"/>;
+    /// <see cref="ErrorKind.Unavailable"/> while Redis is away (a release not seen to hold cannot be queued).
+    /// </exception>
+    public async Task<PrStatus> ReleaseStuckAsync(string prId, string person, long fence, string reason, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        ValidateIds(prId, person);
+        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 500)
+        {
+            throw ThermoclineException.Usage("say why the lease is stuck (a reason of 1 to 500 characters): it is logged with your name.");
+        }
+
+        using var span = SyncTracing.Start("release-stuck", prId);
+        using (await _locks.AcquireAsync(prId, cancellationToken))
+        {
+            await RequireListedAsync(prId, cancellationToken);
+            var snapshot = await _hot.GetAsync(prId, cancellationToken);
+            if (!snapshot.IsHot || snapshot.HeldLease is not { } held)
+            {
+                throw ThermoclineException.LeaseConflict($"{prId} holds no lease now (it ended or lapsed already): nothing to release.");
+            }
+
+            if (held.Fence != fence)
+            {
+                throw ThermoclineException.LeaseConflict(
+                    $"{prId}'s lease is {held.Fence} now ({snapshot.Agent}, {StateNames.Of(snapshot.HotState!.Value)}), not {fence}: it was claimed again since you looked. Nothing was released; look again.");
+            }
+
+            // The holder's own fenced script: refused, and nothing changed, if the lease moved since the read above.
+            if (await _hot.ReleaseAsync(prId, held, cancellationToken) != HotWriteResult.Applied)
+            {
+                throw ThermoclineException.Unavailable($"Redis went away while releasing {prId}; nothing was released. Retry when the hub is healthy.");
+            }
+
+            _claims.TryRemove(prId, out _);
+            await DropClearedFromHotIndexAsync(prId, cancellationToken);
+            ObserveStuckRelease(prId, snapshot, person, CommitText.SingleLine(reason, 500)!, started);
+        }
+
+        return await GetAsync(prId, cancellationToken);
+    }
+
     private async Task<TransitionResult> ClaimLockedAsync(string prId, string agent, HotState? wanted, PrHotSnapshot snapshot, long started, CancellationToken cancellationToken, TimeSpan? ttl = null)
     {
         var list = await ReadCurrentGitAsync("claims are refused", cancellationToken);

@@ -56,6 +56,9 @@ internal static partial class SyncLog
     [LoggerMessage(6016, LogLevel.Information, "{PrId}: released by {Agent} (lease {Fence})")]
     public static partial void Released(ILogger logger, string prId, string agent, long fence);
 
+    [LoggerMessage(6022, LogLevel.Warning, "{PrId}: the stuck lease {Fence} of {Holder} ({HotState}) was ended by {Person}: {Reason}")]
+    public static partial void ReleasedStuck(ILogger logger, string prId, long fence, string holder, string hotState, string person, string reason);
+
     [LoggerMessage(6017, LogLevel.Information, "{PrId}: added by {Agent} in {Sha}")]
     public static partial void Added(ILogger logger, string prId, string agent, string sha);
 

@@ -83,6 +83,10 @@ internal sealed class HubClient : IDisposable
     public Task<WriteView> ReleaseAsync(string pr, LeaseRequest body, CancellationToken cancellationToken) =>
         PostAsync($"api/prs/{Uri.EscapeDataString(pr)}/release", body, Contract.LeaseRequest, Contract.WriteView, cancellationToken);
 
+    /// <summary><c>POST /api/prs/{id}/release-stuck</c>: a person ends a stuck lease by its fence.</summary>
+    public Task<PrView> ReleaseStuckAsync(string pr, ReleaseStuckRequest body, CancellationToken cancellationToken) =>
+        PostAsync($"api/prs/{Uri.EscapeDataString(pr)}/release-stuck", body, Contract.ReleaseStuckRequest, Contract.PrView, cancellationToken);
+
     /// <summary><c>POST /api/reconcile</c>.</summary>
     public Task<ReconcileView> ReconcileAsync(ReconcileRequest body, CancellationToken cancellationToken) =>
         PostAsync("api/reconcile", body, Contract.ReconcileRequest, Contract.ReconcileView, cancellationToken);

@@ -7,7 +7,10 @@ using Thermocline.Hub.Api;
 
 namespace Thermocline.Cli.Commands;
 
-/// <summary><c>thermo release PR --agent A --lease L</c>: drop the hot state; the PR is back at its cold state.</summary>
+/// <summary>
+/// <c>thermo release PR --agent A --lease L</c>: drop the hot state; the PR is back at its cold state. <c>--stuck FENCE
+/// --reason R</c>: a person ends another agent's stuck lease by the fence <c>thermo status</c> shows (as the board does).
+/// </summary>
 internal sealed class ReleaseCommand : AsyncCommand<ReleaseCommand.Settings>
 {
     public sealed class Settings : AgentSettings
@@ -15,12 +18,43 @@ internal sealed class ReleaseCommand : AsyncCommand<ReleaseCommand.Settings>
         [CommandOption("--lease <LEASE>")]
         [Description("The lease of your claim (FENCE:ID). Default: THERMO_LEASE.")]
         public string? Lease { get; init; }
+
+        [CommandOption("--stuck <FENCE>")]
+        [Description("End another agent's stuck lease, the one with this fence (as 'thermo status' shows it); needs --reason. Refused if the PR was claimed again since.")]
+        public long? Stuck { get; init; }
+
+        [CommandOption("--reason <TEXT>")]
+        [Description("With --stuck: why the lease is stuck (logged with your name).")]
+        public string? Reason { get; init; }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var streams = (CliStreams)context.Data!;
         using var hub = new HubClient(settings.Hub, settings.Token);
+        if (settings.Stuck is { } fence)
+        {
+            if (settings.Lease is not null)
+            {
+                throw ThermoclineException.Usage("--stuck ends someone else's lease by its fence; --lease releases your own. Pass one of them.");
+            }
+
+            var pr = await hub.ReleaseStuckAsync(
+                settings.Pr,
+                new ReleaseStuckRequest(settings.ResolveAgent(), fence, settings.Reason ?? throw ThermoclineException.Usage("--stuck needs --reason TEXT: why the lease is stuck (it is logged with your name).")),
+                cancellationToken);
+            if (settings.Json)
+            {
+                Json.Write(streams.Out, pr);
+            }
+            else
+            {
+                await streams.Out.WriteLineAsync($"{pr.Id}: the stuck lease {fence} was ended; it is back at {pr.ColdState}.");
+            }
+
+            return 0;
+        }
+
         var result = await hub.ReleaseAsync(
             settings.Pr,
             new LeaseRequest(settings.ResolveAgent(), LeaseArgument.Resolve(settings.Lease)),

@@ -55,6 +55,9 @@ public sealed partial class TaskList
         return new PrFields(pr.Title, pr.Priority, pr.Dependencies, block.Scalar("discovered_from"), block.Description);
     }
 
+    /// <summary>The free markdown under <paramref name="prId"/>'s block (its description and notes, as written), or null when the list has no such PR.</summary>
+    public string? BodyOf(string prId) => Find(prId) is { } pr ? PrBlockText.Body(Text, pr.Location) : null;
+
     /// <summary>
     /// The list with the fields <paramref name="edit"/> names set on its PR, and the names of those that changed (none, and
     /// this very list, when every value is already so). Only those fields' lines change: the heading's title and the

@@ -22,6 +22,12 @@ public sealed record PrHotSnapshot(
     /// <summary>The last handoff note left under a lease of this PR (it outlives the lease), or null.</summary>
     public Leases.LeaseNote? Note { get; init; }
 
+    /// <summary>
+    /// The lease the hot state is held under (its id is the holder's secret: never show it), so that a person may end a
+    /// stuck lease they saw by its fence (<c>StateSync.ReleaseStuckAsync</c>) through the same fenced script as a release.
+    /// </summary>
+    public Domain.Leases.Lease? HeldLease { get; init; }
+
     /// <summary>True while a hot state is live.</summary>
     public bool IsHot => HotState is not null;
 

@@ -39,6 +39,9 @@ internal static class ApiEndpoints
         api.MapGet("/prs/{id}", async (string id, StateSync sync, CancellationToken ct) =>
             Results.Ok((await sync.GetAsync(id, ct)).ToView()));
 
+        api.MapGet("/prs/{id}/details", async (string id, StateSync sync, CancellationToken ct) =>
+            Results.Ok((await sync.GetDetailsAsync(id, ct)).ToView()));
+
         api.MapGet("/ready", async (StateSync sync, CancellationToken ct) =>
             Results.Ok((await sync.ReadyAsync(ct)).Select(s => s.ToView())));
 
@@ -84,6 +87,13 @@ internal static class ApiEndpoints
         {
             var result = await sync.ReleaseAsync(id, Require(body?.Agent, "agent"), ParseLease(body!.Lease, required: true)!, ct);
             return Results.Ok(new WriteView(id, result.ToString().ToLowerInvariant()));
+        });
+
+        api.MapPost("/prs/{id}/release-stuck", async (string id, ReleaseStuckRequest? body, StateSync sync, CancellationToken ct) =>
+        {
+            var person = Require(body?.Agent, "agent");
+            var fence = body!.Fence ?? throw ThermoclineException.Usage("the request body needs \"fence\": the fencing number of the lease you saw held.");
+            return Results.Ok((await sync.ReleaseStuckAsync(id, person, fence, Require(body.Reason, "reason"), ct)).ToView());
         });
 
         api.MapPost("/reconcile", async (ReconcileRequest? body, bool? dryRun, StateSync sync, CancellationToken ct) =>

@@ -17,6 +17,13 @@ internal static class ViewMapping
     public static string KindName(string kind) =>
         string.Concat(kind.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString()));
 
+    public static PrDetailsView ToView(this PrDetails d) => new(
+        d.Status.ToView(),
+        d.Markdown,
+        d.Complexity is { } c ? new ComplexityView(c.Score, c.EstimatedMinutes, c.SuggestedModel, c.Rationale) : null,
+        [.. d.EstimatedFiles.Select(f => new EstimatedFileView(f.Path, f.Action, f.Description))],
+        d.DiscoveredFrom);
+
     public static PrView ToView(this PrStatus s) => new(
         s.Id,
         s.Title,

@@ -16,6 +16,7 @@ using Thermocline.HotStore;
 using Thermocline.HotStore.Connection;
 using Thermocline.HotStore.Embedded;
 using Thermocline.Hub.Api;
+using Thermocline.Hub.Board;
 using Thermocline.Hub.Configuration;
 using Thermocline.Hub.Security;
 using Thermocline.Sync;
@@ -237,14 +238,20 @@ public sealed partial class HubHost : IAsyncDisposable
         var sync = app.Services.GetRequiredService<StateSync>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        if (options.IsLoopback)
+        {
+            app.UseMiddleware<LoopbackHostGuard>();
+        }
+
         if (options.Token is { } token)
         {
-            app.UseMiddleware<BearerTokenAuth>(Encoding.UTF8.GetBytes(token));
+            app.UseMiddleware<TokenAuth>(Encoding.UTF8.GetBytes(token));
         }
 
         app.UseMiddleware<BufferedRequestBody>();
 
         app.MapThermoclineApi();
+        app.MapBoard(BoardAssets.Load(), options.Token);
         app.MapMcp("/mcp");
         app.MapGet("/healthz", (HttpContext context, CancellationToken cancellationToken) => HealthAsync(sync, options, context, cancellationToken));
         app.MapPrometheusScrapingEndpoint(HubTelemetry.MetricsPath);

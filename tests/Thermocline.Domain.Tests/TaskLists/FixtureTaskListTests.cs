@@ -30,4 +30,19 @@ public class FixtureTaskListTests
         var bytes = Fixture();
         Assert.Equal(bytes, TaskList.Parse(bytes).ToBytes());
     }
+
+    [SharedFixtureFact]
+    public void BodyOf_LemegetonFixture_IsTheMarkdownUnderTheBlockUpToTheNextHeading()
+    {
+        var list = TaskList.Parse(Fixture());
+
+        var body = list.BodyOf("PR-001")!;
+
+        Assert.StartsWith("**Description:**\nSet up the foundational TypeScript project", body, StringComparison.Ordinal);
+        Assert.EndsWith("- All estimated files created as planned", body, StringComparison.Ordinal);
+        Assert.Contains("**Acceptance Criteria:**\n- [x] TypeScript configured", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("### PR-002", body, StringComparison.Ordinal);
+        Assert.All(list.Prs, pr => Assert.DoesNotContain("\n### ", list.BodyOf(pr.Id)!, StringComparison.Ordinal));
+        Assert.Null(list.BodyOf("PR-999"));
+    }
 }

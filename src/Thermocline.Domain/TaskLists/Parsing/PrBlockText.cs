@@ -49,6 +49,53 @@ internal sealed partial class PrBlockText
             : throw new InvalidOperationException($"{pr.Id}'s block is not a mapping; the list was not validated.");
     }
 
+    /// <summary>
+    /// The free markdown under the block of the PR at <paramref name="location"/> (description, acceptance criteria, notes),
+    /// as written, blank lines (and a closing rule) around it trimmed: up to the next heading of level one to three outside a code fence (the
+    /// next PR's, or a section's), or the hot-state display.
+    /// </summary>
+    public static string Body(string text, PrLocation location)
+    {
+        var lines = new TextLines(text);
+        var first = location.CloseLine; // the line after the closing ---, zero-based
+        var end = first;
+        string? fence = null;
+        for (; end < lines.Count; end++)
+        {
+            var t = lines.Content(end).TrimStart(" \t");
+            if (fence is not null)
+            {
+                fence = t.StartsWith(fence) ? null : fence;
+                continue;
+            }
+
+            if (t.StartsWith("```") || t.StartsWith("~~~"))
+            {
+                fence = t[..3].ToString();
+                continue;
+            }
+
+            var level = lines.Content(end).Length - lines.Content(end).TrimStart('#').Length;
+            if ((level is >= 1 and <= 3 && (lines.Content(end).Length == level || lines.Content(end)[level] is ' ' or '\t'))
+                || t.TrimEnd(" \t").SequenceEqual(HotStateDisplay.StartMarker))
+            {
+                break;
+            }
+        }
+
+        while (first < end && lines.Content(first).Trim(" \t").IsEmpty)
+        {
+            first++;
+        }
+
+        while (end > first && (lines.Content(end - 1).Trim(" \t").IsEmpty || lines.IsDelimiter(end - 1))) // a rule before the next section
+        {
+            end--;
+        }
+
+        return first == end ? "" : text[lines.Start(first)..lines.ContentEnd(end - 1)];
+    }
+
     /// <summary>True for a block written as one flow mapping (<c>{pr_id: …}</c>), whose fields have no lines of their own.</summary>
     public bool IsFlowMapping => _text[_map.Start] == '{';
 
