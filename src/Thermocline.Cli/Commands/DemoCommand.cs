@@ -21,7 +21,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--keep")]
-        [Description("Keep the temporary repository afterwards and print its path (default: delete it).")]
+        [Description("Keep the hub running on the demo's repository once the agents are done, so you can look at the board, until Ctrl-C; then keep the repository and print its path (default: stop and delete it).")]
         public bool Keep { get; init; }
 
         [CommandOption("--workers <N>")]
@@ -43,7 +43,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
         {
             CreateRepository(repo);
             streams.Out.WriteLine($"Demo repository: {repo} ({DemoTaskList.Count} PRs, all new, with dependencies)");
-            var result = await RunAsync(repo, settings.Workers, streams, clock, cancellationToken);
+            var result = await RunAsync(repo, settings.Workers, settings.Keep, streams, clock, cancellationToken);
             streams.Out.WriteLine($"Done in {clock.Elapsed.TotalSeconds:0.0}s.{(settings.Keep ? $" Repository kept at {repo}" : "")}");
             return result;
         }
@@ -56,7 +56,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
         }
     }
 
-    private static async Task<int> RunAsync(string repo, int workers, CliStreams streams, Stopwatch clock, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string repo, int workers, bool keep, CliStreams streams, Stopwatch clock, CancellationToken cancellationToken)
     {
         var environment = new Dictionary<string, string> { ["THERMO_DISPLAY_INTERVAL_SECONDS"] = "2" };
         var run = new DemoRun(streams, clock);
@@ -64,6 +64,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
         try
         {
             run.Say("hub", $"started (pid {hub.Pid}) at {hub.Address}; start-up marked {string.Join(", ", ReadyNow(repo))} ready");
+            run.Say("hub", $"the live board: {hub.Address} (open it in a browser to watch the agents)");
             using var firstClient = new HubClient(hub.Address.ToString(), null);
             run.Use(firstClient);
 
@@ -89,7 +90,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
             hub = await HubProcess.StartAsync(repo, environment, stop.Token);
             using var secondClient = new HubClient(hub.Address.ToString(), null);
             var health = await secondClient.HealthAsync(stop.Token);
-            run.Say("hub", $"restarted (pid {hub.Pid}): crash recovery {(health.RecoveredFromCrash == true ? "ran" : "not needed")} in {health.StartupMilliseconds:0} ms; Redis rebuilt from git, agents re-claim what they lost");
+            run.Say("hub", $"restarted (pid {hub.Pid}): crash recovery {(health.RecoveredFromCrash == true ? "ran" : "not needed")} in {health.StartupMilliseconds:0} ms; Redis rebuilt from git, agents re-claim what they lost; the board is now at {hub.Address}");
             run.Use(secondClient);
 
             await Task.WhenAll(agents);
@@ -97,7 +98,20 @@ internal sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
             streams.Out.WriteLine("Board:");
             streams.Out.Write(StatusCommand.Render(await secondClient.ListAsync(stop.Token)));
             var reconcile = await secondClient.ReconcileAsync(new ReconcileRequest(DryRun: true), stop.Token);
-            var exit = await hub.StopAsync(stop.Token);
+            if (keep)
+            {
+                run.Say("hub", $"kept running: the board is at {hub.Address}; press Ctrl-C to stop it");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl-C: stop the hub as below.
+                }
+            }
+
+            var exit = await hub.StopAsync(CancellationToken.None);
             run.Say("hub", $"stopped with SIGTERM (exit {exit}); a dry-run reconciliation just before found {(reconcile.Clean ? "no conflicts" : string.Join("; ", reconcile.Conflicts.Select(c => $"{c.Kind} {c.PrId}")))}");
             return Verify(repo, run, streams) && reconcile.Clean && exit == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         }
