@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Thermocline.HotStore.Scripts;
 
 /// <summary>
@@ -17,8 +15,8 @@ internal static class HotScripts
     // Refuses unless KEYS[3] held exactly ARGV[1] and the hot state was still there; leaves the hot state in `hot`.
     // Reply on refusal: {0, 'lease', current lease or '', current agent or ''}.
     private const string LeaseCheck = """
-        if held[1] ~= ARGV[1] or not held[2] then
-          return {0, 'lease', held[1] or '', redis.call('GET', KEYS[2]) or ''}
+        if held[1] ~= ARGV[v + 1] or not held[2] then
+          return {0, 'lease', held[1] or '', redis.call('GET', KEYS[k + 2]) or ''}
         end
         local hot = held[2]
         """;
@@ -32,29 +30,29 @@ internal static class HotScripts
     /// </summary>
     public static readonly PrScript Claim = new("claim", 'c', 6, 8, [1, 5], """
         if held[1] then
-          return {0, 'held', redis.call('GET', KEYS[2]) or '', held[1]}
+          return {0, 'held', redis.call('GET', KEYS[k + 2]) or '', held[1]}
         end
         local cold = held[2]
         if not cold then
-          cold = ARGV[3]
-          redis.call('SET', KEYS[5], cold)
-        elseif cold ~= ARGV[3] then
+          cold = ARGV[v + 3]
+          redis.call('SET', KEYS[k + 5], cold)
+        elseif cold ~= ARGV[v + 3] then
           return {0, 'cold-moved', cold}
         end
-        if not string.find(ARGV[4], ' ' .. cold .. ' ', 1, true) then
+        if not string.find(ARGV[v + 4], ' ' .. cold .. ' ', 1, true) then
           return {0, 'not-allowed', cold}
         end
-        local fence = redis.call('INCR', KEYS[6])
-        local floor = tonumber(ARGV[8])
+        local fence = redis.call('INCR', KEYS[k + 6])
+        local floor = tonumber(ARGV[v + 8])
         if fence <= floor then
           fence = floor + 1
-          redis.call('SET', KEYS[6], fence)
+          redis.call('SET', KEYS[k + 6], fence)
         end
-        local ttl = ARGV[6]
-        redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
-        redis.call('SET', KEYS[2], ARGV[2], 'PX', ttl)
-        redis.call('SET', KEYS[3], fence .. ':' .. ARGV[7], 'PX', ttl)
-        redis.call('SET', KEYS[4], ARGV[5] .. ':' .. ttl, 'PX', ttl)
+        local ttl = ARGV[v + 6]
+        redis.call('SET', KEYS[k + 1], ARGV[v + 1], 'PX', ttl)
+        redis.call('SET', KEYS[k + 2], ARGV[v + 2], 'PX', ttl)
+        redis.call('SET', KEYS[k + 3], fence .. ':' .. ARGV[v + 7], 'PX', ttl)
+        redis.call('SET', KEYS[k + 4], ARGV[v + 5] .. ':' .. ttl, 'PX', ttl)
         return {1, fence}
         """);
 
@@ -65,18 +63,18 @@ internal static class HotScripts
     /// </summary>
     public static readonly PrScript Heartbeat = new("heartbeat", 'h', 4, 3, LeaseReads, LeaseCheck + """
 
-        local ttl = ARGV[3]
-        local beat = redis.call('GET', KEYS[4])
+        local ttl = ARGV[v + 3]
+        local beat = redis.call('GET', KEYS[k + 4])
         if beat then
           local at = string.find(beat, ':', 1, true)
           if at then
             ttl = string.sub(beat, at + 1)
           end
         end
-        redis.call('PEXPIRE', KEYS[1], ttl)
-        redis.call('PEXPIRE', KEYS[2], ttl)
-        redis.call('PEXPIRE', KEYS[3], ttl)
-        redis.call('SET', KEYS[4], ARGV[2] .. ':' .. ttl, 'PX', ttl)
+        redis.call('PEXPIRE', KEYS[k + 1], ttl)
+        redis.call('PEXPIRE', KEYS[k + 2], ttl)
+        redis.call('PEXPIRE', KEYS[k + 3], ttl)
+        redis.call('SET', KEYS[k + 4], ARGV[v + 2] .. ':' .. ttl, 'PX', ttl)
         return {1, hot}
         """);
 
@@ -86,7 +84,7 @@ internal static class HotScripts
     /// </summary>
     public static readonly PrScript Note = new("note", 'n', 4, 3, LeaseReads, LeaseCheck + """
 
-        redis.call('SET', KEYS[4], ARGV[2], 'PX', ARGV[3])
+        redis.call('SET', KEYS[k + 4], ARGV[v + 2], 'PX', ARGV[v + 3])
         return {1, 1}
         """);
 
@@ -98,13 +96,13 @@ internal static class HotScripts
     /// </summary>
     public static readonly PrScript TransitionHot = new("transition", 't', 3, 3, LeaseReads, LeaseCheck + """
 
-        if hot == ARGV[2] then
+        if hot == ARGV[v + 2] then
           return 1
         end
-        if not string.find(ARGV[3], ' ' .. hot .. ' ', 1, true) then
+        if not string.find(ARGV[v + 3], ' ' .. hot .. ' ', 1, true) then
           return {0, 'not-allowed', hot}
         end
-        redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+        redis.call('SET', KEYS[k + 1], ARGV[v + 2], 'KEEPTTL')
         return 1
         """);
 
@@ -112,12 +110,12 @@ internal static class HotScripts
     /// Release or clear. ARGV: 1 lease, or '' to clear whoever holds it; 2 cold state to cache, or '' to keep it.
     /// Reply: {1, number of hot keys deleted} or the lease refusal.
     /// </summary>
-    public static readonly PrScript Clear = new("clear", 'r', 5, 2, LeaseReads, "if ARGV[1] ~= '' then\n" + LeaseCheck + """
+    public static readonly PrScript Clear = new("clear", 'r', 5, 2, LeaseReads, "if ARGV[v + 1] ~= '' then\n" + LeaseCheck + """
 
         end
-        local deleted = redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
-        if ARGV[2] ~= '' then
-          redis.call('SET', KEYS[5], ARGV[2])
+        local deleted = redis.call('DEL', KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4])
+        if ARGV[v + 2] ~= '' then
+          redis.call('SET', KEYS[k + 5], ARGV[v + 2])
         end
         return {1, deleted}
         """);
@@ -125,9 +123,9 @@ internal static class HotScripts
     /// <summary>Seeds the fencing counter: KEYS[1] = fence, ARGV[1] = floor. Sets it to max(current, floor); replies with the result.</summary>
     public static readonly PrScript SeedFence = new("seed-fence", 'f', 1, 1, [1], """
         local current = tonumber(held[1] or '0')
-        local floor = tonumber(ARGV[1])
+        local floor = tonumber(ARGV[v + 1])
         if floor > current then
-          redis.call('SET', KEYS[1], ARGV[1])
+          redis.call('SET', KEYS[k + 1], ARGV[v + 1])
           return floor
         end
         return current
@@ -145,16 +143,16 @@ internal static class HotScripts
     /// one-letter <see cref="PrScript.Code"/>, in order — then each call's values in turn. Every script takes a fixed
     /// number of keys and values, so the plan is all the framing a call needs. What every call reads first
     /// (<see cref="PrScript.Reads"/>) is read for all of them with one MGET; a call whose keys an earlier call of the
-    /// run had reads its own, so each call sees exactly what it would see alone. Each script body runs as a function of
-    /// the offsets of its keys and values — the same text with <c>KEYS[n]</c> read as <c>KEYS[k + n]</c> and
-    /// <c>ARGV[n]</c> as <c>ARGV[v + n]</c>, so nothing is copied per call — under pcall, so one call's error is that
-    /// call's answer alone. Reply: one answer per call. A plan that names no script or does not match the keys and
+    /// run had reads its own, so each call sees exactly what it would see alone. Each script body, written once with its
+    /// keys and values at offsets (<c>KEYS[k + n]</c>, <c>ARGV[v + n]</c>; see <see cref="PrScript"/>), runs as a
+    /// function of those offsets — nothing is copied per call — under pcall, so one call's error is that call's answer
+    /// alone. Reply: one answer per call. A plan that names no script or does not match the keys and
     /// values fails the whole run before anything changed.
     /// </summary>
     public static readonly HotScript Batch = new("batch", string.Concat(
         "local scripts = {\n",
         string.Concat(PerPr.Select(s =>
-            $"['{s.Code}'] = {{function(k, v, held)\n{AtOffsets(s)}\nend, {s.KeyCount}, {s.ValueCount}, {{{string.Join(", ", s.Reads)}}}}},\n")),
+            $"['{s.Code}'] = {{function(k, v, held)\n{s.Body}\nend, {s.KeyCount}, {s.ValueCount}, {{{string.Join(", ", s.Reads)}}}}},\n")),
         "}\n",
         """
         local plan = ARGV[1]
@@ -209,16 +207,4 @@ internal static class HotScripts
         end
         return results
         """));
-
-    /// <summary>A per-PR script's text reading its keys and values at offsets <c>k</c> and <c>v</c> of the batch's.</summary>
-    private static string AtOffsets(PrScript script)
-    {
-        if (script.Body.Contains("#KEYS", StringComparison.Ordinal) || script.Body.Contains("#ARGV", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"script {script.Name} counts its KEYS or ARGV and cannot run in a batch");
-        }
-
-        var keys = Regex.Replace(script.Body, @"KEYS\[(\d+)\]", "KEYS[k + $1]", RegexOptions.None, TimeSpan.FromSeconds(1));
-        return Regex.Replace(keys, @"ARGV\[(\d+)\]", "ARGV[v + $1]", RegexOptions.None, TimeSpan.FromSeconds(1));
-    }
 }

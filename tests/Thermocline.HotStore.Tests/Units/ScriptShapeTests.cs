@@ -22,10 +22,35 @@ public sealed class ScriptShapeTests
     [Fact]
     public void Scripts_HaveDistinctLetters_AndReadOnlyKeysTheyTake()
     {
-        PrScript[] scripts = [HotScripts.Claim, HotScripts.Heartbeat, HotScripts.TransitionHot, HotScripts.Clear, HotScripts.SeedFence];
+        PrScript[] scripts = [HotScripts.Claim, HotScripts.Heartbeat, HotScripts.TransitionHot, HotScripts.Clear, HotScripts.SeedFence, HotScripts.Note];
 
         Assert.Equal(scripts.Length, scripts.Select(s => s.Code).Distinct().Count());
         Assert.All(scripts, s => Assert.All(s.Reads, n => Assert.InRange(n, 1, s.KeyCount)));
-        Assert.All(scripts, s => Assert.StartsWith("local held = redis.call('MGET', ", s.Text, StringComparison.Ordinal));
+        Assert.All(scripts, s => Assert.StartsWith("local k, v = 0, 0\nlocal held = redis.call('MGET', ", s.Text, StringComparison.Ordinal));
+        // One text for both forms: the standalone script is its body after the read, and the batch runs that very body.
+        Assert.All(scripts, s => Assert.EndsWith(s.Body, s.Text, StringComparison.Ordinal));
+        Assert.All(scripts, s => Assert.Contains($"function(k, v, held)\n{s.Body}\nend", HotScripts.Batch.Text, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("return redis.call('GET', KEYS[1])")]             // no offset: in a batch, the first call's key
+    [InlineData("return redis.call('GET', KEYS[i])")]             // a variable index
+    [InlineData("return #KEYS")]                                  // counts every call's keys
+    [InlineData("return redis.call('GET', KEYS[k + 4])")]         // past the keys it takes
+    [InlineData("return ARGV[k + 1]")]                            // a value at the keys' offset
+    [InlineData("return redis.call('GET', unpack(KEYS))")]        // all of them
+    public void Script_ThatReadsKeysOrValuesOtherThanAtItsOffsets_IsRefusedWhenBuilt(string body)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => new PrScript("probe", 'p', 3, 2, [1], body));
+
+        Assert.Contains("KEYS[k + n] (n 1..3)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Script_AtItsOffsets_IsBuilt()
+    {
+        var script = new PrScript("probe", 'p', 3, 2, [1], "return redis.call('SET', KEYS[k + 3], ARGV[v + 2])");
+
+        Assert.Equal("local k, v = 0, 0\nlocal held = redis.call('MGET', KEYS[1])\nreturn redis.call('SET', KEYS[k + 3], ARGV[v + 2])", script.Text);
     }
 }
