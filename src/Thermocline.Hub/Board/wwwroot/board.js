@@ -44,6 +44,7 @@ export function refreshAll() {
       const at = ++seq;
       try {
         const prs = await api.listPrs();
+        if (!store.loaded) performance.mark('thermocline:prs-read');
         applyAll(prs.map((p) => stamp(p, at)));
       } catch (e) {
         if (e.status !== 401) toast(`Could not read the PR list: ${e.message}`, true);
@@ -85,8 +86,11 @@ function applyAll(prs) {
   const old = store.byId;
   store.prs = prs.map((p) => (old.get(p.id)?.seq > p.seq ? old.get(p.id) : p));
   store.byId = new Map(store.prs.map((p) => [p.id, p]));
+  const first = !store.loaded;
   store.loaded = true;
   board.sync(store.prs);
+  // For the bench and the tests: when the first list was on the board (performance.getEntriesByName).
+  if (first) performance.mark('thermocline:board-rendered');
   view?.update?.(store.prs);
 }
 
@@ -147,26 +151,36 @@ function onEvent(message) {
 
 const fmtLease = (pr, left) => (left > 0 ? `lease ${countdown(left)}` : 'lease expired') + (pr.fence != null ? ` · fence ${pr.fence}` : '');
 
+// A card's fixed part, cloned per PR: a clone costs far less than building each element (1,000 cards at once).
+const CARD = h('article', { class: 'card', tabindex: 0 },
+  h('div', { class: 'card-head' }, h('span', { class: 'pr-id' }), h('span', { class: 'pr-priority' }), h('span', { class: 'pr-state' })),
+  h('a', { class: 'pr-title', tabindex: -1 }));
+
 function card(pr) {
-  const hot = pr.hotState != null;
-  return h('article', {
-    class: 'card', tabindex: 0, data: { pr: pr.id, state: pr.state },
-    'aria-label': `${pr.id}: ${clean(pr.title)}, ${pr.state}${pr.agent ? `, held by ${clean(pr.agent)}` : ''}`,
-  },
-  h('div', { class: 'card-head' },
-    h('span', { class: 'pr-id' }, pr.id),
-    h('span', { class: `pr-priority prio-${/^[a-z]+$/.test(pr.priority) ? pr.priority : 'other'}` }, pr.priority),
-    h('span', { class: 'pr-state' }, pr.state)),
-  h('a', { class: 'pr-title', href: `#/pr/${encodeURIComponent(pr.id)}`, tabindex: -1 }, pr.title),
-  pr.hotStateUnavailable && h('p', { class: 'pr-flag' }, 'Redis unavailable: holder and lease unknown'),
-  pr.taskListStale && h('p', { class: 'pr-flag' }, 'task list does not parse: as last known'),
-  (hot || pr.agent) && h('p', { class: 'pr-hot' },
-    h('span', { class: 'pr-holder' }, pr.agent ?? 'no holder'),
-    pr.heartbeatAt && h('span', { class: 'pr-heartbeat', data: { heartbeatAt: pr.heartbeatAt } }, `heartbeat ${duration(pr.heartbeatAgeSeconds)} ago`),
-    pr.expiresAt && leaseEl(pr)),
-  pr.note && h('p', { class: 'pr-note', title: clean(pr.note.text) },
-    h('span', { class: 'label' }, `note from ${clean(pr.note.agent)}: `), pr.note.text),
-  pr.unmetDependencies?.length > 0 && h('p', { class: 'pr-waits' }, `waits for ${pr.unmetDependencies.join(', ')}`));
+  const el = CARD.cloneNode(true);
+  const [head, title] = el.children;
+  const [id, priority, state] = head.children;
+  el.dataset.pr = pr.id;
+  el.dataset.state = pr.state;
+  el.setAttribute('aria-label', `${pr.id}, ${pr.state}: ${clean(pr.title)}`);
+  id.textContent = pr.id;
+  priority.textContent = clean(pr.priority);
+  priority.classList.add(`prio-${/^[a-z]+$/.test(pr.priority) ? pr.priority : 'other'}`);
+  state.textContent = pr.state;
+  title.textContent = clean(pr.title);
+  title.href = `#/pr/${encodeURIComponent(pr.id)}`;
+  el.append(...[
+    pr.hotStateUnavailable && h('p', { class: 'pr-flag' }, 'Redis unavailable: holder and lease unknown'),
+    pr.taskListStale && h('p', { class: 'pr-flag' }, 'task list does not parse: as last known'),
+    (pr.hotState != null || pr.agent) && h('p', { class: 'pr-hot' },
+      h('span', { class: 'pr-holder' }, pr.agent ?? 'no holder'),
+      pr.heartbeatAt && h('span', { class: 'pr-heartbeat', data: { heartbeatAt: pr.heartbeatAt } }, `heartbeat ${duration(pr.heartbeatAgeSeconds)} ago`),
+      pr.expiresAt && leaseEl(pr)),
+    pr.note && h('p', { class: 'pr-note', title: clean(pr.note.text) },
+      h('span', { class: 'label' }, `note from ${clean(pr.note.agent)}: `), pr.note.text),
+    pr.unmetDependencies?.length > 0 && h('p', { class: 'pr-waits' }, `waits for ${pr.unmetDependencies.join(', ')}`),
+  ].filter(Boolean));
+  return el;
 }
 
 /** A lease countdown (class expiring under 30 s); the clock below keeps it ticking. */

@@ -20,21 +20,24 @@ export const clean = (s) => (s == null ? '' : String(s).replace(CONTROLS_AND_BRE
 /** Text that may span lines (markdown, notes): keeps \n and \t, escapes the other controls. */
 export const cleanBlock = (s) => (s == null ? '' : String(s).replace(/\r\n?/g, '\n').replace(CONTROLS, escape));
 
+const kebab = (name) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+function append(el, child) {
+  if (child == null || child === false || child === '') return;
+  if (Array.isArray(child)) for (const c of child) append(el, c);
+  else el.append(child instanceof Node ? child : clean(child)); // a string becomes a text node, never markup
+}
+
 function build(el, props, children) {
-  for (const key in props ?? {}) {
+  for (const key in props) {
     const value = props[key];
     if (value == null || value === false) continue;
-    if (key === 'class') el.setAttribute('class', value);
-    else if (key === 'data') for (const d in value) { if (value[d] != null) el.dataset[d] = value[d]; }
-    else if (key === 'text') el.textContent = clean(value);
+    if (key === 'data') { for (const d in value) if (value[d] != null) el.setAttribute(`data-${kebab(d)}`, clean(value[d])); }
     else if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
     else if (key === 'style') throw new Error('no style attributes under the CSP');
     else el.setAttribute(key, value === true ? '' : clean(value));
   }
-  for (const child of children.flat(Infinity)) {
-    if (child == null || child === false) continue;
-    el.append(child instanceof Node ? child : document.createTextNode(clean(child)));
-  }
+  append(el, children);
   return el;
 }
 

@@ -1,5 +1,6 @@
 // A small markdown renderer for PR descriptions, written for safety rather than completeness:
 // it builds DOM nodes (never markup strings), links only http(s) URLs, and shows images as links.
+// Headings start at h4 (the page uses h2 and h3; a PR's body cannot hold levels 1-3, they end it).
 // Covered: ATX and setext headings, paragraphs, nested lists (task boxes too), blockquotes, fenced
 // and indented code, pipe tables, rules, code spans, bold, italic, strike-through, autolinks, PR-123.
 import { h, cleanBlock } from './dom.js';
@@ -44,7 +45,7 @@ function blocks(lines, out) {
       while (body.length && !body[body.length - 1].trim()) body.pop();
       out.append(h('pre', null, h('code', null, text(body.join('\n')))));
     } else if ((m = HEADING.exec(line))) {
-      out.append(h(`h${Math.min(6, m[1].length + 2)}`, null, inline(m[2] ?? '')));
+      out.append(h(`h${Math.max(4, m[1].length)}`, null, inline(m[2] ?? '')));
       i++;
     } else if (RULE.test(line)) {
       out.append(h('hr'));
@@ -94,14 +95,16 @@ function list(lines, i, out) {
     while (body.length && !body[body.length - 1].trim()) body.pop();
     const li = h('li');
     const box = /^\[([ xX])\]\s+/.exec(body[0] ?? '');
-    if (box) {
-      body[0] = body[0].slice(box[0].length);
-      li.className = 'task';
-      li.append(h('span', { class: 'box', 'aria-label': box[1] === ' ' ? 'not done' : 'done' }, box[1] === ' ' ? '☐ ' : '☑ '));
-    }
+    if (box) body[0] = body[0].slice(box[0].length);
     blocks(body, li);
+    if (box) {
+      li.className = 'task';
+      const mark = h('span', { class: 'box', 'aria-label': box[1] === ' ' ? 'not done' : 'done' }, box[1] === ' ' ? '☐ ' : '☑ ');
+      (li.firstChild?.nodeName === 'P' ? li.firstChild : li).prepend(mark);
+    }
     el.append(li);
-    if (blank && i < lines.length && ITEM.test(lines[i])) tight = false;
+    const next = ITEM.exec(lines[i] ?? '');
+    if (blank && next && /\d/.test(next[2]) === ordered) tight = false;
   }
   if (tight) for (const p of el.querySelectorAll(':scope > li > p')) p.replaceWith(...p.childNodes);
   out.append(el);
@@ -114,10 +117,12 @@ function cells(line) {
 }
 
 function table(lines, i, out) {
-  const head = h('tr', null, cells(lines[i]).map((c) => h('th', { scope: 'col' }, inline(c))));
+  const names = cells(lines[i]);
+  const head = h('tr', null, names.map((c) => h('th', { scope: 'col' }, inline(c))));
   const body = h('tbody');
   for (i += 2; i < lines.length && lines[i].includes('|') && lines[i].trim(); i++) {
-    body.append(h('tr', null, cells(lines[i]).map((c) => h('td', null, inline(c)))));
+    const row = cells(lines[i]);
+    body.append(h('tr', null, names.map((_, k) => h('td', null, inline(row[k] ?? '')))));
   }
   out.append(h('div', { class: 'table-wrap' }, h('table', null, h('thead', null, head), body)));
   return i;

@@ -116,11 +116,12 @@ export function prPage(id, { store, refreshPr, toast, confirmAction, leaseEl }) 
         `Refused if the lease changed since this page read it. Done as ${name}; reason: ${why}.`
       : `${seen.id} (“${clean(seen.title)}”) moves from ${seen.state} to ${a.to}: the hub commits that to the task list on its branch ` +
         `with ${name} as the agent and the reason “${why}”.`;
+    document.getElementById('toast').hidden = true;
     if (!(await confirmAction(text, a.label))) return;
     try {
       if (a.action === 'release') await api.releaseStuck(seen.id, name, seen.fence, why);
       else await api.transition(seen.id, name, a.to, why);
-      toast(a.action === 'release' ? `${seen.id}: lease ${seen.fence} released.` : `${seen.id}: ${seen.state} → ${a.to}.`);
+      toast(a.action === 'release' ? `${seen.id}: lease ${seen.fence} released.` : `${seen.id} is now ${a.to}.`);
       refreshPr(seen.id);
       loadHistory();
     } catch (e) {

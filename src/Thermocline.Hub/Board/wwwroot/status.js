@@ -53,7 +53,7 @@ export function healthView(store) {
   function render() {
     const v = last;
     const t = counters?.totals ?? {}, by = counters?.by ?? {};
-    const n = (name) => (t[name] == null ? '—' : String(t[name]));
+    const n = (name) => (counters ? String(t[name] ?? 0) : '—'); // a counter not yet touched is absent from /metrics
     const split = (name) => (by[name] ? ` (${Object.entries(by[name]).map(([k, x]) => `${k} ${x}`).join(', ')})` : '');
     dl.replaceChildren(
       ...(v ? [
