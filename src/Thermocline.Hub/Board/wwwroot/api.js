@@ -20,7 +20,8 @@ async function request(path, { method = 'GET', body, accept = 'application/json'
   let response;
   try {
     response = await fetch(path, {
-      method, headers, credentials: 'same-origin', cache: 'no-store',
+      // referrerPolicy: the page's header says no-referrer, which would send "Origin: null" with a POST (see index.html).
+      method, headers, credentials: 'same-origin', cache: 'no-store', referrerPolicy: 'same-origin',
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (e) {

@@ -55,16 +55,20 @@ export function criticalPath(prs) {
   return chain.length >= 2 ? chain : [];
 }
 
-/** Crossings between two adjacent layers: inversions of the lower ends, edges sorted by upper end. */
-function crossings(pairs, size) {
-  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const tree = new Array(size + 1).fill(0);
+/**
+ * Crossings between two adjacent layers: inversions of the lower ends, edges sorted by upper end (a Fenwick tree).
+ * Each edge is one number, upper * 2^16 + lower, so the sort is a typed array's (no garbage at 10,000 vertices).
+ */
+function crossings(edges, size) {
+  edges.sort();
+  const tree = new Int32Array(size + 1);
   let count = 0;
-  for (let k = 0; k < pairs.length; k++) {
+  for (let k = 0; k < edges.length; k++) {
+    const low = (edges[k] % 65536) + 1;
     let sum = 0;
-    for (let i = pairs[k][1] + 1; i > 0; i -= i & -i) sum += tree[i];
+    for (let i = low; i > 0; i -= i & -i) sum += tree[i];
     count += k - sum;
-    for (let i = pairs[k][1] + 1; i <= size; i += i & -i) tree[i]++;
+    for (let i = low; i <= size; i += i & -i) tree[i]++;
   }
   return count;
 }
@@ -107,19 +111,23 @@ function order(layers) {
   const count = () => {
     let total = 0;
     for (let l = 0; l + 1 < layers.length; l++) {
-      const pairs = [];
-      for (const v of layers[l]) for (const w of v.down) pairs.push([v.pos, w.pos]);
-      total += crossings(pairs, layers[l + 1].length);
+      let n = 0;
+      for (const v of layers[l]) n += v.down.length;
+      const edges = new Float64Array(n);
+      n = 0;
+      for (const v of layers[l]) for (const w of v.down) edges[n++] = v.pos * 65536 + w.pos;
+      total += crossings(edges, layers[l + 1].length);
     }
     return total;
   };
   const sweep = (layer, side) => {
-    const key = new Map(layer.map((v) => {
-      const n = v[side];
-      return [v, n.length ? n.reduce((sum, w) => sum + w.pos, 0) / n.length : v.pos];
-    }));
-    layer.sort((a, b) => key.get(a) - key.get(b) || a.pos - b.pos);
-    layer.forEach((v, i) => { v.pos = i; });
+    for (const v of layer) {
+      let sum = 0;
+      for (const w of v[side]) sum += w.pos;
+      v.key = v[side].length ? sum / v[side].length : v.pos;
+    }
+    layer.sort((a, b) => a.key - b.key || a.pos - b.pos);
+    for (let i = 0; i < layer.length; i++) layer[i].pos = i;
   };
   let best = count(), bestPos = layers.map((layer) => layer.slice());
   for (let round = 0; round < 8 && best > 0; round++) {
@@ -140,9 +148,12 @@ function place(layers) {
     layer.forEach((v, i) => { y += i ? gap(layer[i - 1], v) : 0; v.cy = y; });
   }
   const settle = (layer, side) => {
-    const want = layer.map((v) => {
-      const n = side === 'both' ? [...v.up, ...v.down] : v[side];
-      return n.length ? n.reduce((sum, w) => sum + w.cy, 0) / n.length : v.cy;
+    const want = new Float64Array(layer.length);
+    layer.forEach((v, i) => {
+      let sum = 0, n = 0;
+      if (side !== 'down') { for (const w of v.up) sum += w.cy; n += v.up.length; }
+      if (side !== 'up') { for (const w of v.down) sum += w.cy; n += v.down.length; }
+      want[i] = n ? sum / n : v.cy;
     });
     const down = want.slice(), up = want.slice();
     for (let i = 1; i < layer.length; i++) down[i] = Math.max(want[i], down[i - 1] + gap(layer[i - 1], layer[i]));
