@@ -103,7 +103,7 @@ internal sealed class ClaimCommand : AsyncCommand<ClaimCommand.Settings>
         var result = settings.ClaimsNext
             ? await ClaimNextAsync(hub, settings, agent, ttl, cancellationToken)
             : await hub.ClaimAsync(settings.Pr!, new ClaimRequest(agent, settings.State, ttl), cancellationToken);
-        await TransitionCommand.Print(streams, result, settings.Json);
+        await HubAnswers.TransitionAsync(streams, result, settings.Json);
         if (!settings.KeepAlive)
         {
             return 0;
@@ -139,7 +139,7 @@ internal sealed class ClaimCommand : AsyncCommand<ClaimCommand.Settings>
         start.Environment["THERMO_HUB"] = hub.BaseAddress.ToString().TrimEnd('/');
         using var child = Process.Start(start) ?? throw ThermoclineException.Usage($"could not start '{command[0]}'.");
         using var beating = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var heartbeats = HeartbeatCommand.BeatAsync(hub, claim.PrId, agent, claim.Lease!, every, streams, quiet: true, beating.Token);
+        var heartbeats = HeartbeatLoop.RunAsync(hub, claim.PrId, agent, claim.Lease!, every, streams, quiet: true, beating.Token);
         try
         {
             var exited = child.WaitForExitAsync(cancellationToken);

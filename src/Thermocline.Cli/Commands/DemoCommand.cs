@@ -96,7 +96,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
             await Task.WhenAll(agents);
             streams.Out.WriteLine();
             streams.Out.WriteLine("Board:");
-            streams.Out.Write(StatusCommand.Render(await secondClient.ListAsync(stop.Token)));
+            streams.Out.Write(HubAnswers.Board(await secondClient.ListAsync(stop.Token)));
             var reconcile = await secondClient.ReconcileAsync(new ReconcileRequest(DryRun: true), stop.Token);
             if (keep)
             {

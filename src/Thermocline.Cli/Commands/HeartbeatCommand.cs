@@ -34,7 +34,7 @@ internal sealed class HeartbeatCommand : AsyncCommand<HeartbeatCommand.Settings>
         if (settings.Every is null)
         {
             var result = await hub.HeartbeatAsync(settings.Pr, new LeaseRequest(agent, lease, settings.Note), cancellationToken);
-            await Report(streams, result, settings.Json);
+            await HubAnswers.HeartbeatAsync(streams, result, settings.Json);
             return 0;
         }
 
@@ -45,49 +45,12 @@ internal sealed class HeartbeatCommand : AsyncCommand<HeartbeatCommand.Settings>
 
         try
         {
-            await BeatAsync(hub, settings.Pr, agent, lease, every, streams, quiet: settings.Json, cancellationToken, settings.Note);
+            await HeartbeatLoop.RunAsync(hub, settings.Pr, agent, lease, every, streams, quiet: settings.Json, cancellationToken, settings.Note);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
 
         return 0;
-    }
-
-    /// <summary>Heartbeats every <paramref name="every"/> until cancelled; throws when the lease is lost.</summary>
-    public static async Task BeatAsync(HubClient hub, string pr, string agent, string lease, TimeSpan every, CliStreams streams, bool quiet, CancellationToken cancellationToken, string? note = null)
-    {
-        using var timer = new PeriodicTimer(every);
-        do
-        {
-            try
-            {
-                var result = await hub.HeartbeatAsync(pr, new LeaseRequest(agent, lease, note), cancellationToken);
-                note = null; // left once; later beats keep it
-                if (!quiet)
-                {
-                    await Report(streams, result, json: false);
-                }
-            }
-            catch (ThermoclineException ex) when (ex.Kind == ErrorKind.Unavailable)
-            {
-                // The hub may be restarting: keep trying until the lease would be lost anyway.
-                await streams.Error.WriteLineAsync($"thermo: heartbeat not delivered, retrying: {TerminalText.EscapeKeepingLines(ex.Message)}");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(cancellationToken));
-    }
-
-    private static async Task Report(CliStreams streams, WriteView result, bool json)
-    {
-        if (json)
-        {
-            Json.Write(streams.Out, result);
-            return;
-        }
-
-        await streams.Out.WriteLineAsync(result.Result == "queued"
-            ? $"{result.PrId}: heartbeat queued (Redis is unreachable; the hub replays it on reconnect)"
-            : $"{result.PrId}: heartbeat ok");
     }
 }

@@ -42,35 +42,14 @@ internal sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
             return await BoardWarnings.ReportAsync(prs, streams, staleExitCode: ExitCodes.Ok);
         }
 
-        await streams.Out.WriteAsync(Render(prs));
+        await streams.Out.WriteAsync(HubAnswers.Board(prs));
         if (settings.Pr is not null && prs[0].Note is { } note)
         {
-            await streams.Out.WriteLineAsync(NoteLine("note", note));
+            await streams.Out.WriteLineAsync(HubAnswers.NoteLine("note", note));
         }
 
         var hot = prs.Count(p => p.HotState is not null);
         await streams.Out.WriteLineAsync(prs.Any(p => p.HotStateUnavailable) ? $"{prs.Count} PRs, hot state unknown (Redis unreachable)" : $"{prs.Count} PRs, {hot} hot");
         return await BoardWarnings.ReportAsync(prs, streams, staleExitCode: ExitCodes.Ok);
-    }
-
-    /// <summary>A handoff note as one line: who left it, under which fence, how long ago, and the text.</summary>
-    public static string NoteLine(string label, NoteView note) =>
-        $"{label} from {TerminalText.Escape(note.Agent)} (fence {note.Fence}, {Durations.Format(Math.Max(0, (TimeProvider.System.GetUtcNow() - note.At).TotalSeconds))} ago): {TerminalText.Escape(note.Text)}";
-
-    public static string Render(IReadOnlyList<PrView> prs)
-    {
-        var table = new TextTable("PR", "COLD", "HOT", "AGENT", "HEARTBEAT", "TITLE");
-        foreach (var p in prs)
-        {
-            if (p.HotStateUnavailable)
-            {
-                table.Add(p.Id, p.ColdState, "?", "?", "?", p.Title);
-                continue;
-            }
-
-            table.Add(p.Id, p.ColdState, p.HotState, p.Agent, p.HeartbeatAgeSeconds is { } age ? Durations.Format(age) + " ago" : null, p.Title);
-        }
-
-        return table.ToString();
     }
 }

@@ -33,47 +33,7 @@ internal sealed class TransitionCommand : AsyncCommand<TransitionCommand.Setting
             settings.Pr,
             new TransitionRequest(settings.ResolveAgent(), settings.State, lease, settings.Reason),
             cancellationToken);
-        await Print(streams, result, settings.Json);
+        await HubAnswers.TransitionAsync(streams, result, settings.Json);
         return 0;
-    }
-
-    public static async Task Print(CliStreams streams, TransitionView result, bool json)
-    {
-        if (json)
-        {
-            Json.Write(streams.Out, result);
-            return;
-        }
-
-        if (result.NoOp)
-        {
-            await streams.Out.WriteLineAsync(result.Commit is { } done
-                ? $"{result.PrId} is already {result.To}: this milestone was committed before as {done[..10]}; nothing changed."
-                : $"{result.PrId} is already {result.To}; nothing changed.");
-            return;
-        }
-
-        if (result.Queued)
-        {
-            await streams.Out.WriteLineAsync($"{result.PrId} → {result.To} queued: Redis is unreachable; the hub replays it (checking your lease) on reconnect.");
-            return;
-        }
-
-        await streams.Out.WriteLineAsync($"{result.PrId}: {result.From} → {result.To}" + (result.Commit is { } sha ? $" (commit {sha[..10]})" : " (Redis only, no commit)"));
-        if (result.Lease is { } lease && result.Kind == "cold-to-hot")
-        {
-            await streams.Out.WriteLineAsync($"lease {lease}");
-            await streams.Out.WriteLineAsync($"keep it alive: thermo heartbeat {result.PrId} --agent NAME --lease {lease} --every 60s" +
-                (result.LeaseTtlSeconds is { } ttl ? $" (it lives {Durations.Format(ttl)} after each heartbeat)" : ""));
-            if (result.Handoff is { } note)
-            {
-                await streams.Out.WriteLineAsync(StatusCommand.NoteLine("handoff", note));
-            }
-        }
-
-        foreach (var change in result.DependencyChanges)
-        {
-            await streams.Out.WriteLineAsync($"  unlocked by dependencies: {change}");
-        }
     }
 }
