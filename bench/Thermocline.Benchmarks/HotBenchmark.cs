@@ -3,6 +3,7 @@ using System.Globalization;
 using StackExchange.Redis;
 using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
+using Thermocline.Testing;
 using Thermocline.HotStore;
 using Thermocline.HotStore.Connection;
 using Thermocline.HotStore.Embedded;
@@ -17,6 +18,7 @@ namespace Thermocline.Benchmarks;
 /// </summary>
 internal sealed class HotBenchmark : IBenchmark
 {
+    private static readonly string[] ColdStates = ["new", "ready", "blocked", "planned", "completed", "approved", "broken"];
     private static readonly HotState[] Steps = [HotState.Planning, HotState.InProgress, HotState.UnderReview];
     private static readonly (int Count, double TargetMs)[] HydrationTargets = [(1_000, 20), (10_000, 150)];
 
@@ -52,6 +54,8 @@ internal sealed class HotBenchmark : IBenchmark
         var admin = adminConnection.GetServers()[0];
         await using var store = await RedisHotStore.ConnectAsync(
             new HotStoreOptions { ConnectionString = connectionString, KeyPrefix = $"bench{Guid.NewGuid():N}:" }, null, null, ct);
+        await using var plain = await RedisHotStore.ConnectAsync(
+            new HotStoreOptions { ConnectionString = connectionString, KeyPrefix = $"bench{Guid.NewGuid():N}:", ScriptBatching = false }, null, null, ct);
         var samples = quick ? 2_000 : 20_000;
         var duration = TimeSpan.FromSeconds(quick ? 0.5 : 1.5);
 
@@ -68,15 +72,17 @@ internal sealed class HotBenchmark : IBenchmark
         foreach (var agents in (int[])[1, 32])
         {
             // Alternated three times and the medians compared, so a noisy neighbour hurts all sides alike.
-            List<double> setRates = [], transitionRates = [], cycleRates = [];
+            List<double> setRates = [], transitionRates = [], plainRates = [], cycleRates = [];
             var (batches0, calls0) = store.ScriptBatching;
             var setCpu = new CpuMeter(admin);
             var transitionCpu = new CpuMeter(admin);
             var cycleCpu = new CpuMeter(admin);
+            var plainCpu = new CpuMeter(admin);
             for (var round = 0; round < 3; round++)
             {
                 setRates.Add(await RawSetThroughputAsync(db, agents, duration, setCpu, ct));
                 transitionRates.Add(await TransitionThroughputAsync(store, agents, duration, transitionCpu, ct));
+                plainRates.Add(await TransitionThroughputAsync(plain, agents, duration, plainCpu, ct));
                 cycleRates.Add(await CycleThroughputAsync(store, agents, duration, cycleCpu, ct));
             }
 
@@ -88,7 +94,9 @@ internal sealed class HotBenchmark : IBenchmark
             var target = agents == 32 ? " (target >= 0.50x)" : "";
             var who = $"{agents} agent{(agents == 1 ? "" : "s")}";
             Row($"raw SET, {who}", $"{Rate(setRate),9}/s{setCpu}");
+            var plainRate = new Stats(plainRates).Median;
             Row($"hot transitions, {who}", $"{Rate(transitionRate),9}/s{transitionCpu}  = {Stats.Ratio(transitionRate, setRate)} SET{target}");
+            Row($"  same, one EVALSHA per call", $"{Rate(plainRate),9}/s{plainCpu}  = {Stats.Ratio(plainRate, setRate)} SET; batching = {Stats.Ratio(transitionRate, plainRate)} plain");
             Row($"claim+3 transitions+release, {who}", $"{Rate(cycleRate),9}/s{cycleCpu}  = {Stats.Ratio(cycleRate, setRate)} SET (all five are scripts{perRun})");
         }
 
@@ -240,7 +248,7 @@ internal sealed class HotBenchmark : IBenchmark
 
     private static async Task<(Stats Total, Stats Parse, Stats Hydrate)> HydrationAsync(RedisHotStore store, int count, int runs, CancellationToken ct)
     {
-        var text = HotTaskListText.Generate(count);
+        var text = TaskListGenerator.Uniform(count, i => ColdStates[i % ColdStates.Length], i => i > 2 ? [i - 1, i - 2] : []);
         var bytes = System.Text.Encoding.UTF8.GetBytes(text);
         List<double> total = [], parse = [], hydrate = [];
 

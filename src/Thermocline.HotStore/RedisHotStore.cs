@@ -150,6 +150,11 @@ public sealed partial class RedisHotStore : IAsyncDisposable
     // Whether the server is standalone (batches allowed); found out once connected, again after each reconnect.
     private bool CanBatch()
     {
+        if (!_options.ScriptBatching)
+        {
+            return false;
+        }
+
         if (_standalone is { } known)
         {
             return known;
