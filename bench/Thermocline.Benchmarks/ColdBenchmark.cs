@@ -5,6 +5,7 @@ using Thermocline.ColdStore;
 using Thermocline.Domain.Commits;
 using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
+using Thermocline.Testing;
 
 namespace Thermocline.Benchmarks;
 
@@ -27,7 +28,7 @@ internal sealed class ColdBenchmark : IBenchmark
     {
         var transitions = Option(args, "--transitions", 200);
         var prs = Math.Max(Option(args, "--prs", 1_000), (transitions * 2) + (Warmup * 2));
-        var text = ColdTaskListText.Generate(prs);
+        var text = TaskListGenerator.Uniform(prs, _ => "ready", i => i > 1 ? [i - 1] : []);
         var root = Path.Combine(Path.GetTempPath(), "thermocline-cold-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var home = Path.Combine(root, "home");
         Directory.CreateDirectory(home);
@@ -79,7 +80,7 @@ internal sealed class ColdBenchmark : IBenchmark
         for (var i = 0; i < Warmup + transitions; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var pr = ColdTaskListText.Id(firstPr + i);
+            var pr = TaskListGenerator.Id(firstPr + i);
 
             // The edited bytes of the baselines are prepared outside their timing: they measure git only.
             baselineList = baselineList.WithColdState(pr, ColdState.Completed);

@@ -33,6 +33,32 @@ public static class TaskListGenerator
     /// <summary>The id of the <paramref name="i"/>-th generated PR (1-based): PR-001, PR-002, …</summary>
     public static string Id(int i) => string.Create(CultureInfo.InvariantCulture, $"PR-{i:D3}");
 
+    /// <summary>
+    /// A task list of <paramref name="count"/> PRs written alike (every field, a description and acceptance criteria),
+    /// the cold state and the dependencies (1-based PR numbers) of each chosen by the caller: for benchmarks and tests
+    /// that need a list they know rather than a random one.
+    /// </summary>
+    public static string Uniform(int count, Func<int, string> coldState, Func<int, IEnumerable<int>> dependencies)
+    {
+        var sb = new StringBuilder(count * 400);
+        sb.Append("# Task List for Generated Project\n\n");
+        for (var i = 1; i <= count; i++)
+        {
+            if (i % 25 == 1)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"## Block {(i / 25) + 1}: Generated work\n\n");
+            }
+
+            var id = Id(i);
+            var title = $"Generated work item {i}";
+            sb.Append(CultureInfo.InvariantCulture, $"### {id}: {title}\n\n---\npr_id: {id}\ntitle: {title}\ncold_state: {coldState(i)}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"priority: {Priorities[i % Priorities.Length]}\n");
+            AppendBody(sb, i, (i % 10) + 1, ((i % 6) + 1) * 15, Models[i % Models.Length], dependencies(i).Select(Id).ToList(), 2, _ => "create", block: false);
+        }
+
+        return sb.ToString();
+    }
+
     /// <summary>A task list of <paramref name="count"/> PRs.</summary>
     public static string Generate(int count, int seed = 1, TaskListStyle? style = null)
     {
@@ -98,10 +124,17 @@ public static class TaskListGenerator
             sb.Append("# complexity is estimated by the planner\n");
         }
 
-        sb.Append(CultureInfo.InvariantCulture,
-            $"complexity:\n  score: {random.Next(1, 11)}\n  estimated_minutes: {random.Next(1, 25) * 10}\n  suggested_model: {Pick(random, Models)}\n  rationale: Generated rationale number {i}, with commas, and more words\n");
+        var (score, minutes, model) = (random.Next(1, 11), random.Next(1, 25) * 10, Pick(random, Models));
         var deps = Enumerable.Range(0, i == 1 ? 0 : random.Next(0, 4)).Select(_ => Id(random.Next(1, i))).Distinct().ToList();
-        if (shape == 7 && deps.Count > 0)
+        AppendBody(sb, i, score, minutes, model, deps, random.Next(1, 5), _ => Pick(random, Actions), block: shape == 7, unknownField: shape == 6);
+    }
+
+    // The block from complexity on, and the markdown under it.
+    private static void AppendBody(StringBuilder sb, int i, int score, int minutes, string model, List<string> deps, int files, Func<int, string> action, bool block, bool unknownField = false)
+    {
+        sb.Append(CultureInfo.InvariantCulture,
+            $"complexity:\n  score: {score}\n  estimated_minutes: {minutes}\n  suggested_model: {model}\n  rationale: Generated rationale number {i}, with commas, and more words\n");
+        if (block && deps.Count > 0)
         {
             sb.Append("dependencies:\n");
             foreach (var d in deps)
@@ -115,13 +148,13 @@ public static class TaskListGenerator
         }
 
         sb.Append("estimated_files:\n");
-        for (var f = random.Next(1, 5); f > 0; f--)
+        for (var f = files; f > 0; f--)
         {
             sb.Append(CultureInfo.InvariantCulture,
-                $"  - path: src/module{i}/file{f}.cs\n    action: {Pick(random, Actions)}\n    description: implementation part {f} of item {i}\n");
+                $"  - path: src/module{i}/file{f}.cs\n    action: {action(f)}\n    description: implementation part {f} of item {i}\n");
         }
 
-        if (shape == 6)
+        if (unknownField)
         {
             sb.Append("owner_notes: kept as an unknown field\n");
         }

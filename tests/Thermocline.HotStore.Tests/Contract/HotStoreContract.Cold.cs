@@ -1,16 +1,19 @@
 using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
-using Thermocline.HotStore.Tests.Fixtures;
+using Thermocline.Testing;
 
 namespace Thermocline.HotStore.Tests.Contract;
 
 public abstract partial class HotStoreContract
 {
+    // PR-n depends on PR-(n-1) when n is even.
+    private static IEnumerable<int> EveryOther(int i) => i % 2 == 0 ? [i - 1] : [];
+
     [Fact]
     public async Task HydrateAsync_ParsedTaskList_CachesEveryColdStateAndDependencySet()
     {
         var store = await NewStoreAsync();
-        var list = TaskList.Parse(TaskListText.Generate(2_500, "blocked"));
+        var list = TaskList.Parse(TaskListGenerator.Uniform(2_500, _ => "blocked", EveryOther));
         Assert.False(list.HasErrors);
 
         await store.HydrateAsync(list.Prs, Ct);
@@ -26,8 +29,8 @@ public abstract partial class HotStoreContract
     public async Task HydrateAsync_AgainWithChangedList_ReplacesColdStatesAndDependencies()
     {
         var store = await NewStoreAsync();
-        await store.HydrateAsync(TaskList.Parse(TaskListText.Generate(4, "new")).Prs, Ct);
-        var changed = TaskListText.Generate(4, "ready").Replace("dependencies: [PR-003]", "dependencies: [PR-001, PR-002]", StringComparison.Ordinal);
+        await store.HydrateAsync(TaskList.Parse(TaskListGenerator.Uniform(4, _ => "new", EveryOther)).Prs, Ct);
+        var changed = TaskListGenerator.Uniform(4, _ => "ready", EveryOther).Replace("dependencies: [PR-003]", "dependencies: [PR-001, PR-002]", StringComparison.Ordinal);
 
         await store.HydrateAsync(TaskList.Parse(changed).Prs, Ct);
 
@@ -41,7 +44,7 @@ public abstract partial class HotStoreContract
         var store = await NewStoreAsync();
         await store.ClaimAsync("PR-001", "agent-1", HotState.InProgress, ColdState.Ready, Ct);
 
-        await store.HydrateAsync(TaskList.Parse(TaskListText.Generate(3, "ready")).Prs, Ct);
+        await store.HydrateAsync(TaskList.Parse(TaskListGenerator.Uniform(3, _ => "ready", EveryOther)).Prs, Ct);
 
         Assert.Equal(HotState.InProgress, (await store.GetAsync("PR-001", Ct)).HotState);
     }
@@ -50,7 +53,7 @@ public abstract partial class HotStoreContract
     public async Task ClearOrphansAsync_PrsGitDoesNotHave_AreDeletedOthersKept()
     {
         var store = await NewStoreAsync();
-        await store.HydrateAsync(TaskList.Parse(TaskListText.Generate(4, "ready")).Prs, Ct);
+        await store.HydrateAsync(TaskList.Parse(TaskListGenerator.Uniform(4, _ => "ready", EveryOther)).Prs, Ct);
         await store.ClaimAsync("PR-004", "agent-4", HotState.InProgress, ColdState.Ready, Ct);
         await store.ClaimAsync("PR-002", "agent-2", HotState.InProgress, ColdState.Ready, Ct);
         await store.ClaimAsync("PR-077", "agent-7", HotState.InProgress, ColdState.Ready, Ct);
@@ -71,7 +74,7 @@ public abstract partial class HotStoreContract
     public async Task MarkHubRunningAsync_StartedTwiceWithoutStop_ReportsCrash()
     {
         var store = await NewStoreAsync();
-        await store.HydrateAsync(TaskList.Parse(TaskListText.Generate(1)).Prs, Ct);
+        await store.HydrateAsync(TaskList.Parse(TaskListGenerator.Uniform(1, _ => "ready", EveryOther)).Prs, Ct);
 
         var first = await store.MarkHubRunningAsync(Ct);
         var second = await store.MarkHubRunningAsync(Ct);

@@ -2,7 +2,6 @@ using Thermocline.Domain.Errors;
 using Thermocline.Domain.States;
 using Thermocline.HotStore.Connection;
 using Thermocline.HotStore.Queueing;
-using Thermocline.HotStore.Tests.Fixtures;
 using Thermocline.Testing;
 
 namespace Thermocline.HotStore.Tests.Outages;
@@ -43,7 +42,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
 
             // Each PR is written several times; only the last value may survive, so a replayed update landing after a
             // newer one (a duplicate out of order) would show.
-            results.Add(await store.SetColdStateAsync(TaskListText.Id(i % 50), Cycle[i % Cycle.Length], Ct));
+            results.Add(await store.SetColdStateAsync(TaskListGenerator.Id(i % 50), Cycle[i % Cycle.Length], Ct));
             results.Add(await store.HeartbeatAsync("PR-100", lease, Ct));
             if (i == Steps / 2)
             {
@@ -57,7 +56,7 @@ public sealed class RedisOutageTests : IAsyncLifetime
         Assert.Contains(HotWriteResult.Applied, results);
         Assert.Equal(results.Count(r => r == HotWriteResult.Queued), store.TotalQueuedUpdates);
         Assert.Equal(store.TotalQueuedUpdates, store.TotalReplayedUpdates);
-        var snapshots = await store.GetManyAsync(Enumerable.Range(0, 50).Select(TaskListText.Id).ToList(), Ct);
+        var snapshots = await store.GetManyAsync(Enumerable.Range(0, 50).Select(TaskListGenerator.Id).ToList(), Ct);
         for (var p = 0; p < 50; p++)
         {
             var lastStep = Enumerable.Range(0, Steps).Last(i => i % 50 == p);
@@ -93,16 +92,16 @@ public sealed class RedisOutageTests : IAsyncLifetime
         await Eventually.TrueAsync(() => store.IsDegraded, "the store noticed the outage");
         for (var i = 1; i <= 3; i++)
         {
-            Assert.Equal(HotWriteResult.Queued, await store.SetColdStateAsync(TaskListText.Id(i), ColdState.Ready, Ct));
+            Assert.Equal(HotWriteResult.Queued, await store.SetColdStateAsync(TaskListGenerator.Id(i), ColdState.Ready, Ct));
         }
 
-        var e = await Assert.ThrowsAsync<ThermoclineException>(() => store.SetColdStateAsync(TaskListText.Id(4), ColdState.Ready, Ct));
+        var e = await Assert.ThrowsAsync<ThermoclineException>(() => store.SetColdStateAsync(TaskListGenerator.Id(4), ColdState.Ready, Ct));
 
         Assert.Equal(ErrorKind.Unavailable, e.Kind);
         Assert.Equal(3, store.QueuedUpdates);
         await _redis.RestartAsync();
         await Eventually.TrueAsync(() => !store.IsDegraded, "the queue drained");
-        var snapshots = await store.GetManyAsync([TaskListText.Id(3), TaskListText.Id(4)], Ct);
+        var snapshots = await store.GetManyAsync([TaskListGenerator.Id(3), TaskListGenerator.Id(4)], Ct);
         Assert.Equal(ColdState.Ready, snapshots[0].ColdState);
         Assert.Null(snapshots[1].ColdState);
     }
