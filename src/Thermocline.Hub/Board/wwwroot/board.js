@@ -1,43 +1,37 @@
 // The board's shell: the PR list kept in step with the hub's event stream, the hash router, the
-// board view itself, the one-second clock for lease countdowns and heartbeat ages.
+// board view, and the one-second clock of lease countdowns and heartbeat ages.
 import { h, clean, duration, countdown } from './dom.js';
 import * as api from './api.js';
-import { dependencyView, isDone } from './graph.js';
+import { dependencyView } from './graph.js';
 import { prPage } from './pr.js';
 import { activityView, healthView, showHealthHeader } from './status.js';
 
 const COLUMNS = ['new', 'ready', 'planned', 'investigating', 'planning', 'in-progress', 'under-review', 'blocked',
   'completed', 'approved', 'broken'];
 const HIDE_WHEN_EMPTY = new Set(['new', 'planned']);
-// Kinds after which many PRs may have changed: re-read the whole list (debounced).
+// After these many PRs may have changed: the whole list is read again.
 const MANY = new Set(['reset', 'recovered', 'hydrated', 'git-changed', 'dependency-commit', 'display-sync',
   'task-list-broken', 'task-list-repaired', 'started']);
-// Kinds that change a PR's cold state, and so what its dependants wait for.
+// These change a PR's cold state or dependencies, and so what its dependants wait for.
 const COLD = new Set(['cold-commit', 'edited', 'added']);
-const KINDS = ['started', 'hydrated', 'claimed', 'hot-transition', 'released', 'cold-commit', 'dependency-commit',
-  'display-sync', 'conflict', 'swept', 'task-list-broken', 'task-list-repaired', 'error', 'stopped', 'git-changed',
-  'recovered', 'edited', 'added', 'reset', 'overflow'];
+const KINDS = [...MANY, ...COLD, 'claimed', 'hot-transition', 'released', 'conflict', 'swept', 'error', 'stopped', 'overflow'];
 
-/** What every view reads: the list in task-list order, by id, and the events seen. */
-export const store = { prs: [], byId: new Map(), loaded: false, events: [], lastDisplaySync: null };
-let seq = 0;
-let view = null; // { name, el, update?(prs, changedId?), event?(e) }
-
+/** What every view reads: the list in task-list order, by id, and the events seen (newest first, at most 500). */
+const store = { prs: [], byId: new Map(), loaded: false, events: [], lastDisplaySync: null };
+let seq = 0; // numbers each read, so an older answer never overwrites a newer one
+let view = null; // { el, update?(prs, changedId?), event?(e), leave?() }
 const $ = (id) => document.getElementById(id);
+const stamp = (pr, at) => Object.assign(api.withTimes(pr), { seq: at });
 
 // ---- keeping the list in step ------------------------------------------------------------------
 
-/** A fetched PR, with the number of its request (an older answer never overwrites a newer one). */
-function stamp(pr, at) {
-  pr.seq = at;
-  return api.withTimes(pr);
-}
-
 let fullRun = null, fullAgain = false, fullTimer = 0;
 
-/** Re-reads /api/prs; a call while one runs makes it run once more (an event may be newer than its answer). */
-export function refreshAll() {
-  if (fullRun) { fullAgain = true; return fullRun; }
+/** Reads /api/prs; asked again while a read runs, it reads once more after (an event may be newer than the answer). */
+function refreshAll() {
+  clearTimeout(fullTimer);
+  fullTimer = 0;
+  if (fullRun) { fullAgain = true; return; }
   fullRun = (async () => {
     do {
       fullAgain = false;
@@ -51,52 +45,44 @@ export function refreshAll() {
       }
     } while (fullAgain);
   })().finally(() => { fullRun = null; });
-  return fullRun;
 }
 
-function refreshAllSoon() {
-  clearTimeout(fullTimer);
-  fullTimer = setTimeout(refreshAll, 150);
-}
+const refreshAllSoon = () => { fullTimer ||= setTimeout(refreshAll, 150); };
 
 const pending = new Set();
 let pendingTimer = 0;
 
-/** Re-reads single PRs, a burst of events for them coalesced into one read each. */
-export function refreshPr(...ids) {
+/** Reads single PRs again; a burst of events is one read per PR. */
+function refreshPr(...ids) {
   for (const id of ids) pending.add(id);
-  clearTimeout(pendingTimer);
-  pendingTimer = setTimeout(async () => {
-    const ids = [...pending];
+  pendingTimer ||= setTimeout(() => {
+    const batch = [...pending];
     pending.clear();
-    if (ids.length > 25) return refreshAll();
-    await Promise.all(ids.map(async (id) => {
+    pendingTimer = 0;
+    if (batch.length > 25) return refreshAll();
+    for (const id of batch) {
       const at = ++seq;
-      try {
-        applyOne(stamp(await api.getPr(id), at));
-      } catch (e) {
-        if (e.status === 404) refreshAllSoon(); // removed from the list, or renamed by a person's edit
+      api.getPr(id).then((pr) => applyOne(stamp(pr, at)), (e) => {
+        if (e.status === 404) refreshAllSoon(); // gone from the list, or renamed by a person's edit
         else if (e.status !== 401) toast(`Could not read ${id}: ${e.message}`, true);
-      }
-    }));
+      });
+    }
   }, 30);
 }
 
 function applyAll(prs) {
-  const old = store.byId;
+  const old = store.byId, first = !store.loaded;
   store.prs = prs.map((p) => (old.get(p.id)?.seq > p.seq ? old.get(p.id) : p));
   store.byId = new Map(store.prs.map((p) => [p.id, p]));
-  const first = !store.loaded;
   store.loaded = true;
   board.sync(store.prs);
-  // For the bench and the tests: when the first list was on the board (performance.getEntriesByName).
-  if (first) performance.mark('thermocline:board-rendered');
+  if (first) performance.mark('thermocline:board-rendered'); // for the bench: the first list is on the board
   view?.update?.(store.prs);
 }
 
 function applyOne(pr) {
   const old = store.byId.get(pr.id);
-  if (!old) return refreshAllSoon(); // a new PR: its place in the list comes with the list
+  if (!old) return refreshAllSoon(); // a new PR: its place comes with the list
   if (old.seq > pr.seq) return;
   store.prs[store.prs.indexOf(old)] = pr;
   store.byId.set(pr.id, pr);
@@ -109,24 +95,22 @@ function applyOne(pr) {
 let source = null, retry = 0, retryTimer = 0;
 
 function setLive(state, text) {
-  const el = $('live');
-  el.dataset.state = state;
-  el.textContent = text ?? { live: 'live', connecting: 'reconnecting…', offline: 'offline' }[state];
+  $('live').dataset.state = state;
+  $('live').textContent = text ?? { live: 'live', connecting: 'reconnecting…', offline: 'offline' }[state];
 }
 
 function connect() {
   clearTimeout(retryTimer);
   source?.close();
   source = new EventSource('/api/events');
-  // Every open, the first too, re-reads everything: events before it were not seen.
+  // Every open, the first too, reads everything again: what happened before it was not seen.
   source.onopen = () => { retry = 0; setLive('live'); refreshAll(); };
   source.onerror = () => {
-    if (source.readyState === EventSource.CLOSED) {
-      // The hub answered with an error (a 401, or it is stopping): EventSource gives up, so retry here.
-      setLive('offline', 'offline, retrying…');
-      api.getHealth().catch(() => {}); // a 401 sends the person to /login
-      retryTimer = setTimeout(connect, Math.min(30000, 1000 * 2 ** retry++));
-    } else setLive('connecting');
+    if (source.readyState !== EventSource.CLOSED) return setLive('connecting');
+    // An error answer (a 401, a hub stopping) ends EventSource's own retries: retry here, and let a 401 go to /login.
+    setLive('offline', 'offline, retrying…');
+    api.getMetrics().catch(() => {});
+    retryTimer = setTimeout(connect, Math.min(30000, 1000 * 2 ** retry++));
   };
   for (const kind of KINDS) source.addEventListener(kind, onEvent);
 }
@@ -136,20 +120,24 @@ function onEvent(message) {
   try { e = JSON.parse(message.data); } catch { return; }
   e.kind ??= message.type;
   store.events.unshift(e);
-  if (store.events.length > 500) store.events.length = 500;
+  store.events.length = Math.min(store.events.length, 500);
   if (e.kind === 'display-sync') store.lastDisplaySync = e.time;
-  if (e.kind === 'overflow') { connect(); return; }
+  if (e.kind === 'overflow') return connect(); // cut off: a fresh stream, and a fresh read on its open
   if (MANY.has(e.kind)) refreshAllSoon();
-  if (e.prId) {
-    const dependants = COLD.has(e.kind) ? store.prs.filter((p) => p.dependencies?.includes(e.prId)).map((p) => p.id) : [];
-    refreshPr(e.prId, ...dependants);
-  }
+  if (e.prId) refreshPr(e.prId, ...(COLD.has(e.kind) ? store.prs.filter((p) => p.dependencies?.includes(e.prId)).map((p) => p.id) : []));
   view?.event?.(e);
 }
 
 // ---- the board view ----------------------------------------------------------------------------
 
-const fmtLease = (pr, left) => (left > 0 ? `lease ${countdown(left)}` : 'lease expired') + (pr.fence != null ? ` · fence ${pr.fence}` : '');
+const leaseText = (fence, left) => (left > 0 ? `lease ${countdown(left)}` : 'lease expired') + (fence != null ? ` · fence ${fence}` : '');
+
+/** A lease countdown from pr.expiresAt (class expiring under 30 s); the clock keeps it ticking. */
+function leaseEl(pr) {
+  const left = (Date.parse(pr.expiresAt) - Date.now()) / 1000;
+  return h('span', { class: `pr-lease${left < 30 ? ' expiring' : ''}${left <= 0 ? ' expired' : ''}`, data: { expiresAt: pr.expiresAt, fence: pr.fence } },
+    leaseText(pr.fence, left));
+}
 
 // A card's fixed part, cloned per PR: a clone costs far less than building each element (1,000 cards at once).
 const CARD = h('article', { class: 'card', tabindex: 0 },
@@ -176,164 +164,136 @@ function card(pr) {
       h('span', { class: 'pr-holder' }, pr.agent ?? 'no holder'),
       pr.heartbeatAt && h('span', { class: 'pr-heartbeat', data: { heartbeatAt: pr.heartbeatAt } }, `heartbeat ${duration(pr.heartbeatAgeSeconds)} ago`),
       pr.expiresAt && leaseEl(pr)),
-    pr.note && h('p', { class: 'pr-note', title: clean(pr.note.text) },
-      h('span', { class: 'label' }, `note from ${clean(pr.note.agent)}: `), pr.note.text),
+    pr.note && h('p', { class: 'pr-note', title: clean(pr.note.text) }, h('span', { class: 'label' }, `note from ${pr.note.agent}: `), pr.note.text),
     pr.unmetDependencies?.length > 0 && h('p', { class: 'pr-waits' }, `waits for ${pr.unmetDependencies.join(', ')}`),
   ].filter(Boolean));
   return el;
 }
 
-/** A lease countdown (class expiring under 30 s); the clock below keeps it ticking. */
-export function leaseEl(pr, tag = 'span') {
-  const left = (Date.parse(pr.expiresAt) - Date.now()) / 1000;
-  return h(tag, { class: `pr-lease${left < 30 ? ' expiring' : ''}${left <= 0 ? ' expired' : ''}`, data: { expiresAt: pr.expiresAt, fence: pr.fence } },
-    fmtLease(pr, left));
-}
-
 const board = (() => {
   const el = h('div', { class: 'board' });
-  const columns = new Map();
-  const cards = new Map();
-  let order = new Map();
-  let keys = new Map();
-
-  const column = (state) => {
-    if (columns.has(state)) return columns.get(state);
-    const count = h('span', { class: 'count' }, '0');
-    const list = h('div', { class: 'cards' });
-    const section = h('section', { class: 'column', data: { column: state }, 'aria-label': state },
-      h('h2', null, h('span', { class: 'state-name' }, state), ' ', count), list);
-    const c = { section, list, count };
+  const columns = new Map(), cards = new Map(), keys = new Map();
+  let order = new Map(), ids = '';
+  const column = (state) => columns.get(state) ?? (() => {
+    const c = { count: h('span', { class: 'count' }, '0'), list: h('div', { class: 'cards' }) };
+    c.section = h('section', { class: 'column', data: { column: state }, 'aria-label': state }, h('h2', null, state, ' ', c.count), c.list);
     columns.set(state, c);
-    el.append(section); // known states are made up front, in order; an unknown one goes last
+    el.append(c.section); // the known states are made first, in order; an unknown one comes last
     return c;
-  };
+  })();
   COLUMNS.forEach(column);
-
   const counts = () => {
     for (const [state, c] of columns) {
-      const n = c.list.childElementCount;
-      c.count.textContent = String(n);
-      c.section.hidden = n === 0 && HIDE_WHEN_EMPTY.has(state);
+      c.count.textContent = String(c.list.childElementCount);
+      c.section.hidden = !c.list.childElementCount && HIDE_WHEN_EMPTY.has(state);
     }
   };
-  // What a card shows, less what the clock ticks, so an unchanged PR keeps its card.
+  // What a card shows, less what the clock ticks: an unchanged PR keeps its card.
   const key = (p) => JSON.stringify([p.title, p.priority, p.state, p.agent, p.fence, p.lastHeartbeat, p.unmetDependencies, p.note,
     p.hotStateUnavailable, p.taskListStale, Math.round((Date.parse(p.expiresAt) || 0) / 2000)]);
 
-  /** Builds every column anew (one DocumentFragment each) when the list's order changed; else patches. */
+  /** Every column anew (one fragment each) when the list or its order changed; else only the changed cards. */
   function sync(prs) {
-    const ids = prs.map((p) => p.id).join('\n');
-    if (ids === [...order.keys()].join('\n')) { for (const p of prs) put(p); return; }
+    const now = prs.map((p) => p.id).join('\n');
+    if (now === ids) { for (const p of prs) put(p); return; }
     const focused = document.activeElement?.closest?.('.card')?.dataset.pr;
+    ids = now;
     order = new Map(prs.map((p, i) => [p.id, i]));
     cards.clear();
-    keys.clear();
     const parts = new Map();
     for (const p of prs) {
-      const c = card(p);
+      const c = card(p), col = column(p.state);
       cards.set(p.id, c);
       keys.set(p.id, key(p));
-      const state = column(p.state);
-      (parts.get(state) ?? parts.set(state, document.createDocumentFragment()).get(state)).append(c);
+      (parts.get(col) ?? parts.set(col, document.createDocumentFragment()).get(col)).append(c);
     }
     for (const c of columns.values()) c.list.replaceChildren(parts.get(c) ?? '');
     counts();
     if (focused) cards.get(focused)?.focus();
   }
 
-  /** Replaces one PR's card, in its column at its place in the list. */
+  /** One PR's card replaced, in its column at its place in the list. */
   function put(p) {
-    const old = cards.get(p.id);
-    if (!old || !order.has(p.id)) return;
-    const k = key(p);
-    if (keys.get(p.id) === k) return;
+    const old = cards.get(p.id), k = key(p);
+    if (!old || keys.get(p.id) === k) return;
     keys.set(p.id, k);
-    const fresh = card(p);
-    const hadFocus = old.contains(document.activeElement);
-    const target = column(p.state);
-    if (old.parentElement === target.list) old.replaceWith(fresh);
+    const fresh = card(p), target = column(p.state).list, focused = old.contains(document.activeElement);
+    if (old.parentElement === target) old.replaceWith(fresh);
     else {
       old.remove();
       const at = order.get(p.id);
-      const next = [...target.list.children].find((c) => order.get(c.dataset.pr) > at);
-      target.list.insertBefore(fresh, next ?? null);
+      target.insertBefore(fresh, [...target.children].find((c) => order.get(c.dataset.pr) > at) ?? null);
     }
     cards.set(p.id, fresh);
     counts();
-    if (hadFocus) fresh.focus();
+    if (focused) fresh.focus();
   }
 
   const open = (e) => {
     const c = e.target.closest('article.card');
-    if (!c || e.target.closest('a[href]:not(.pr-title)')) return;
-    if (e.type === 'click' || e.key === 'Enter') { e.preventDefault(); location.hash = `#/pr/${c.dataset.pr}`; }
+    if (c && (e.type === 'click' || e.key === 'Enter')) { e.preventDefault(); location.hash = `#/pr/${c.dataset.pr}`; }
   };
   el.addEventListener('click', open);
   el.addEventListener('keydown', open);
-  return { el, sync, put };
+  return { el, sync, put, focus: (id) => cards.get(id)?.focus() };
 })();
 
 // ---- the clock ---------------------------------------------------------------------------------
 
-const refetched = new Map();
+const looked = new Map();
 
 function tick() {
   const now = Date.now();
   for (const el of document.querySelectorAll('[data-expires-at]')) {
-    const left = (Date.parse(el.dataset.expiresAt) - now) / 1000;
-    const pr = el.closest('[data-pr]')?.dataset.pr;
-    el.textContent = fmtLease({ fence: el.dataset.fence }, left);
+    const left = (Date.parse(el.dataset.expiresAt) - now) / 1000, pr = el.closest('[data-pr]')?.dataset.pr;
+    el.textContent = leaseText(el.dataset.fence, left);
     el.classList.toggle('expiring', left < 30);
     el.classList.toggle('expired', left <= 0);
-    // At zero the lease may have been renewed by a heartbeat (heartbeats send no event): look again.
-    if (left <= 0 && pr && !(now - (refetched.get(pr) ?? 0) < 5000)) { refetched.set(pr, now); refreshPr(pr); }
+    // At zero a heartbeat may have renewed it (heartbeats send no event): look again, every 5 s until swept.
+    if (left <= 0 && pr && now - (looked.get(pr) ?? 0) > 5000) { looked.set(pr, now); refreshPr(pr); }
   }
   for (const el of document.querySelectorAll('[data-heartbeat-at]')) {
     el.textContent = `heartbeat ${duration((now - Date.parse(el.dataset.heartbeatAt)) / 1000)} ago`;
   }
 }
 
-// Heartbeats renew leases without an event, so held PRs are read again now and then.
+// Heartbeats renew leases without an event, so the held PRs are read again every 20 s.
 function refreshHeld() {
-  if (document.hidden || !store.loaded) return;
   const held = store.prs.filter((p) => p.hotState != null).map((p) => p.id);
-  if (held.length) refreshPr(...held);
+  if (!document.hidden && held.length) refreshPr(...held);
 }
 
 // ---- routes ------------------------------------------------------------------------------------
 
-let deps = null;
+let deps = null, lastPr = null;
 
 function route() {
-  const hash = location.hash || '#/board';
-  const m = /^#\/(board|deps|activity|health|pr\/(.+))$/.exec(hash) ?? [null, 'board'];
-  const name = m[2] ? 'pr' : m[1];
+  const m = /^#\/(board|deps|activity|health|pr\/(.+))$/.exec(location.hash) ?? [null, 'board'];
+  const name = m[2] ? 'pr' : m[1], id = m[2] && decodeURIComponent(m[2]);
   view?.leave?.();
-  if (name === 'board') view = { name, el: board.el };
-  else if (name === 'deps') {
-    deps ??= dependencyView((id) => { location.hash = `#/pr/${id}`; });
-    view = { name, el: deps.el, update: (prs) => deps.update(prs) };
-  } else if (name === 'pr') view = prPage(decodeURIComponent(m[2]), { store, refreshPr, toast, confirmAction, leaseEl });
-  else if (name === 'activity') view = activityView(store);
-  else view = healthView(store);
-  view.name = name;
-  const main = $('view');
+  if (name === 'board') view = { el: board.el };
+  else if (name === 'deps') view = (deps ??= dependencyView((pr) => { location.hash = `#/pr/${pr}`; }));
+  else if (name === 'pr') view = prPage(id, { store, refreshPr, toast, confirmAction, leaseEl });
+  else view = (name === 'activity' ? activityView : healthView)(store);
+  const main = $('view'), fromNav = document.activeElement?.closest('nav');
   main.replaceChildren(view.el);
+  main.scrollTop = 0;
   if (store.loaded) view.update?.(store.prs);
   for (const a of document.querySelectorAll('nav a')) {
     if (a.getAttribute('href') === `#/${name}`) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
-  document.title = `Thermocline: ${name === 'pr' ? decodeURIComponent(m[2]) : name}`;
-  if (document.activeElement && document.activeElement !== document.body && !main.contains(document.activeElement) && !document.activeElement.closest('nav')) main.focus();
+  document.title = `Thermocline: ${id ?? name}`;
+  // Keyboard users land in the new view, or back on the card they opened.
+  if (!fromNav) { if (name === 'board' && lastPr) board.focus(lastPr); else main.focus({ preventScroll: true }); }
+  if (id) lastPr = id;
 }
 
 // ---- toast and confirmation --------------------------------------------------------------------
 
 let toastTimer = 0;
 
-/** A result or an error for the person; errors are announced at once (role=alert). */
-export function toast(message, error = false) {
+/** A result or an error for the person; an error is announced at once (role=alert). */
+function toast(message, error = false) {
   const el = $('toast');
   el.setAttribute('role', error ? 'alert' : 'status');
   el.className = error ? 'error' : 'ok';
@@ -344,8 +304,9 @@ export function toast(message, error = false) {
 }
 
 /** Asks in <dialog id="confirm">, saying what will happen; true when the person confirms. */
-export function confirmAction(text, label) {
+function confirmAction(text, label) {
   const dialog = $('confirm');
+  if (dialog.open) dialog.close();
   $('confirm-text').textContent = clean(text);
   dialog.querySelector('[data-confirm]').textContent = label;
   dialog.returnValue = '';
@@ -364,4 +325,3 @@ connect();
 showHealthHeader();
 setInterval(tick, 1000);
 setInterval(refreshHeld, 20000);
-export { isDone };

@@ -167,7 +167,7 @@ function place(layers) {
   let top = Infinity, bottom = -Infinity;
   for (const layer of layers) for (const v of layer) { top = Math.min(top, v.cy - size(v) / 2); bottom = Math.max(bottom, v.cy + size(v) / 2); }
   if (top === Infinity) return PAD * 2;
-  for (const layer of layers) for (const v of layer) v.cy += PAD - top;
+  for (const layer of layers) for (const v of layer) v.cy = Math.round(v.cy + PAD - top);
   return bottom - top + PAD * 2;
 }
 
@@ -187,12 +187,13 @@ function pathOf(chain) {
 }
 
 const shorten = (t, n) => (t.length > n ? t.slice(0, n - 1) + '…' : t);
+const vertexOf = (node) => ({ x: +node.dataset.x, cy: +node.dataset.cy });
 
 function nodeOf(v) {
   const p = v.pr;
   return s('g', {
     class: 'node', tabindex: 0, role: 'link', transform: `translate(${v.x},${v.cy - H / 2})`,
-    'aria-label': `${p.id} ${clean(p.title)}, ${p.state}`, data: { pr: p.id, state: p.state },
+    'aria-label': `${p.id} ${clean(p.title)}, ${p.state}`, data: { pr: p.id, state: p.state, x: v.x, cy: v.cy },
   },
   s('title', null, `${p.id}: ${clean(p.title)} (${p.state})`),
   s('rect', { width: W, height: H, rx: 6 }),
@@ -227,6 +228,8 @@ export function dependencyView(open) {
     h('button', { type: 'button', onclick: () => setZoom(zoom * 1.25), 'aria-label': 'zoom in' }, '+'),
     h('button', { type: 'button', onclick: () => setZoom(1) }, '100 %'),
     h('button', { type: 'button', onclick: fit }, 'fit width'),
+    h('button', { type: 'button', onclick: () => svg.querySelector('g.node.critical')?.scrollIntoView({ block: 'center', inline: 'center' }) },
+      'show the critical path'),
     h('span', { class: 'hint' }, 'Ctrl + wheel zooms; arrows run from a dependency to the PR that waits for it'));
   scroller.addEventListener('wheel', (e) => {
     if (!e.ctrlKey && !e.metaKey) return;
@@ -256,17 +259,13 @@ export function dependencyView(open) {
   }
 
   function update(prs) {
-    const sig = prs.map((p) => `${p.id}:${(p.dependencies ?? []).join(',')}`).join(';');
+    const byId = new Map(prs.map((p) => [p.id, p]));
+    const sig = JSON.stringify(prs.map((p) => [p.id, p.title, p.dependencies]));
     if (sig !== signature) { signature = sig; draw(prs); }
     else {
-      const byId = new Map(prs.map((p) => [p.id, p]));
       for (const node of svg.querySelectorAll('g.node')) {
         const p = byId.get(node.dataset.pr);
-        if (p.state === node.dataset.state) continue;
-        node.dataset.state = p.state;
-        node.querySelector('.state-text').textContent = p.state;
-        node.querySelector('title').textContent = `${p.id}: ${clean(p.title)} (${p.state})`;
-        node.setAttribute('aria-label', `${p.id} ${clean(p.title)}, ${p.state}`);
+        if (p.state !== node.dataset.state) node.replaceWith(nodeOf({ ...vertexOf(node), pr: p }));
       }
     }
     const chain = criticalPath(prs);
@@ -281,7 +280,6 @@ export function dependencyView(open) {
       ? [h('strong', null, `Critical path (${chain.length} PRs not yet completed or approved): `),
         ...chain.flatMap((id, k) => [k ? ' → ' : '', h('a', { href: `#/pr/${id}` }, id)])]
       : ['No chain of open PRs: nothing waits on unfinished work.']));
-    const byId = new Map(prs.map((p) => [p.id, p]));
     const items = prs.filter((p) => !isDone(p) && (p.state === 'blocked' || p.unmetDependencies?.length)).map((p) =>
       h('li', { data: { pr: p.id, state: p.state } },
         h('a', { href: `#/pr/${p.id}` }, p.id), ` ${clean(p.title)} (${p.state}) `,
