@@ -132,11 +132,14 @@ function onEvent(message) {
 
 const leaseText = (fence, left) => (left > 0 ? `lease ${countdown(left)}` : 'lease expired') + (fence != null ? ` · fence ${fence}` : '');
 
-/** A lease countdown from pr.expiresAt (class expiring under 30 s); the clock keeps it ticking. */
-function leaseEl(pr) {
-  const left = (Date.parse(pr.expiresAt) - Date.now()) / 1000;
-  return h('span', { class: `pr-lease${left < 30 ? ' expiring' : ''}${left <= 0 ? ' expired' : ''}`, data: { expiresAt: pr.expiresAt, fence: pr.fence } },
-    leaseText(pr.fence, left));
+/**
+ * A lease countdown from pr.expiresAt (class expiring under 30 s), which the clock keeps ticking: the card's is the
+ * countdown alone; with an intro (the PR page) a paragraph of the intro and the countdown in its span.countdown.
+ */
+function leaseEl(pr, intro) {
+  const left = (Date.parse(pr.expiresAt) - Date.now()) / 1000, text = leaseText(pr.fence, left);
+  return h(intro ? 'p' : 'span', { class: `pr-lease${left < 30 ? ' expiring' : ''}${left <= 0 ? ' expired' : ''}`, data: { expiresAt: pr.expiresAt, fence: pr.fence } },
+    intro ? [intro, h('span', { class: 'countdown' }, text)] : text);
 }
 
 // A card's fixed part, cloned per PR: a clone costs far less than building each element (1,000 cards at once).
@@ -246,7 +249,7 @@ function tick() {
   const now = Date.now();
   for (const el of document.querySelectorAll('[data-expires-at]')) {
     const left = (Date.parse(el.dataset.expiresAt) - now) / 1000, pr = el.closest('[data-pr]')?.dataset.pr;
-    el.textContent = leaseText(el.dataset.fence, left);
+    (el.querySelector('.countdown') ?? el).textContent = leaseText(el.dataset.fence, left);
     el.classList.toggle('expiring', left < 30);
     el.classList.toggle('expired', left <= 0);
     // At zero a heartbeat may have renewed it (heartbeats send no event): look again, every 5 s until swept.
@@ -292,13 +295,14 @@ function route() {
 
 let toastTimer = 0;
 
-/** A result or an error for the person; an error is announced at once (role=alert). */
+/** A result or an error for the person; an error is announced at once (role=alert). toast('') hides it. */
 function toast(message, error = false) {
   const el = $('toast');
   el.setAttribute('role', error ? 'alert' : 'status');
   el.className = error ? 'error' : 'ok';
   el.replaceChildren(h('span', null, message), h('button', { type: 'button', 'aria-label': 'dismiss', onclick: () => { el.hidden = true; } }, '×'));
-  el.hidden = false;
+  el.hidden = !message;
+  if (!message) el.replaceChildren();
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => { el.hidden = true; }, error ? 15000 : 6000);
 }

@@ -81,8 +81,8 @@ export function prPage(id, { store, refreshPr, toast, confirmAction, leaseEl }) 
       ...(pr.note ? field('handoff note', h('span', { class: 'pr-note' }, `${clean(pr.note.agent)} (fence ${pr.note.fence}): `, h('span', { class: 'note-text' }, pr.note.text))) : []),
       ...(pr.taskListStale ? field('task list', 'does not parse at the branch: this is the last version that did') : []));
     lease.replaceChildren(pr.expiresAt
-      ? h('p', null, `${clean(pr.agent ?? 'someone')} holds it in ${pr.state}`, pr.fence != null ? ` with fence ${pr.fence}` : '', '; ',
-        pr.heartbeatAt ? `last heartbeat ${duration(pr.heartbeatAgeSeconds)} before this page read it; ` : '', leaseEl(pr))
+      ? leaseEl(pr, [`${clean(pr.agent ?? 'someone')} holds it in ${pr.state}${pr.fence != null ? ` with fence ${pr.fence}` : ''}; `,
+        pr.heartbeatAt && h('span', { data: { heartbeatAt: pr.heartbeatAt } }, `heartbeat ${duration(pr.heartbeatAgeSeconds)} ago`), '; '])
       : h('p', { class: 'pr-lease' }, pr.hotStateUnavailable ? 'unknown: Redis is unavailable' : 'no lease: nobody holds this PR'));
     renderActions();
   }
@@ -116,7 +116,7 @@ export function prPage(id, { store, refreshPr, toast, confirmAction, leaseEl }) 
         `Refused if the lease changed since this page read it. Done as ${name}; reason: ${why}.`
       : `${seen.id} (“${clean(seen.title)}”) moves from ${seen.state} to ${a.to}: the hub commits that to the task list on its branch ` +
         `with ${name} as the agent and the reason “${why}”.`;
-    document.getElementById('toast').hidden = true;
+    toast('');
     if (!(await confirmAction(text, a.label))) return;
     try {
       if (a.action === 'release') await api.releaseStuck(seen.id, name, seen.fence, why);
