@@ -28,14 +28,18 @@ internal sealed class BoardWorld : IAsyncDisposable
     private IBrowserContext? _context;
     private IPage? _page;
 
-    private BoardWorld(TempGitRepository repo, ITestOutputHelper output, string test, string[] hubArgs, IReadOnlyDictionary<string, string>? hubEnv)
+    private BoardWorld(TempGitRepository repo, ITestOutputHelper output, string test, string[] hubArgs, IReadOnlyDictionary<string, string>? hubEnv, string? token)
     {
         Repo = repo;
         _output = output;
         _test = test;
         _hubArgs = hubArgs;
         _hubEnv = hubEnv;
+        Token = token;
     }
+
+    /// <summary>The hub's token, when it has one (the agents get it as THERMO_TOKEN).</summary>
+    public string? Token { get; }
 
     public TempGitRepository Repo { get; }
 
@@ -54,7 +58,8 @@ internal sealed class BoardWorld : IAsyncDisposable
 
     /// <summary>
     /// Starts a hub on <paramref name="taskList"/> (its display sync held off, so the history holds only what a test
-    /// does) and opens a browser context at 1280x800. <paramref name="hubArgs"/> are added to <c>thermo hub</c>.
+    /// does) and opens a browser context at 1280x800. <paramref name="hubArgs"/> are added to <c>thermo hub</c>, and
+    /// with a <paramref name="token"/>, <c>--token</c>.
     /// </summary>
     public static async Task<BoardWorld> StartAsync(
         BrowserFixture browser,
@@ -62,10 +67,12 @@ internal sealed class BoardWorld : IAsyncDisposable
         string taskList,
         string[]? hubArgs = null,
         IReadOnlyDictionary<string, string>? hubEnv = null,
+        string? token = null,
         [CallerMemberName] string test = "")
     {
         var repo = TempGitRepository.CreateWith(BoardTaskList.Path, taskList);
-        var world = new BoardWorld(repo, output, test, hubArgs ?? [], hubEnv);
+        string[] args = token is null ? [.. hubArgs ?? []] : [.. hubArgs ?? [], "--token", token];
+        var world = new BoardWorld(repo, output, test, args, hubEnv, token);
         try
         {
             world.Port = FreePort();
@@ -116,8 +123,16 @@ internal sealed class BoardWorld : IAsyncDisposable
     }
 
     /// <summary>Runs <c>thermo ARGS</c> against the hub (THERMO_HUB set to it).</summary>
-    public Task<ThermoRun> RunAsync(params string[] args) =>
-        Thermo.RunAsync(Repo.ConfigHome, Repo.WorkDir, args, new Dictionary<string, string> { ["THERMO_HUB"] = Hub.LocalUrl });
+    public Task<ThermoRun> RunAsync(params string[] args)
+    {
+        var env = new Dictionary<string, string> { ["THERMO_HUB"] = Hub.LocalUrl };
+        if (Token is not null)
+        {
+            env["THERMO_TOKEN"] = Token;
+        }
+
+        return Thermo.RunAsync(Repo.ConfigHome, Repo.WorkDir, args, env);
+    }
 
     /// <summary><c>thermo claim PR --agent AGENT --json</c> (and any <paramref name="extra"/>); returns the lease.</summary>
     public async Task<string> ClaimAsync(string pr, string agent, params string[] extra)
@@ -126,10 +141,13 @@ internal sealed class BoardWorld : IAsyncDisposable
         return JsonDocument.Parse(run.Out).RootElement.GetProperty("lease").GetString()!;
     }
 
-    /// <summary>Opens <paramref name="route"/> (a hash route of the board) and waits until the live stream is connected.</summary>
-    public async Task OpenAsync(string route = "#/board")
+    /// <summary>
+    /// Opens <paramref name="route"/> (a hash route of the board) at the hub, or at <paramref name="baseUrl"/>, and waits
+    /// until the live stream is connected.
+    /// </summary>
+    public async Task OpenAsync(string route = "#/board", string? baseUrl = null)
     {
-        await Page.GotoAsync($"{Url}/{route}");
+        await Page.GotoAsync($"{baseUrl ?? Url}/{route}");
         await Assertions.Expect(Page.Locator("#live")).ToHaveAttributeAsync("data-state", "live");
     }
 
