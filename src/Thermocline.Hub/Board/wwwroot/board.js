@@ -93,18 +93,26 @@ function applyOne(pr) {
 // ---- the event stream --------------------------------------------------------------------------
 
 let source = null, retry = 0, retryTimer = 0;
+// The feed's past: the first stream asks with an id of no run, so the hub answers `reset` carrying the newest id
+// (RUN-N); the next stream asks from RUN-(N-500) and gets those events first. They fill Activity and refresh nothing.
+let past = null; // { run, end } once known
 
 function setLive(state, text) {
   $('live').dataset.state = state;
   $('live').textContent = text ?? { live: 'live', connecting: 'reconnecting…', offline: 'offline' }[state];
 }
 
-function connect() {
+function connect(from = past ? null : 'board-0') {
   clearTimeout(retryTimer);
   source?.close();
-  source = new EventSource('/api/events');
-  // Every open, the first too, reads everything again: what happened before it was not seen.
-  source.onopen = () => { retry = 0; setLive('live'); refreshAll(); };
+  source = new EventSource(from ? `/api/events?lastEventId=${encodeURIComponent(from)}` : '/api/events');
+  // Every open reads everything again: what happened before it was not seen (the first stream's reset does it).
+  source.onopen = () => {
+    retry = 0;
+    setLive('live');
+    if (past) refreshAll();
+    else setTimeout(() => { if (!past) { past = { end: -1 }; refreshAll(); } }, 1000); // a hub that sent no reset
+  };
   source.onerror = () => {
     if (source.readyState !== EventSource.CLOSED) return setLive('connecting');
     // An error answer (a 401, a hub stopping) ends EventSource's own retries: retry here, and let a 401 go to /login.
@@ -119,13 +127,20 @@ function onEvent(message) {
   let e;
   try { e = JSON.parse(message.data); } catch { return; }
   e.kind ??= message.type;
+  const id = /^(.+)-(\d+)$/.exec(e.id ?? '');
+  if (!past && e.kind === 'reset' && id) {
+    past = { run: id[1], end: +id[2] };
+    return connect(`${id[1]}-${Math.max(0, past.end - 500)}`);
+  }
+  const history = id && id[1] === past?.run && +id[2] <= past.end;
   store.events.unshift(e);
   store.events.length = Math.min(store.events.length, 500);
   if (e.kind === 'display-sync') store.lastDisplaySync = e.time;
+  view?.event?.(e);
+  if (history) return;
   if (e.kind === 'overflow') return connect(); // cut off: a fresh stream, and a fresh read on its open
   if (MANY.has(e.kind)) refreshAllSoon();
   if (e.prId) refreshPr(e.prId, ...(COLD.has(e.kind) ? store.prs.filter((p) => p.dependencies?.includes(e.prId)).map((p) => p.id) : []));
-  view?.event?.(e);
 }
 
 // ---- the board view ----------------------------------------------------------------------------
