@@ -342,5 +342,7 @@ route();
 refreshAll();
 connect();
 showHealthHeader();
+// Log out only where there is a login: a hub without a token sends /login on to the board.
+fetch('/login', { redirect: 'manual', credentials: 'same-origin' }).then((r) => { document.querySelector('.logout').hidden = r.type === 'opaqueredirect'; }, () => {});
 setInterval(tick, 1000);
 setInterval(refreshHeld, 20000);

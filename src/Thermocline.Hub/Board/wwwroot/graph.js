@@ -193,7 +193,7 @@ function nodeOf(v) {
   const p = v.pr;
   return s('g', {
     class: 'node', tabindex: 0, role: 'link', transform: `translate(${v.x},${v.cy - H / 2})`,
-    'aria-label': `${p.id} ${clean(p.title)}, ${p.state}`, data: { pr: p.id, state: p.state, x: v.x, cy: v.cy },
+    data: { pr: p.id, state: p.state, x: v.x, cy: v.cy }, // its <title> names it for a screen reader
   },
   s('title', null, `${p.id}: ${clean(p.title)} (${p.state})`),
   s('rect', { width: W, height: H, rx: 6 }),

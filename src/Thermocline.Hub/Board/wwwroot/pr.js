@@ -44,7 +44,7 @@ export function prPage(id, { store, refreshPr, toast, confirmAction, leaseEl }) 
       h('div', { class: 'table-wrap' }, h('table', { class: 'pr-history' },
         h('thead', null, h('tr', null, ['commit', 'from → to', 'agent', 'fence', 'time', 'kind', 'reason'].map((c) => h('th', { scope: 'col' }, c)))),
         history))));
-  let pr = null, details = null, gone = false;
+  let pr = null, details = null;
 
   const person = h('input', {
     id: 'person', type: 'text', autocomplete: 'username', maxlength: 64, spellcheck: 'false',
@@ -142,24 +142,21 @@ export function prPage(id, { store, refreshPr, toast, confirmAction, leaseEl }) 
     }
   }
 
+  const missing = () => el.replaceChildren(h('p', { class: 'back' }, h('a', { href: '#/board' }, '← board')), h('h2', null, id),
+    h('p', null, 'No such PR in the task list.'));
+
   async function load() {
     try {
       details = await api.getDetails(id);
-      pr = store.byId.get(id) ?? (details.pr && api.withTimes(details.pr));
+      pr = store.byId.get(id) ?? api.withTimes(details.pr);
       markdown.replaceChildren(details.markdown?.trim() ? renderMarkdown(details.markdown) : h('p', { class: 'hint' }, 'No description.'));
       extra.replaceChildren(...(details.estimatedFiles?.length ? [h('h4', null, 'Estimated files'), h('ul', { class: 'files' },
         details.estimatedFiles.map((f) => h('li', null, h('code', null, f.path), f.action ? ` (${f.action})` : '', f.description ? ` — ${f.description}` : '')))] : []));
+      renderFields();
     } catch (e) {
-      if (e.status === 401) return;
-      if (e.status === 404 && !store.byId.has(id) && store.loaded) { gone = true; }
-      markdown.replaceChildren(h('p', { class: 'hint' }, e.status === 404 && gone ? '' : `Could not read the description: ${e.message}`));
+      if (e.status === 404) missing();
+      else if (e.status !== 401) markdown.replaceChildren(h('p', { class: 'hint' }, `Could not read the description: ${e.message}`));
     }
-    pr = store.byId.get(id) ?? pr;
-    if (!pr) {
-      if (gone || store.loaded) el.replaceChildren(h('p', { class: 'back' }, h('a', { href: '#/board' }, '← board')), h('h2', null, id), h('p', null, 'No such PR in the task list.'));
-      return;
-    }
-    renderFields();
   }
 
   load();
@@ -169,7 +166,7 @@ export function prPage(id, { store, refreshPr, toast, confirmAction, leaseEl }) 
     update(prs, changed) {
       if (changed && changed !== id) return;
       const fresh = store.byId.get(id);
-      if (!fresh) return;
+      if (!fresh) return store.loaded && !changed && missing(); // gone from the list
       const moved = !pr || fresh.coldState !== pr.coldState;
       pr = fresh;
       renderFields();
