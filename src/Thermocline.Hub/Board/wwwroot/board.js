@@ -1,6 +1,6 @@
 // The board's shell: the PR list kept in step with the hub's event stream, the hash router, the
 // board view, and the one-second clock of lease countdowns and heartbeat ages.
-import { h, clean, duration, countdown } from './dom.js';
+import { h, clean, lines, duration, countdown } from './dom.js';
 import * as api from './api.js';
 import { dependencyView } from './graph.js';
 import { prPage } from './pr.js';
@@ -145,6 +145,7 @@ function onEvent(message) {
 
 // ---- the board view ----------------------------------------------------------------------------
 
+const cleanTitle = (t) => clean(t.replace(/\r?\n/g, ' ')); // a tooltip on one line
 const leaseText = (fence, left) => (left > 0 ? `lease ${countdown(left)}` : 'lease expired') + (fence != null ? ` · fence ${fence}` : '');
 
 /**
@@ -182,7 +183,7 @@ function card(pr) {
       h('span', { class: 'pr-holder' }, pr.agent ?? 'no holder'),
       pr.heartbeatAt && h('span', { class: 'pr-heartbeat', data: { heartbeatAt: pr.heartbeatAt } }, `heartbeat ${duration(pr.heartbeatAgeSeconds)} ago`),
       pr.expiresAt && leaseEl(pr)),
-    pr.note && h('p', { class: 'pr-note', title: clean(pr.note.text) }, h('span', { class: 'label' }, `note from ${pr.note.agent}: `), pr.note.text),
+    pr.note && h('p', { class: 'pr-note', title: cleanTitle(pr.note.text) }, h('span', { class: 'label' }, `note from ${pr.note.agent}: `), lines(pr.note.text)),
     pr.unmetDependencies?.length > 0 && h('p', { class: 'pr-waits' }, `waits for ${pr.unmetDependencies.join(', ')}`),
   ].filter(Boolean));
   return el;

@@ -20,6 +20,9 @@ export const clean = (s) => (s == null ? '' : String(s).replace(CONTROLS_AND_BRE
 /** Text that may span lines (markdown, notes): keeps \n and \t, escapes the other controls. */
 export const cleanBlock = (s) => (s == null ? '' : String(s).replace(/\r\n?/g, '\n').replace(CONTROLS, escape));
 
+/** A text node of lines (a note, markdown's text): its line breaks kept, for CSS white-space to show. */
+export const lines = (s) => document.createTextNode(cleanBlock(s));
+
 const kebab = (name) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 function append(el, child) {

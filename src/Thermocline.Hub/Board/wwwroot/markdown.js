@@ -3,9 +3,7 @@
 // Headings start at h4 (the page uses h2 and h3; a PR's body cannot hold levels 1-3, they end it).
 // Covered: ATX and setext headings, paragraphs, nested lists (task boxes too), blockquotes, fenced
 // and indented code, pipe tables, rules, code spans, bold, italic, strike-through, autolinks, PR-123.
-import { h, cleanBlock } from './dom.js';
-
-const text = (s) => document.createTextNode(cleanBlock(s));
+import { h, cleanBlock, lines as text } from './dom.js';
 const SAFE_URL = /^https?:\/\/[^\s]+$/i;
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([\w+#.-]*)/;

@@ -1,6 +1,6 @@
 // The PR page: fields, the rendered description, the milestone history from git, the lease, and
 // the few actions a person may take, each confirmed first and sent with the person as the agent.
-import { h, clean, duration, time } from './dom.js';
+import { h, clean, lines, duration, time } from './dom.js';
 import * as api from './api.js';
 import { renderMarkdown } from './markdown.js';
 
@@ -78,7 +78,7 @@ export function prPage(id, { store, refreshPr, toast, confirmAction, leaseEl }) 
       ...(c ? field('complexity', [c.score != null ? `score ${c.score}` : '', c.estimatedMinutes != null ? `, about ${c.estimatedMinutes} min` : '',
         c.suggestedModel ? `, model ${clean(c.suggestedModel)}` : '', c.rationale ? ` — ${clean(c.rationale)}` : ''].join('') || '—') : []),
       ...(details?.discoveredFrom ? field('discovered from', prLinks([details.discoveredFrom], store.byId)) : []),
-      ...(pr.note ? field('handoff note', h('span', { class: 'pr-note' }, `${clean(pr.note.agent)} (fence ${pr.note.fence}): `, h('span', { class: 'note-text' }, pr.note.text))) : []),
+      ...(pr.note ? field('handoff note', h('span', { class: 'pr-note' }, `${clean(pr.note.agent)} (fence ${pr.note.fence}): `, h('span', { class: 'note-text' }, lines(pr.note.text)))) : []),
       ...(pr.taskListStale ? field('task list', 'does not parse at the branch: this is the last version that did') : []));
     lease.replaceChildren(pr.expiresAt
       ? leaseEl(pr, [`${clean(pr.agent ?? 'someone')} holds it in ${pr.state}${pr.fence != null ? ` with fence ${pr.fence}` : ''}; `,
