@@ -13,13 +13,13 @@ function eventItem(e) {
     h('span', { class: 'message' }, e.message ?? ''));
 }
 
-/** Activity: every event this page has seen (at most 500), newest first; new ones arrive at the top. */
+/** Activity: the events this page has (the feed's past, then live; at most 500), newest first; new ones arrive at the top. */
 export function activityView(store) {
   const list = h('ol', { id: 'activity' });
   const frag = document.createDocumentFragment();
   for (const e of store.events) frag.append(eventItem(e));
   list.append(frag);
-  const empty = h('p', { class: 'hint' }, 'Events appear here as the hub sends them (since this page opened).');
+  const empty = h('p', { class: 'hint' }, 'What the hub did and saw, newest first: up to 500 events of this hub run, then each as it comes.');
   return {
     el: h('section', { class: 'activity' }, h('h2', null, 'Activity'), empty, list),
     event(e) {
