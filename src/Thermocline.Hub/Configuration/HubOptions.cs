@@ -1,16 +1,19 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
 using Thermocline.Domain.Errors;
-using Thermocline.HotStore.Keys;
 
 namespace Thermocline.Hub.Configuration;
 
 /// <summary>
 /// Settings of <c>thermo hub</c>. Each comes from a flag, else an environment variable, else the repository's
-/// <c>.thermocline.json</c>, else its default; <see cref="Validate"/> names the bad setting and where it came from.
+/// <c>.thermocline.json</c>, else its default (<see cref="HubOptionsLoader"/>); <see cref="HubOptionsValidator"/> names the
+/// bad setting and where it came from. Durations are set in seconds, as the file and the variables give them, and read
+/// as <see cref="TimeSpan"/>s.
 /// </summary>
 public sealed class HubOptions
 {
     /// <summary>The repository (<c>--repo</c>, <c>THERMO_REPO</c>, <c>repo</c>); default the current directory.</summary>
+    [ConfigurationKeyName("repo")]
     public string Repository { get; set; } = ".";
 
     /// <summary>A Redis connection string (<c>--redis</c>, <c>THERMO_REDIS</c>, <c>redis</c>); none = the embedded store.</summary>
@@ -35,16 +38,26 @@ public sealed class HubOptions
     public string KeyPrefix { get; set; } = "";
 
     /// <summary>Keep the embedded store's data under <c>.git/thermocline/garnet</c> (<c>persist</c>); default false: git is the truth and is replayed at start.</summary>
+    [ConfigurationKeyName("persist")]
     public bool PersistEmbedded { get; set; }
 
     /// <summary>Seconds between display syncs (<c>displayIntervalSeconds</c>); default 30.</summary>
     public double DisplayIntervalSeconds { get; set; } = 30;
 
+    /// <summary>The time between display syncs.</summary>
+    public TimeSpan DisplayInterval => TimeSpan.FromSeconds(DisplayIntervalSeconds);
+
     /// <summary>Seconds a hot state lives after its last heartbeat (<c>heartbeatTtlSeconds</c>); default 300.</summary>
     public double HeartbeatTtlSeconds { get; set; } = 300;
 
+    /// <summary>How long a hot state lives after its last heartbeat.</summary>
+    public TimeSpan HeartbeatTtl => TimeSpan.FromSeconds(HeartbeatTtlSeconds);
+
     /// <summary>The longest lease a claim may ask for with <c>--ttl</c>, in seconds (<c>maxLeaseTtlSeconds</c>); default 3600.</summary>
     public double MaxLeaseTtlSeconds { get; set; } = 3600;
+
+    /// <summary>The longest lease a claim may ask for.</summary>
+    public TimeSpan MaxLeaseTtl => TimeSpan.FromSeconds(MaxLeaseTtlSeconds);
 
     /// <summary>The standard OpenTelemetry variable that turns OTLP export on.</summary>
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
@@ -61,60 +74,30 @@ public sealed class HubOptions
     /// <summary>True when the hub listens on loopback only.</summary>
     public bool IsLoopback => Bind is "localhost" || (IPAddress.TryParse(Bind, out var ip) && IPAddress.IsLoopback(ip));
 
-    /// <summary>Throws <see cref="ThermoclineException"/> (usage) naming the first bad setting and its source.</summary>
+    /// <summary>Throws <see cref="ThermoclineException"/> (usage) naming the first bad setting and its source (<see cref="HubOptionsValidator"/>).</summary>
     public void Validate()
     {
-        if (Port is < 0 or > 65535)
+        if (new HubOptionsValidator().Validate(null, this) is { Failed: true } result)
         {
-            throw Bad(nameof(Port), $"port {Port} is out of range (0-65535)");
-        }
-
-        if (Bind is not "localhost" && !IPAddress.TryParse(Bind, out _))
-        {
-            throw Bad(nameof(Bind), $"bind address '{Bind}' is not an IP address (use 127.0.0.1, ::1 or 0.0.0.0)");
-        }
-
-        if (!IsLoopback && string.IsNullOrWhiteSpace(Token))
-        {
-            throw Bad(nameof(Bind), $"listening on {Bind} (off loopback) needs a bearer token: pass --token or set THERMO_TOKEN");
-        }
-
-        if (Token is { Length: < 16 })
-        {
-            throw Bad(nameof(Token), "the token is shorter than 16 characters; use a long random one (e.g. openssl rand -hex 32)");
-        }
-
-        if (Branch is not null && !ColdStore.ColdStoreOptions.IsValidBranchName(Branch))
-        {
-            throw Bad(nameof(Branch), $"'{Branch}' is not a branch name git accepts (no spaces, '..', '~', '^', ':', '?', '*', '[' or '\\')");
-        }
-
-        if (!RedisKeys.IsValidPrefix(KeyPrefix))
-        {
-            throw Bad(nameof(KeyPrefix), $"key prefix '{KeyPrefix}' is not valid: printable ASCII without spaces or braces, at most {RedisKeys.MaxPrefixLength} characters");
-        }
-
-        if (DisplayIntervalSeconds is < 1 or > 3600)
-        {
-            throw Bad(nameof(DisplayIntervalSeconds), $"display interval {DisplayIntervalSeconds} s is out of range (1-3600)");
-        }
-
-        if (HeartbeatTtlSeconds is < 1 or > 86_400)
-        {
-            throw Bad(nameof(HeartbeatTtlSeconds), $"heartbeat TTL {HeartbeatTtlSeconds} s is out of range (1-86400)");
-        }
-
-        if (MaxLeaseTtlSeconds is < 1 or > 86_400)
-        {
-            throw Bad(nameof(MaxLeaseTtlSeconds), $"max lease TTL {MaxLeaseTtlSeconds} s is out of range (1-86400)");
-        }
-
-        if (OtlpEndpoint is { } otlp && (!otlp.IsAbsoluteUri || otlp.Scheme is not ("http" or "https")))
-        {
-            throw Bad(nameof(OtlpEndpoint), $"OTLP endpoint '{otlp.OriginalString}' is not an http:// or https:// URL (e.g. http://localhost:4317)");
+            throw ThermoclineException.Usage(result.FailureMessage);
         }
     }
 
-    private ThermoclineException Bad(string setting, string message) => ThermoclineException.Usage(
-        $"invalid hub setting {setting}{(Sources.TryGetValue(setting, out var source) ? $" (from {source})" : "")}: {message}.");
+    /// <summary>The property a configuration key sets: <c>repo</c> → Repository, <c>port</c> → Port.</summary>
+    internal static string PropertyOf(string key) => key switch
+    {
+        "repo" => nameof(Repository),
+        "persist" => nameof(PersistEmbedded),
+        _ => char.ToUpperInvariant(key[0]) + key[1..],
+    };
+
+    /// <summary>What a setting's value must be, for a message: "a whole number", "a number", "true or false".</summary>
+    internal static string KindOf(string property) => typeof(HubOptions).GetProperty(property)!.PropertyType switch
+    {
+        var t when t == typeof(int) => "a whole number",
+        var t when t == typeof(double) => "a number",
+        var t when t == typeof(bool) => "true or false",
+        var t when t == typeof(Uri) => "a URL",
+        _ => "a valid value",
+    };
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
 using LibGit2Sharp;
@@ -94,15 +93,15 @@ public sealed partial class HubHost : IAsyncDisposable
             }
 
             var hot = await RedisHotStore.ConnectAsync(
-                new HotStoreOptions { ConnectionString = connection, KeyPrefix = options.KeyPrefix, HeartbeatTtl = TimeSpan.FromSeconds(options.HeartbeatTtlSeconds) },
+                new HotStoreOptions { ConnectionString = connection, KeyPrefix = options.KeyPrefix, HeartbeatTtl = options.HeartbeatTtl },
                 time,
                 loggerFactory,
                 cancellationToken);
             owned.Push(hot);
             HubLog.Stores(logger, repoPath, embedded is null ? "Redis" : "embedded Garnet", hot.Endpoint);
 
-            var syncOptions = new SyncOptions { DisplayInterval = TimeSpan.FromSeconds(options.DisplayIntervalSeconds), MaxLeaseTtl = TimeSpan.FromSeconds(options.MaxLeaseTtlSeconds) };
-            var app = Build(options, loggerFactory, time, meters => new StateSync(cold, hot, syncOptions, time, loggerFactory.CreateLogger<StateSync>(), meters));
+            var syncOptions = new SyncOptions { DisplayInterval = options.DisplayInterval, MaxLeaseTtl = options.MaxLeaseTtl };
+            var app = Build(options, loggerFactory, time, services => services.AddSingleton(cold).AddSingleton(hot).AddSingleton(syncOptions));
             var sync = app.Services.GetRequiredService<StateSync>();
             await app.StartAsync(cancellationToken);
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -186,15 +185,18 @@ public sealed partial class HubHost : IAsyncDisposable
         }
     }
 
-    // The state sync is made by the host's container, so that its meter comes from the host's meter factory.
-    private static WebApplication Build(HubOptions options, ILoggerFactory loggerFactory, TimeProvider time, Func<IMeterFactory, StateSync> createSync)
+    // The stores are opened before the host is built (each opens asynchronously, and in an order crash recovery needs) and
+    // registered as they are; the host's container makes the state sync from them, its meter from the host's meter
+    // factory. The host disposes neither store: DisposeAsync closes them in order, after the final display sync.
+    private static WebApplication Build(HubOptions options, ILoggerFactory loggerFactory, TimeProvider time, Action<IServiceCollection> addStores)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "thermocline-hub" });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.AddSingleton(time);
-        builder.Services.AddSingleton(provider => createSync(provider.GetRequiredService<IMeterFactory>()));
+        addStores(builder.Services);
+        builder.Services.AddSingleton<StateSync>();
         builder.Services.AddHubTelemetry(options);
         builder.Services.AddSingleton(new HubStartTime(time.GetUtcNow()));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
