@@ -3,10 +3,10 @@ using System.Globalization;
 using StackExchange.Redis;
 using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
-using Thermocline.Testing;
 using Thermocline.HotStore;
 using Thermocline.HotStore.Connection;
 using Thermocline.HotStore.Embedded;
+using Thermocline.Testing;
 
 namespace Thermocline.Benchmarks;
 

@@ -1,7 +1,7 @@
 using StackExchange.Redis;
 using Thermocline.Domain.Errors;
-using Thermocline.Domain.States;
 using Thermocline.Domain.Leases;
+using Thermocline.Domain.States;
 using Thermocline.HotStore.Scripts;
 
 namespace Thermocline.HotStore.Tests.Contract;

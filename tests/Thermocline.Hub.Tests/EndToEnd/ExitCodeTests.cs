@@ -1,5 +1,5 @@
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using Thermocline.Hub.Tests.Support;
 using Thermocline.Testing;

@@ -11,9 +11,9 @@ internal sealed class FastBlockParser
 {
     // One instance per thread (blocks are read on several threads for large lists); it only ever steers control flow.
     [ThreadStatic]
-    private static GiveUp? t_unsupported;
+    private static GiveUp? _unsupported;
 
-    private static GiveUp Unsupported => t_unsupported ??= new();
+    private static GiveUp Unsupported => _unsupported ??= new();
 
     private readonly string _text;
     private readonly TextLines _lines;
