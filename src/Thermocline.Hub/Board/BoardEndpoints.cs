@@ -85,7 +85,8 @@ internal static class BoardEndpoints
         var headers = http.Response.Headers;
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "no-referrer";
+        // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on the login form's POST.
+        headers["Referrer-Policy"] = "same-origin";
         headers.XFrameOptions = "DENY";
         headers.ETag = asset.ETag;
         // Revalidated on every load (a 304 is a few bytes): a new hub version's board is never mixed with an old one's.
