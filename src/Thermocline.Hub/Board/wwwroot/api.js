@@ -20,8 +20,7 @@ async function request(path, { method = 'GET', body, accept = 'application/json'
   let response;
   try {
     response = await fetch(path, {
-      // referrerPolicy: the page's header says no-referrer, which would send "Origin: null" with a POST (see index.html).
-      method, headers, credentials: 'same-origin', cache: 'no-store', referrerPolicy: 'same-origin',
+      method, headers, credentials: 'same-origin', cache: 'no-store',
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (e) {
