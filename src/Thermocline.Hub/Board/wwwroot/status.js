@@ -7,10 +7,8 @@ const MAX = 500;
 function eventItem(e) {
   return h('li', { data: { kind: e.kind, pr: e.prId } },
     time(e.time), ' ', h('span', { class: 'kind' }, e.kind), ' ',
-    e.prId && h('a', { href: `#/pr/${encodeURIComponent(e.prId)}` }, e.prId), e.prId ? ' ' : '',
-    e.from && e.to ? h('span', { class: 'move' }, `${e.from} → ${e.to} `) : '',
-    e.agent && h('span', { class: 'agent' }, `${e.agent} `),
-    h('span', { class: 'message' }, e.message ?? ''));
+    e.prId && [h('a', { href: `#/pr/${encodeURIComponent(e.prId)}` }, e.prId), ' '],
+    h('span', { class: 'message' }, e.message ?? '')); // the hub's sentence names the move, the agent and the lease
 }
 
 /** Activity: the events this page has (the feed's past, then live; at most 500), newest first; new ones arrive at the top. */
