@@ -55,9 +55,13 @@ internal sealed class StreamCutter : IAsyncDisposable
         {
             foreach (var client in _open)
             {
-                if (client.Client is { Connected: true } socket)
+                try
                 {
-                    socket.LingerState = new LingerOption(true, 0); // RST, as a dropped network does
+                    client.Client.LingerState = new LingerOption(true, 0); // RST, as a dropped network does
+                }
+                catch (Exception e) when (e is ObjectDisposedException or SocketException or NullReferenceException)
+                {
+                    // Closed already by its relay.
                 }
 
                 client.Dispose();
