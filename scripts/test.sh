@@ -58,7 +58,7 @@ else
 fi
 
 results=artifacts/test-results
-rm -rf "$results"
+rm -rf "$results" artifacts/board-screenshots   # the browser tests' screenshots of this run only
 mkdir -p "$results"
 
 echo "test.sh: building (Release)" >&2
