@@ -111,7 +111,7 @@ internal sealed class DemoCommand : AsyncCommand<DemoCommand.Settings>
                 }
             }
 
-            var exit = await hub.StopAsync(CancellationToken.None);
+            var exit = await hub.TerminateAsync();
             run.Say("hub", $"stopped with SIGTERM (exit {exit}); a dry-run reconciliation just before found {(reconcile.Clean ? "no conflicts" : string.Join("; ", reconcile.Conflicts.Select(c => $"{c.Kind} {c.PrId}")))}");
             return Verify(repo, run, streams) && reconcile.Clean && exit == 0 ? ExitCodes.Ok : ExitCodes.Failure;
         }

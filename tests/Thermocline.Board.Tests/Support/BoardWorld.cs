@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Playwright;
+using Thermocline.Cli.Demo;
 using Thermocline.Hub.Tests.Support;
 using Thermocline.Testing;
 using Xunit.Abstractions;
@@ -100,7 +101,7 @@ internal sealed class BoardWorld : IAsyncDisposable
         }
 
         // HubProcess passes --port 0 first; the later --port wins, so a restart finds the hub where the page left it.
-        var hub = HubProcess.Launch(Repo.ConfigHome, Repo.WorkDir, [.. _hubArgs, "--port", Port.ToString(CultureInfo.InvariantCulture)], env);
+        var hub = TestHubs.Launch(Repo.ConfigHome, Repo.WorkDir, [.. _hubArgs, "--port", Port.ToString(CultureInfo.InvariantCulture)], env);
         _hubs.Add(hub);
         await hub.WaitServingAsync();
         Hub = hub;

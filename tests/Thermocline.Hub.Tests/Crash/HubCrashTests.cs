@@ -99,7 +99,7 @@ public sealed class HubCrashTests(ITestOutputHelper output)
             using var _ = hub;
             await CheckInvariantsAsync(repo, hub, acknowledged, waitForHotToExpire: redis is not null);
 
-            var workload = new CrashWorkload(hub.Address, seed * 100 + round);
+            var workload = new CrashWorkload(new Uri(hub.Address), seed * 100 + round);
             using var stop = new CancellationTokenSource();
             var running = workload.RunAsync(agents: 4, stop.Token);
             if (Environment(round).ContainsKey("THERMO_FAILPOINT"))
@@ -138,7 +138,7 @@ public sealed class HubCrashTests(ITestOutputHelper output)
         using (var last = await HubProcess.StartAsync(repo.WorkDir, Environment(rounds), CancellationToken.None))
         {
             await CheckInvariantsAsync(repo, last, acknowledged, waitForHotToExpire: redis is not null);
-            Assert.Equal(0, await last.StopAsync(CancellationToken.None));
+            Assert.Equal(0, await last.TerminateAsync());
         }
 
         Assert.Equal(rounds, kills);

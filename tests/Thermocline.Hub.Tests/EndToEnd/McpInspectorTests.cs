@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Thermocline.Cli.Demo;
 using Thermocline.Hub.Tests.Support;
 
 namespace Thermocline.Hub.Tests.EndToEnd;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using Thermocline.Cli.Demo;
 using Thermocline.Hub.Tests.Support;
 
 namespace Thermocline.Hub.Tests.EndToEnd;

@@ -34,7 +34,7 @@ public sealed partial class SharedRepositorySoakTests(ITestOutputHelper output)
         repo.Git("clone", "-q", repo.WorkDir, clone);
         repo.Git("-C", clone, "config", "user.name", "Someone Else");
         repo.Git("-C", clone, "config", "user.email", "else@example.com");
-        await using var hub = await HubProcess.StartAsync(repo.ConfigHome, repo.WorkDir, []);
+        await using var hub = await TestHubs.StartAsync(repo.ConfigHome, repo.WorkDir, []);
         var env = new Dictionary<string, string> { ["THERMO_HUB"] = hub.LocalUrl };
         var person = new ScriptedPerson(repo, clone, TaskList.DefaultPath, Prs, new Random(20261201));
         var acknowledged = new ConcurrentBag<Acknowledged>();

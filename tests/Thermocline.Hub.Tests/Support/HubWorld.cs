@@ -1,4 +1,5 @@
 using System.Globalization;
+using Thermocline.Cli.Demo;
 using Thermocline.Testing;
 
 namespace Thermocline.Hub.Tests.Support;
@@ -48,7 +49,7 @@ internal sealed class HubWorld : IAsyncDisposable
     /// <summary>Like <see cref="LaunchHub"/>, with extra environment variables for the hub process.</summary>
     public HubProcess LaunchHubWith(IReadOnlyDictionary<string, string>? env, params string[] extraArgs)
     {
-        var hub = HubProcess.Launch(Repo.ConfigHome, Repo.WorkDir, [.. StoreArgs, .. extraArgs], env);
+        var hub = TestHubs.Launch(Repo.ConfigHome, Repo.WorkDir, [.. StoreArgs, .. extraArgs], env);
         _hubs.Add(hub);
         return hub;
     }
