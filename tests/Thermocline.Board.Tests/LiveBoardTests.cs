@@ -100,6 +100,33 @@ public sealed class LiveBoardTests(BrowserFixture browser, RedisServerFixture re
         await world.AssertPageCleanAsync();
     }
 
+    [BrowserFact]
+    public async Task Lease_KeptAliveByHeartbeats_CardStaysInProgressThenLeavesOnceTheyStop()
+    {
+        await using var world = await BoardWorld.StartAsync(browser, output, BoardTaskList.Contract);
+        await world.OpenAsync();
+        var lease = await world.ClaimAsync("PR-001", "frank", "--ttl", "3s");
+        var held = world.CardIn("in-progress", "PR-001");
+        await Expect(held).ToBeVisibleAsync();
+        var first = await held.Locator(".pr-lease").GetAttributeAsync("data-expires-at");
+
+        // Twelve seconds of heartbeats, four lease lifetimes: the card never leaves, and its countdown moves on.
+        var alive = Stopwatch.StartNew();
+        while (alive.Elapsed < TimeSpan.FromSeconds(12))
+        {
+            await world.ExpectAsync(0, "heartbeat", "PR-001", "--agent", "frank", "--lease", lease);
+            Assert.Equal(1, await held.CountAsync());
+            await Task.Delay(700);
+        }
+
+        var later = await held.Locator(".pr-lease").GetAttributeAsync("data-expires-at");
+        Assert.True(DateTimeOffset.Parse(later!, CultureInfo.InvariantCulture) > DateTimeOffset.Parse(first!, CultureInfo.InvariantCulture).AddSeconds(5),
+            $"the lease countdown did not follow the heartbeats: expires at {first}, then {later}");
+
+        await Expect(world.CardIn("ready", "PR-001")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await world.AssertPageCleanAsync();
+    }
+
     private static ILocator ColumnHeading(BoardWorld world, string state) =>
         world.Page.Locator($"section.column[data-column=\"{state}\"]").Locator("h1, h2, h3, h4, header").First;
 }

@@ -100,7 +100,7 @@ internal sealed class BoardWorld : IAsyncDisposable
             env[key] = value;
         }
 
-        // HubProcess passes --port 0 first; the later --port wins, so a restart finds the hub where the page left it.
+        // TestHubs passes --port 0 first; the later --port wins, so a restart finds the hub where the page left it.
         var hub = TestHubs.Launch(Repo.ConfigHome, Repo.WorkDir, [.. _hubArgs, "--port", Port.ToString(CultureInfo.InvariantCulture)], env);
         _hubs.Add(hub);
         await hub.WaitServingAsync();
