@@ -200,6 +200,11 @@ public sealed partial class HubHost : IAsyncDisposable
         builder.Services.AddHubTelemetry(options);
         builder.Services.AddSingleton(new HubStartTime(time.GetUtcNow()));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        // JSON answers are gzipped for a client that asks (a browser: /api/prs of 1,000 PRs is 385 KiB plain); the event
+        // stream never is (text/event-stream is not among the types: a compressor would hold events back), nor the
+        // board's files (served gzipped already).
+        builder.Services.AddResponseCompression(o => o.EnableForHttps = false);
+        builder.Services.Configure<Microsoft.AspNetCore.ResponseCompression.GzipCompressionProviderOptions>(o => o.Level = System.IO.Compression.CompressionLevel.Fastest);
         // Every error body is a problem document: the hub's own and unhandled exceptions through ApiExceptionHandler,
         // ASP.NET Core's bare statuses (unknown route, wrong method or content type) through the status code pages; all
         // shaped by ProblemShape. Minimal APIs answer a request they cannot bind (malformed JSON, a wrong query value)
@@ -251,6 +256,7 @@ public sealed partial class HubHost : IAsyncDisposable
         }
 
         app.UseMiddleware<BufferedRequestBody>();
+        app.UseResponseCompression();
 
         app.MapThermoclineApi();
         app.MapBoard(BoardAssets.Load(), options.Token);

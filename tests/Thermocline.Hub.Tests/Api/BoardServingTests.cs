@@ -47,6 +47,26 @@ public sealed class BoardServingTests
     }
 
     [Fact]
+    public async Task JsonAnswers_AreGzippedForAClientThatAsks_TheEventStreamNever()
+    {
+        await using var hub = await InProcessHub.StartAsync(Text);
+        using var http = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = hub.Host.Address };
+
+        using var list = new HttpRequestMessage(HttpMethod.Get, "/api/prs") { Headers = { { "Accept-Encoding", "gzip" } } };
+        using var gzipped = await http.SendAsync(list);
+        using var plain = await http.GetAsync("/api/prs");
+        using var events = new HttpRequestMessage(HttpMethod.Get, "/api/events") { Headers = { { "Accept-Encoding", "gzip" } } };
+        using var stream = await http.SendAsync(events, HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(["gzip"], gzipped.Content.Headers.ContentEncoding);
+        await using var unzipped = new System.IO.Compression.GZipStream(await gzipped.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress);
+        Assert.Equal(await plain.Content.ReadAsStringAsync(), await new StreamReader(unzipped).ReadToEndAsync());
+        Assert.Empty(plain.Content.Headers.ContentEncoding);
+        Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(stream.Content.Headers.ContentEncoding);
+    }
+
+    [Fact]
     public async Task WithAToken_TheBoardAsksForALogin_AndTheCookieItSetsIsHttpOnlyStrictAndNotTheToken()
     {
         await using var hub = await InProcessHub.StartAsync(Text, o => o.Token = Token);
