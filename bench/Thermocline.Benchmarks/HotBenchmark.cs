@@ -54,6 +54,8 @@ internal sealed class HotBenchmark : IBenchmark
         var admin = adminConnection.GetServers()[0];
         await using var store = await RedisHotStore.ConnectAsync(
             new HotStoreOptions { ConnectionString = connectionString, KeyPrefix = $"bench{Guid.NewGuid():N}:" }, null, null, ct);
+        await using var plain = await RedisHotStore.ConnectAsync(
+            new HotStoreOptions { ConnectionString = connectionString, KeyPrefix = $"bench{Guid.NewGuid():N}:", ScriptBatching = false }, null, null, ct);
         var samples = quick ? 2_000 : 20_000;
         var duration = TimeSpan.FromSeconds(quick ? 0.5 : 1.5);
 
@@ -70,25 +72,32 @@ internal sealed class HotBenchmark : IBenchmark
         foreach (var agents in (int[])[1, 32])
         {
             // Alternated three times and the medians compared, so a noisy neighbour hurts all sides alike.
-            List<double> setRates = [], transitionRates = [], cycleRates = [];
+            List<double> setRates = [], transitionRates = [], plainRates = [], cycleRates = [];
+            var (batches0, calls0) = store.ScriptBatching;
             var setCpu = new CpuMeter(admin);
             var transitionCpu = new CpuMeter(admin);
             var cycleCpu = new CpuMeter(admin);
+            var plainCpu = new CpuMeter(admin);
             for (var round = 0; round < 3; round++)
             {
                 setRates.Add(await RawSetThroughputAsync(db, agents, duration, setCpu, ct));
                 transitionRates.Add(await TransitionThroughputAsync(store, agents, duration, transitionCpu, ct));
+                plainRates.Add(await TransitionThroughputAsync(plain, agents, duration, plainCpu, ct));
                 cycleRates.Add(await CycleThroughputAsync(store, agents, duration, cycleCpu, ct));
             }
 
+            var (batches1, calls1) = store.ScriptBatching;
+            var perRun = batches1 > batches0 ? $"; {(calls1 - calls0) / (double)(batches1 - batches0):F1} calls per batched script run" : "";
             var setRate = new Stats(setRates).Median;
             var transitionRate = new Stats(transitionRates).Median;
             var cycleRate = new Stats(cycleRates).Median;
             var target = agents == 32 ? " (target >= 0.50x)" : "";
             var who = $"{agents} agent{(agents == 1 ? "" : "s")}";
             Row($"raw SET, {who}", $"{Rate(setRate),9}/s{setCpu}");
+            var plainRate = new Stats(plainRates).Median;
             Row($"hot transitions, {who}", $"{Rate(transitionRate),9}/s{transitionCpu}  = {Stats.Ratio(transitionRate, setRate)} SET{target}");
-            Row($"claim+3 transitions+release, {who}", $"{Rate(cycleRate),9}/s{cycleCpu}  = {Stats.Ratio(cycleRate, setRate)} SET (all five are scripts)");
+            Row($"  same, one EVALSHA per call", $"{Rate(plainRate),9}/s{plainCpu}  = {Stats.Ratio(plainRate, setRate)} SET; batching = {Stats.Ratio(transitionRate, plainRate)} plain");
+            Row($"claim+3 transitions+release, {who}", $"{Rate(cycleRate),9}/s{cycleCpu}  = {Stats.Ratio(cycleRate, setRate)} SET (all five are scripts{perRun})");
         }
 
         foreach (var (count, targetMs) in HydrationTargets)

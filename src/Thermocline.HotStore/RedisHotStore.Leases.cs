@@ -50,7 +50,7 @@ public sealed partial class RedisHotStore
         {
             // Indexed before the script runs, in the same round trip: the index never misses a hot PR.
             _ = _db.SetAddAsync(Keys.HotIndex, prId, CommandFlags.FireAndForget);
-            return HotScripts.Claim.EvaluateAsync(_db, keys.ScriptKeys, args);
+            return _scripts.EvaluateAsync(HotScripts.Claim, keys.ScriptKeys, args);
         }, cancellationToken);
         var parts = (RedisResult[])reply!;
         if ((long)parts[0] == 1)
@@ -181,7 +181,7 @@ public sealed partial class RedisHotStore
         return RunAsync($"seed the fence of {prId}", async () =>
         {
             _ = _db.SetAddAsync(Keys.PrIndex, prId, CommandFlags.FireAndForget);
-            return (long)await HotScripts.SeedFence.EvaluateAsync(_db, [keys.Fence], [floor]);
+            return (long)await _scripts.EvaluateAsync(HotScripts.SeedFence, [keys.Fence], [floor]);
         }, cancellationToken);
     }
 

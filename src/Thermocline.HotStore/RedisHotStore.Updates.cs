@@ -36,7 +36,7 @@ public sealed partial class RedisHotStore
                 _ = store._db.SetAddAsync(set, prId, CommandFlags.FireAndForget);
             }
 
-            return script.EvaluateAsync(store._db, keys, values);
+            return store._scripts.EvaluateAsync(script, keys, values);
         }
 
         public override void Accept(RedisResult reply)

@@ -6,6 +6,7 @@ using Thermocline.HotStore.Connection;
 using Thermocline.HotStore.Keys;
 using Thermocline.HotStore.Logging;
 using Thermocline.HotStore.Queueing;
+using Thermocline.HotStore.Scripts;
 
 namespace Thermocline.HotStore;
 
@@ -33,6 +34,8 @@ public sealed partial class RedisHotStore : IAsyncDisposable
     private readonly HotUpdateQueue _queue;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Task _replayLoop;
+    private readonly ScriptBatcher _scripts;
+    private bool? _standalone;
 
     private RedisHotStore(ConnectionMultiplexer connection, HotStoreOptions options, string endpoint, TimeProvider time, ILogger logger)
     {
@@ -44,6 +47,7 @@ public sealed partial class RedisHotStore : IAsyncDisposable
         _logger = logger;
         Keys = new RedisKeys(options.KeyPrefix);
         _queue = new HotUpdateQueue(options.MaxQueuedUpdates);
+        _scripts = new ScriptBatcher(_db, CanBatch);
         _connection.ConnectionFailed += OnConnectionFailed;
         _connection.ConnectionRestored += OnConnectionRestored;
         _replayLoop = Task.Run(() => ReplayLoopAsync(_shutdown.Token));
@@ -64,6 +68,8 @@ public sealed partial class RedisHotStore : IAsyncDisposable
     /// <summary>Hot updates waiting for Redis.</summary>
     public int QueuedUpdates => _queue.Count;
 
+    /// <summary>Script runs that carried several calls at once, and the calls they carried (see <see cref="ScriptBatcher"/>).</summary>
+    internal (long Batches, long Calls) ScriptBatching => (_scripts.Batches, _scripts.BatchedCalls);
 
     /// <summary>Hot updates queued since the store started.</summary>
     public long TotalQueuedUpdates => _queue.Enqueued;
@@ -141,8 +147,32 @@ public sealed partial class RedisHotStore : IAsyncDisposable
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) =>
         HotStoreLog.ConnectionLost(_logger, _endpoint, e.FailureType.ToString());
 
+    // Whether the server is standalone (batches allowed); found out once connected, again after each reconnect.
+    private bool CanBatch()
+    {
+        if (!_options.ScriptBatching)
+        {
+            return false;
+        }
+
+        if (_standalone is { } known)
+        {
+            return known;
+        }
+
+        var servers = _connection.GetServers();
+        if (servers.Length == 0 || !servers.All(s => s.IsConnected))
+        {
+            return false;
+        }
+
+        _standalone = servers.All(s => s.ServerType != ServerType.Cluster);
+        return _standalone.Value;
+    }
+
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
+        _standalone = null;
         HotStoreLog.ConnectionRestored(_logger, _endpoint);
         KickReplay();
     }

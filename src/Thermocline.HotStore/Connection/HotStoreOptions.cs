@@ -30,6 +30,12 @@ public sealed class HotStoreOptions
     /// <summary>How often queued updates are retried while Redis is unreachable (default 1 s; 10 ms to 1 minute).</summary>
     public TimeSpan ReplayInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Whether concurrent per-PR scripts may share one script run on a standalone server (<c>ScriptBatcher</c>; never on a
+    /// cluster, whose PRs span slots). On by default; the hot benchmark measures both.
+    /// </summary>
+    public bool ScriptBatching { get; set; } = true;
+
     /// <summary>Throws <see cref="ThermoclineException"/> (usage) naming the first invalid property.</summary>
     public void Validate()
     {

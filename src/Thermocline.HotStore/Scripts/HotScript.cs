@@ -28,7 +28,7 @@ internal class HotScript
     public string Text { get; }
 
     /// <summary>Runs the script on <paramref name="database"/>.</summary>
-    public virtual async Task<RedisResult> EvaluateAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values)
+    public async Task<RedisResult> EvaluateAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values)
     {
         try
         {
@@ -43,12 +43,19 @@ internal class HotScript
 
 /// <summary>
 /// A script on the keys of one PR, of a fixed shape: always <see cref="KeyCount"/> keys and <see cref="ValueCount"/>
-/// values, and it starts by reading the keys numbered <see cref="Reads"/> into <c>held</c> (one MGET). A call of another
-/// shape is refused before anything is sent.
+/// values, and it starts by reading the keys numbered <see cref="Reads"/> into <c>held</c> (one MGET). The shape is
+/// what lets a <see cref="HotScripts.Batch"/> run several calls with no framing but a letter each, and read for all of
+/// them at once. Its body is written once, for both forms: every key as <c>KEYS[k + n]</c> and every value as
+/// <c>ARGV[v + n]</c> with a literal n — alone, k and v are 0; in a batch, the offsets of the call's keys and values.
+/// A body that indexes them any other way (a variable, <c>#KEYS</c>) could reach another PR's keys inside a batch, and
+/// is refused when the script is built.
 /// </summary>
-internal sealed class PrScript(string name, int keyCount, int valueCount, int[] reads, string body)
-    : HotScript(name, $"local held = redis.call('MGET', {string.Join(", ", reads.Select(n => $"KEYS[{n}]"))})\n{body}")
+internal sealed partial class PrScript(string name, char code, int keyCount, int valueCount, int[] reads, string body)
+    : HotScript(name, $"local k, v = 0, 0\nlocal held = redis.call('MGET', {string.Join(", ", reads.Select(n => $"KEYS[{n}]"))})\n{Checked(name, body, keyCount, valueCount)}")
 {
+    /// <summary>The letter that names it in a batch's plan.</summary>
+    public char Code { get; } = code;
+
     /// <summary>The keys of each call: the first <see cref="KeyCount"/> of the PR's script keys.</summary>
     public int KeyCount { get; } = keyCount;
 
@@ -58,15 +65,28 @@ internal sealed class PrScript(string name, int keyCount, int valueCount, int[] 
     /// <summary>The numbers of the keys it reads first, in order, as <c>held[1]</c>, <c>held[2]</c>, ….</summary>
     public IReadOnlyList<int> Reads { get; } = reads;
 
-    /// <inheritdoc/>
-    /// <exception cref="ArgumentException">The keys or values are not of the script's shape.</exception>
-    public override Task<RedisResult> EvaluateAsync(IDatabaseAsync database, RedisKey[] keys, RedisValue[] values)
+    /// <summary>What runs after the read, on <c>held</c>, with its keys and values at offsets <c>k</c> and <c>v</c>.</summary>
+    public string Body { get; } = body;
+
+    private static string Checked(string name, string body, int keyCount, int valueCount)
     {
-        if (keys.Length != KeyCount || values.Length != ValueCount)
+        foreach (System.Text.RegularExpressions.Match m in Index().Matches(body))
         {
-            throw new ArgumentException($"{Name} takes {KeyCount} keys and {ValueCount} values, not {keys.Length} and {values.Length}");
+            var at = m.Groups["at"];
+            var ok = at.Success && (m.Groups["table"].Value == "KEYS" ? m.Groups["offset"].Value == "k" : m.Groups["offset"].Value == "v")
+                && int.Parse(at.Value, System.Globalization.CultureInfo.InvariantCulture) is var n && n >= 1
+                && n <= (m.Groups["table"].Value == "KEYS" ? keyCount : valueCount);
+            if (!ok)
+            {
+                throw new InvalidOperationException(
+                    $"script {name} reads '{m.Value}': a per-PR script reads its keys as KEYS[k + n] (n 1..{keyCount}) and its values as ARGV[v + n] (n 1..{valueCount}), so that a batch runs the same text at the call's offsets");
+            }
         }
 
-        return base.EvaluateAsync(database, keys, values);
+        return body;
     }
+
+    // Every use of KEYS or ARGV: "#KEYS", "KEYS[x]" and "KEYS[k + 3]" alike; only the last form has "at".
+    [System.Text.RegularExpressions.GeneratedRegex(@"#?\b(?<table>KEYS|ARGV)\b(\[\s*(?:(?<offset>[kv])\s*\+\s*(?<at>\d+)\s*\]|[^\]]*\]))?")]
+    private static partial System.Text.RegularExpressions.Regex Index();
 }

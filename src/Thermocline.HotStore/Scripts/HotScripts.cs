@@ -15,8 +15,8 @@ internal static class HotScripts
     // Refuses unless KEYS[3] held exactly ARGV[1] and the hot state was still there; leaves the hot state in `hot`.
     // Reply on refusal: {0, 'lease', current lease or '', current agent or ''}.
     private const string LeaseCheck = """
-        if held[1] ~= ARGV[1] or not held[2] then
-          return {0, 'lease', held[1] or '', redis.call('GET', KEYS[2]) or ''}
+        if held[1] ~= ARGV[v + 1] or not held[2] then
+          return {0, 'lease', held[1] or '', redis.call('GET', KEYS[k + 2]) or ''}
         end
         local hot = held[2]
         """;
@@ -28,31 +28,31 @@ internal static class HotScripts
     /// fence handed out before this Redis's data began, or elsewhere). Reply: {1, fence} or {0, 'held', agent, hot} /
     /// {0, 'cold-moved', cold} / {0, 'not-allowed', cold}.
     /// </summary>
-    public static readonly PrScript Claim = new("claim", 6, 8, [1, 5], """
+    public static readonly PrScript Claim = new("claim", 'c', 6, 8, [1, 5], """
         if held[1] then
-          return {0, 'held', redis.call('GET', KEYS[2]) or '', held[1]}
+          return {0, 'held', redis.call('GET', KEYS[k + 2]) or '', held[1]}
         end
         local cold = held[2]
         if not cold then
-          cold = ARGV[3]
-          redis.call('SET', KEYS[5], cold)
-        elseif cold ~= ARGV[3] then
+          cold = ARGV[v + 3]
+          redis.call('SET', KEYS[k + 5], cold)
+        elseif cold ~= ARGV[v + 3] then
           return {0, 'cold-moved', cold}
         end
-        if not string.find(ARGV[4], ' ' .. cold .. ' ', 1, true) then
+        if not string.find(ARGV[v + 4], ' ' .. cold .. ' ', 1, true) then
           return {0, 'not-allowed', cold}
         end
-        local fence = redis.call('INCR', KEYS[6])
-        local floor = tonumber(ARGV[8])
+        local fence = redis.call('INCR', KEYS[k + 6])
+        local floor = tonumber(ARGV[v + 8])
         if fence <= floor then
           fence = floor + 1
-          redis.call('SET', KEYS[6], fence)
+          redis.call('SET', KEYS[k + 6], fence)
         end
-        local ttl = ARGV[6]
-        redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
-        redis.call('SET', KEYS[2], ARGV[2], 'PX', ttl)
-        redis.call('SET', KEYS[3], fence .. ':' .. ARGV[7], 'PX', ttl)
-        redis.call('SET', KEYS[4], ARGV[5] .. ':' .. ttl, 'PX', ttl)
+        local ttl = ARGV[v + 6]
+        redis.call('SET', KEYS[k + 1], ARGV[v + 1], 'PX', ttl)
+        redis.call('SET', KEYS[k + 2], ARGV[v + 2], 'PX', ttl)
+        redis.call('SET', KEYS[k + 3], fence .. ':' .. ARGV[v + 7], 'PX', ttl)
+        redis.call('SET', KEYS[k + 4], ARGV[v + 5] .. ':' .. ttl, 'PX', ttl)
         return {1, fence}
         """);
 
@@ -61,20 +61,20 @@ internal static class HotScripts
     /// kept in the heartbeat key as <c>now:ttl</c> (the default for a value without one). Reply: {1, hot state} or the
     /// lease refusal.
     /// </summary>
-    public static readonly PrScript Heartbeat = new("heartbeat", 4, 3, LeaseReads, LeaseCheck + """
+    public static readonly PrScript Heartbeat = new("heartbeat", 'h', 4, 3, LeaseReads, LeaseCheck + """
 
-        local ttl = ARGV[3]
-        local beat = redis.call('GET', KEYS[4])
+        local ttl = ARGV[v + 3]
+        local beat = redis.call('GET', KEYS[k + 4])
         if beat then
           local at = string.find(beat, ':', 1, true)
           if at then
             ttl = string.sub(beat, at + 1)
           end
         end
-        redis.call('PEXPIRE', KEYS[1], ttl)
-        redis.call('PEXPIRE', KEYS[2], ttl)
-        redis.call('PEXPIRE', KEYS[3], ttl)
-        redis.call('SET', KEYS[4], ARGV[2] .. ':' .. ttl, 'PX', ttl)
+        redis.call('PEXPIRE', KEYS[k + 1], ttl)
+        redis.call('PEXPIRE', KEYS[k + 2], ttl)
+        redis.call('PEXPIRE', KEYS[k + 3], ttl)
+        redis.call('SET', KEYS[k + 4], ARGV[v + 2] .. ':' .. ttl, 'PX', ttl)
         return {1, hot}
         """);
 
@@ -82,9 +82,9 @@ internal static class HotScripts
     /// A handoff note under a lease. KEYS: hot state, agent, lease, note. ARGV: 1 lease, 2 the note as stored, 3 how long
     /// it is kept (ms). Reply: {1, 1} or the lease refusal.
     /// </summary>
-    public static readonly PrScript Note = new("note", 4, 3, LeaseReads, LeaseCheck + """
+    public static readonly PrScript Note = new("note", 'n', 4, 3, LeaseReads, LeaseCheck + """
 
-        redis.call('SET', KEYS[4], ARGV[2], 'PX', ARGV[3])
+        redis.call('SET', KEYS[k + 4], ARGV[v + 2], 'PX', ARGV[v + 3])
         return {1, 1}
         """);
 
@@ -94,15 +94,15 @@ internal static class HotScripts
     /// Reply: 1 (also when it was in the target state already: nothing changed) or {0, 'not-allowed', hot} or the lease
     /// refusal — a plain integer on success, the common case, is the cheapest reply to build and to read.
     /// </summary>
-    public static readonly PrScript TransitionHot = new("transition", 3, 3, LeaseReads, LeaseCheck + """
+    public static readonly PrScript TransitionHot = new("transition", 't', 3, 3, LeaseReads, LeaseCheck + """
 
-        if hot == ARGV[2] then
+        if hot == ARGV[v + 2] then
           return 1
         end
-        if not string.find(ARGV[3], ' ' .. hot .. ' ', 1, true) then
+        if not string.find(ARGV[v + 3], ' ' .. hot .. ' ', 1, true) then
           return {0, 'not-allowed', hot}
         end
-        redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+        redis.call('SET', KEYS[k + 1], ARGV[v + 2], 'KEEPTTL')
         return 1
         """);
 
@@ -110,24 +110,101 @@ internal static class HotScripts
     /// Release or clear. ARGV: 1 lease, or '' to clear whoever holds it; 2 cold state to cache, or '' to keep it.
     /// Reply: {1, number of hot keys deleted} or the lease refusal.
     /// </summary>
-    public static readonly PrScript Clear = new("clear", 5, 2, LeaseReads, "if ARGV[1] ~= '' then\n" + LeaseCheck + """
+    public static readonly PrScript Clear = new("clear", 'r', 5, 2, LeaseReads, "if ARGV[v + 1] ~= '' then\n" + LeaseCheck + """
 
         end
-        local deleted = redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
-        if ARGV[2] ~= '' then
-          redis.call('SET', KEYS[5], ARGV[2])
+        local deleted = redis.call('DEL', KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4])
+        if ARGV[v + 2] ~= '' then
+          redis.call('SET', KEYS[k + 5], ARGV[v + 2])
         end
         return {1, deleted}
         """);
 
     /// <summary>Seeds the fencing counter: KEYS[1] = fence, ARGV[1] = floor. Sets it to max(current, floor); replies with the result.</summary>
-    public static readonly PrScript SeedFence = new("seed-fence", 1, 1, [1], """
+    public static readonly PrScript SeedFence = new("seed-fence", 'f', 1, 1, [1], """
         local current = tonumber(held[1] or '0')
-        local floor = tonumber(ARGV[1])
+        local floor = tonumber(ARGV[v + 1])
         if floor > current then
-          redis.call('SET', KEYS[1], ARGV[1])
+          redis.call('SET', KEYS[k + 1], ARGV[v + 1])
           return floor
         end
         return current
         """);
+
+    /// <summary>The scripts a <see cref="Batch"/> can run, each on one PR's keys.</summary>
+    private static PrScript[] PerPr => [Claim, Heartbeat, TransitionHot, Clear, SeedFence, Note];
+
+    /// <summary>The answer <see cref="Batch"/> gives for a call whose script raised an error: <c>{marker, message}</c>.</summary>
+    public const string BatchErrorMarker = "__thermocline_error";
+
+    /// <summary>
+    /// Several calls of the scripts above in one run (see <see cref="ScriptBatcher"/>); standalone servers only, as the
+    /// keys of different PRs span slots. KEYS: each call's keys in turn. ARGV: the plan — each call's script as its
+    /// one-letter <see cref="PrScript.Code"/>, in order — then each call's values in turn. Every script takes a fixed
+    /// number of keys and values, so the plan is all the framing a call needs. What every call reads first
+    /// (<see cref="PrScript.Reads"/>) is read for all of them with one MGET; a call whose keys an earlier call of the
+    /// run had reads its own, so each call sees exactly what it would see alone. Each script body, written once with its
+    /// keys and values at offsets (<c>KEYS[k + n]</c>, <c>ARGV[v + n]</c>; see <see cref="PrScript"/>), runs as a
+    /// function of those offsets — nothing is copied per call — under pcall, so one call's error is that call's answer
+    /// alone. Reply: one answer per call. A plan that names no script or does not match the keys and
+    /// values fails the whole run before anything changed.
+    /// </summary>
+    public static readonly HotScript Batch = new("batch", string.Concat(
+        "local scripts = {\n",
+        string.Concat(PerPr.Select(s =>
+            $"['{s.Code}'] = {{function(k, v, held)\n{s.Body}\nend, {s.KeyCount}, {s.ValueCount}, {{{string.Join(", ", s.Reads)}}}}},\n")),
+        "}\n",
+        """
+        local plan = ARGV[1]
+        local reads = {}
+        local k, v = 0, 1
+        for i = 1, #plan do
+          local script = scripts[string.sub(plan, i, i)]
+          if not script then
+            return redis.error_reply('batch plan names no script: ' .. plan)
+          end
+          for _, n in ipairs(script[4]) do
+            reads[#reads + 1] = KEYS[k + n]
+          end
+          k, v = k + script[2], v + script[3]
+        end
+        if k ~= #KEYS or v ~= #ARGV then
+          return redis.error_reply('batch plan ' .. plan .. ' takes ' .. k .. ' keys and ' .. v .. ' values, not ' .. #KEYS .. ' and ' .. #ARGV)
+        end
+        local prefetched = redis.call('MGET', unpack(reads))
+        local touched = {}
+        local results = {}
+        local r = 0
+        k, v = 0, 1
+        for i = 1, #plan do
+          local script = scripts[string.sub(plan, i, i)]
+          local names = script[4]
+          local held = {}
+          local stale = false
+          for j = 1, #names do
+            stale = stale or touched[KEYS[k + names[j]]]
+            held[j] = prefetched[r + j]
+          end
+          if stale then
+            for j = 1, #names do
+              held[j] = KEYS[k + names[j]]
+            end
+            held = redis.call('MGET', unpack(held))
+          end
+          r = r + #names
+          local ok, answer = pcall(script[1], k, v, held)
+          for j = 1, script[2] do
+            touched[KEYS[k + j]] = true
+          end
+          k, v = k + script[2], v + script[3]
+          if ok then
+            if answer == nil then answer = false end
+            results[i] = answer
+          else
+            if type(answer) == 'table' then answer = answer.err or answer.message or 'script error' end
+            results[i] = {'__thermocline_error', tostring(answer)}
+          end
+        end
+        return results
+        """));
 }
