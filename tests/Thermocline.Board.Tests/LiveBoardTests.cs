@@ -25,7 +25,7 @@ public sealed class LiveBoardTests(BrowserFixture browser, RedisServerFixture re
     public async Task Claim_ThroughTheCli_CardInProgressWithTheHolderWithinASecond(Store store)
     {
         string[] storeArgs = store == Store.Redis ? ["--redis", redis.ConnectionString, "--key-prefix", $"b{Guid.NewGuid():N}"[..13] + ":"] : [];
-        await using var world = await BoardWorld.StartAsync(browser, output, BoardTaskList.Contract, storeArgs, test: $"{nameof(Claim_ThroughTheCli_CardInProgressWithTheHolderWithinASecond)}-{store}");
+        await using var world = await BoardWorld.StartAsync(browser, output, ContractTaskList.Text, storeArgs, test: $"{nameof(Claim_ThroughTheCli_CardInProgressWithTheHolderWithinASecond)}-{store}");
         await world.OpenAsync();
         await Expect(world.CardIn("ready", "PR-001")).ToBeVisibleAsync();
 
@@ -54,7 +54,7 @@ public sealed class LiveBoardTests(BrowserFixture browser, RedisServerFixture re
     [BrowserFact]
     public async Task Milestone_Completed_CardMovesAndTheDependantGoesFromBlockedToReady()
     {
-        await using var world = await BoardWorld.StartAsync(browser, output, BoardTaskList.Contract);
+        await using var world = await BoardWorld.StartAsync(browser, output, ContractTaskList.Text);
         await world.OpenAsync();
         var dependant = world.CardIn("blocked", "PR-002");
         await Expect(dependant).ToBeVisibleAsync();
@@ -80,7 +80,7 @@ public sealed class LiveBoardTests(BrowserFixture browser, RedisServerFixture re
     [BrowserFact]
     public async Task Lease_LapsedWithoutHeartbeat_CardTurnsRedThenLeavesTheHotColumn()
     {
-        await using var world = await BoardWorld.StartAsync(browser, output, BoardTaskList.Contract);
+        await using var world = await BoardWorld.StartAsync(browser, output, ContractTaskList.Text);
         await world.OpenAsync();
 
         await world.ClaimAsync("PR-004", "bob", "--ttl", "2s");
@@ -103,7 +103,7 @@ public sealed class LiveBoardTests(BrowserFixture browser, RedisServerFixture re
     [BrowserFact]
     public async Task Lease_KeptAliveByHeartbeats_CardStaysInProgressThenLeavesOnceTheyStop()
     {
-        await using var world = await BoardWorld.StartAsync(browser, output, BoardTaskList.Contract);
+        await using var world = await BoardWorld.StartAsync(browser, output, ContractTaskList.Text);
         await world.OpenAsync();
         var lease = await world.ClaimAsync("PR-001", "frank", "--ttl", "3s");
         var held = world.CardIn("in-progress", "PR-001");

@@ -4,6 +4,7 @@ using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Microsoft.Playwright;
 using Thermocline.Board.Tests.Support;
+using Thermocline.Hub.Tests.Support;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
@@ -24,7 +25,7 @@ public sealed class LoginTests(BrowserFixture browser, ITestOutputHelper output)
     public async Task Board_OffLoopbackWithAToken_LoginFormRefusesAWrongTokenAndTheRightOneSetsAStrictHttpOnlyCookie()
     {
         var outside = OutsideAddress();
-        await using var world = await BoardWorld.StartAsync(browser, output, BoardTaskList.Contract, ["--bind", outside is null ? "127.0.0.1" : "0.0.0.0"], token: Token);
+        await using var world = await BoardWorld.StartAsync(browser, output, ContractTaskList.Text, ["--bind", outside is null ? "127.0.0.1" : "0.0.0.0"], token: Token);
         var url = outside is null ? world.Url : $"http://{outside}:{world.Port}";
         output.WriteLine($"board at {url}");
         var page = world.Page;

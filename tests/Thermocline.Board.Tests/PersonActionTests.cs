@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Thermocline.Board.Tests.Support;
+using Thermocline.Hub.Tests.Support;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
@@ -18,7 +19,7 @@ public sealed class PersonActionTests(BrowserFixture browser, ITestOutputHelper 
     [BrowserFact]
     public async Task Approve_CompletedPrFromItsPage_AfterConfirmation_CommitNamesThePersonAsAgent()
     {
-        await using var world = await BoardWorld.StartAsync(browser, output, BoardTaskList.Contract);
+        await using var world = await BoardWorld.StartAsync(browser, output, ContractTaskList.Text);
         await world.OpenAsync("#/pr/PR-003");
         var page = world.Page;
         var pr = page.Locator("#pr-page[data-pr=\"PR-003\"]");
@@ -72,7 +73,7 @@ public sealed class PersonActionTests(BrowserFixture browser, ITestOutputHelper 
     [BrowserFact]
     public async Task ReleaseStuck_AgentsLeaseFromThePrPage_HotStateDroppedNothingCommittedAndTheAgentsLeaseDead()
     {
-        await using var world = await BoardWorld.StartAsync(browser, output, BoardTaskList.Contract);
+        await using var world = await BoardWorld.StartAsync(browser, output, ContractTaskList.Text);
         var lease = await world.ClaimAsync("PR-004", "alice", "--state", "investigating");
         var fence = lease[..lease.IndexOf(':', StringComparison.Ordinal)];
         await world.OpenAsync("#/pr/PR-004");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Thermocline.Board.Tests.Support;
+using Thermocline.Hub.Tests.Support;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
@@ -16,7 +17,7 @@ public sealed class ReconnectTests(BrowserFixture browser, ITestOutputHelper out
     [BrowserFact]
     public async Task Stream_CutWhileAnAgentClaims_PageSaysOfflineThenReconnectsAndShowsTheClaim()
     {
-        await using var world = await BoardWorld.StartAsync(browser, output, BoardTaskList.Contract);
+        await using var world = await BoardWorld.StartAsync(browser, output, ContractTaskList.Text);
         await using var cutter = StreamCutter.Start(world.Port);
         var relayed = $"http://127.0.0.1:{cutter.Port.ToString(CultureInfo.InvariantCulture)}";
         await world.OpenAsync(baseUrl: relayed);
@@ -48,7 +49,7 @@ public sealed class ReconnectTests(BrowserFixture browser, ITestOutputHelper out
     [BrowserFact]
     public async Task Hub_RestartedAfterAPersonsCommit_PageReconnectsToTheNewRunAndShowsGit()
     {
-        await using var world = await BoardWorld.StartAsync(browser, output, BoardTaskList.Contract);
+        await using var world = await BoardWorld.StartAsync(browser, output, ContractTaskList.Text);
         await world.OpenAsync();
         await Expect(world.CardIn("ready", "PR-004")).ToBeVisibleAsync();
 

@@ -10,18 +10,6 @@ internal sealed class BoardTaskList
 
     private readonly StringBuilder _text = new("# Task List\n\nA list for the browser tests.\n\n");
 
-    /// <summary>
-    /// PR-001 ready (high), PR-002 new waiting on PR-001 (the hub blocks it at start), PR-003 completed (critical), PR-004
-    /// ready (low), PR-005 approved: the hub tests' contract list.
-    /// </summary>
-    public static string Contract { get; } = new BoardTaskList()
-        .Pr("PR-001", "Project skeleton", "ready", "high")
-        .Pr("PR-002", "Configuration loading", "new", "medium", ["PR-001"])
-        .Pr("PR-003", "Logging", "completed", "critical")
-        .Pr("PR-004", "Documentation", "ready", "low")
-        .Pr("PR-005", "Release notes", "approved", "medium")
-        .Text;
-
     public string Text => _text.ToString();
 
     /// <summary>Adds a PR; <paramref name="yamlTitle"/> is written as is after <c>title:</c> (quote it yourself), the heading gets <paramref name="title"/>.</summary>
