@@ -99,6 +99,9 @@ internal sealed partial class PrBlockText
     /// <summary>True for a block written as one flow mapping (<c>{pr_id: …}</c>), whose fields have no lines of their own.</summary>
     public bool IsFlowMapping => _text[_map.Start] == '{';
 
+    /// <summary>Each top-level field's name and the 0-based line its key is on, in file order (for a merge by field).</summary>
+    public IEnumerable<(string Key, int Line)> KeyLines => _map.Entries.Select(e => (e.Key.Value, e.Key.Line - 1));
+
     /// <summary>The value of a top-level scalar field, or null when absent or null.</summary>
     public string? Scalar(string key) => _map.Get(key) is YamlScalar { IsNull: false } s ? s.Value : null;
 

@@ -16,6 +16,7 @@ internal static class TaskListParser
         var scan = DocumentScanner.Scan(text, lines);
         var diagnostics = scan.Diagnostics;
         var blocks = scan.Blocks;
+        ConflictScan.Run(lines, blocks, diagnostics);
 
         // Blocks are independent: each chunk (a contiguous run) is read by its own reader into its own results, and the
         // chunks are joined in order, so the outcome is the same as one reader going through them all.
