@@ -48,6 +48,11 @@ public static class ThermoApp
                 .WithDescription("Parse and check a task list. Every problem is reported as file:line: severity: PR: message. Exit 0 when it has no errors (warnings allowed), 65 when it has.")
                 .WithExample("validate")
                 .WithExample("validate", "docs/task-list.md", "--json");
+            config.AddCommand<MergeDriverCommand>("merge-driver")
+                .WithData(streams)
+                .IsHidden()
+                .WithDescription("Git's merge driver for the task list (git runs it; 'thermo setup --merge-driver' registers it): a three-way merge by PR block (pr_id). A block changed on one side is taken, PRs added on either side are kept, fields both sides changed differently are a conflict with markers that 'thermo validate' explains; a cold_state both changed goes to the side whose last milestone of the PR has the higher lease fence (when that state is reachable). Writes the result over OURS; exit 0 clean, 1 conflicts left. Lists it cannot merge by block go to 'git merge-file'.")
+                .WithExample("merge-driver", "%O", "%A", "%B", "%P");
             config.AddCommand<HubCommand>("hub")
                 .WithData(streams)
                 .WithDescription("Run the hub for a repository in the foreground: recovers from git, keeps Redis (or an embedded store) in step, serves the HTTP API agents use. Ctrl-C / SIGTERM stop it cleanly.")
