@@ -38,8 +38,9 @@ public static class ThermoApp
                 .WithExample("init", "--repo", "../my-project");
             config.AddCommand<SetupCommand>("setup")
                 .WithData(streams)
-                .WithDescription("Onboarding in one command: write (or update in place) the section of AGENTS.md that tells a coding agent how to work in this repository with Thermocline, between <!-- thermocline:begin --> and <!-- thermocline:end --> markers; nothing else in the file changes. Then print the MCP client configuration. --check tells whether the section is current (exit 1 when not), --remove takes it out.")
+                .WithDescription("Onboarding in one command: write (or update in place) the section of AGENTS.md that tells a coding agent how to work in this repository with Thermocline, between <!-- thermocline:begin --> and <!-- thermocline:end --> markers; nothing else in the file changes. Then print the MCP client configuration. --check tells whether the section is current (exit 1 when not), --remove takes it out. With --merge-driver, the same for git's merge driver of the task list instead (.git/config and .gitattributes).")
                 .WithExample("setup")
+                .WithExample("setup", "--merge-driver")
                 .WithExample("setup", "--check")
                 .WithExample("setup", "--repo", "../my-project", "--agents-file", "docs/AGENTS.md")
                 .WithExample("setup", "--print-mcp", "--hub", "http://127.0.0.1:7420");

@@ -36,6 +36,10 @@ internal sealed class SetupCommand : AsyncCommand<SetupCommand.Settings>
         [Description("Only print the MCP client configuration (stdio: thermo mcp; HTTP: the hub's /mcp); write nothing.")]
         public bool PrintMcp { get; init; }
 
+        [CommandOption("--merge-driver")]
+        [Description("Instead of the AGENTS.md section: register 'thermo merge-driver' as git's merge driver for docs/task-list.md ([merge \"thermocline\"] in .git/config, a marked line in .gitattributes; nothing else in either changes). With --check: exit 1 unless both are there and current; with --remove: take both out.")]
+        public bool MergeDriver { get; init; }
+
         [CommandOption("--hub <URL>")]
         [Description("The hub's URL, for the MCP configuration. Default: THERMO_HUB, else http://127.0.0.1:7420.")]
         public string? Hub { get; init; }
@@ -47,6 +51,7 @@ internal sealed class SetupCommand : AsyncCommand<SetupCommand.Settings>
         public override ValidationResult Validate() =>
             Check && Remove ? ValidationResult.Error("--check and --remove cannot go together: --check writes nothing, --remove writes.")
             : PrintMcp && (Check || Remove) ? ValidationResult.Error("--print-mcp only prints the MCP configuration; leave out --check and --remove.")
+            : MergeDriver && (PrintMcp || AgentsFile is not null) ? ValidationResult.Error("--merge-driver sets up the merge driver only; leave out --print-mcp and --agents-file (run 'thermo setup' again without --merge-driver for those).")
             : ValidationResult.Success();
     }
 
@@ -66,6 +71,11 @@ internal sealed class SetupCommand : AsyncCommand<SetupCommand.Settings>
             }
 
             return ExitCodes.Ok;
+        }
+
+        if (settings.MergeDriver)
+        {
+            return await MergeDriverSetup.RunAsync(streams, settings.Repo ?? ".", settings.Check, settings.Remove, settings.Json, cancellationToken);
         }
 
         var target = AgentsFileTarget.Resolve(settings.Repo ?? ".", settings.AgentsFile ?? AgentsFileTarget.DefaultFile);
