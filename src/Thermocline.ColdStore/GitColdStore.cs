@@ -114,6 +114,7 @@ public sealed partial class GitColdStore : IAsyncDisposable
             var store = new GitColdStore(options, time, logger, repo, native, branchRef) { IsDurable = durable };
             Directory.CreateDirectory(store.StateDirectory);
             LockOwnership.SweepRecords(store.StateDirectory);
+            store.ReadAhead();
             ColdStoreLog.Opened(logger, store._workDir ?? gitDir, store.Branch, options.TaskListPath, durable);
             if (!durable)
             {
@@ -129,6 +130,20 @@ public sealed partial class GitColdStore : IAsyncDisposable
             throw e is IOException or UnauthorizedAccessException
                 ? ThermoclineException.Unavailable($"the hub cannot write its state under {gitDir}: {e.Message}", e)
                 : e;
+        }
+    }
+
+    // The tip's task list read and parsed while the store opens, off the caller's thread: a hub opens its hot store
+    // meanwhile, and its first reads (the working copy check, hydration) find the list ready. A list that cannot be read
+    // is left for those reads, which say why.
+    private void ReadAhead()
+    {
+        try
+        {
+            _ = Load(ReadTip());
+        }
+        catch (Exception ex) when (ex is ThermoclineException or LibGit2SharpException or IOException)
+        {
         }
     }
 

@@ -16,6 +16,13 @@ public sealed partial class RedisHotStore
         }, cancellationToken);
 
     /// <summary>
+    /// True when Redis holds neither this store's PR index nor its hot index: new, wiped, or an embedded store that keeps
+    /// nothing across restarts. Hydrated from git, such a store holds exactly git's state, with nothing to reconcile.
+    /// </summary>
+    public Task<bool> HoldsNoPrsAsync(CancellationToken cancellationToken) =>
+        RunAsync("look for the PR indexes", async () => await _db.KeyExistsAsync([Keys.PrIndex, Keys.HotIndex]) == 0, cancellationToken);
+
+    /// <summary>
     /// True while <c>sync:crash_recovery_needed</c> is set. A running hub finding it gone knows Redis lost its data (a
     /// FLUSHALL, a restart without persistence) and recovers as after a crash.
     /// </summary>

@@ -1,5 +1,6 @@
 using Thermocline.ColdStore;
 using Thermocline.Domain.Errors;
+using Thermocline.Sync.Reconciliation;
 using Thermocline.Sync.Status;
 
 namespace Thermocline.Sync;
@@ -18,6 +19,7 @@ public sealed partial class StateSync
         _cold.StartWatching(); // a person's git from now on is seen, even before the watch cycle runs
         // Redis's flag says so, or the durable mark beside git does (Redis may have been wiped before the crash).
         var crashedOnDisk = _cold.MarkHubRunning();
+        var empty = await _hot.HoldsNoPrsAsync(cancellationToken);
         var recovered = await _hot.MarkHubRunningAsync(cancellationToken) | crashedOnDisk;
         await LoadFenceCeilingAsync(cancellationToken);
         if (recovered)
@@ -31,8 +33,9 @@ public sealed partial class StateSync
         // edits owed to a copy that could not take them are still owed after a stop. Milestones a person's reset dropped
         // while no hub ran are committed again.
         await RepairWorkingCopyAsync(waitForLock: true, cancellationToken);
+        step = LogStep(step, "working copy checked");
         await RestoreDroppedAsync(cancellationToken);
-        step = LogStep(step, "working copy checked, dropped milestones looked for");
+        step = LogStep(step, "dropped milestones looked for");
 
         var list = await ReadGitAsync(cancellationToken);
         step = LogStep(step, list is null ? "the task list at HEAD read (it does not parse)" : $"the task list at HEAD read: {list.Prs.Count} PRs");
@@ -47,10 +50,17 @@ public sealed partial class StateSync
         ObserveHydrated(list.Prs.Count, _time.GetElapsedTime(step));
         step = LogStep(step, $"Redis hydrated with {list.Prs.Count} PRs");
 
-        var conflicts = await _reconciliation.DetectAsync(list, cancellationToken);
-        Report(conflicts);
-        await _reconciliation.ResolveAsync(list, conflicts, cancellationToken);
-        step = LogStep(step, $"reconciled, {conflicts.Count} conflicts resolved");
+        // A Redis that held no PR now holds git's state and nothing else: there is nothing to compare (the reconciliation
+        // cycle looks again soon).
+        IReadOnlyList<Conflict> conflicts = [];
+        if (!empty)
+        {
+            conflicts = await _reconciliation.DetectAsync(list, cancellationToken);
+            Report(conflicts);
+            await _reconciliation.ResolveAsync(list, conflicts, cancellationToken);
+            step = LogStep(step, $"reconciled, {conflicts.Count} conflicts resolved");
+        }
+
         var dependencies = await ApplyDependenciesAsync("start-up", cancellationToken);
         LogStep(step, $"dependency engine settled {dependencies.Changes.Count} changes");
 

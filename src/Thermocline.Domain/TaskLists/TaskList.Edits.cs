@@ -13,16 +13,25 @@ public sealed partial class TaskList
     public TaskList WithColdState(string prId, ColdState state) => WithColdStates([(prId, state)]);
 
     /// <summary>
-    /// Sets many PRs' cold states in one pass over the file (O(size of the file), whatever the number of changes): the
-    /// same bytes as <see cref="WithColdState"/> applied once per change. All or nothing: throws, changing nothing, when
-    /// the list has errors, a PR is unknown or named twice, or a flow-style block would need a line added.
+    /// Sets many PRs' cold states: the same bytes as <see cref="WithColdState"/> applied once per change. The edit itself
+    /// costs O(number of changes): the new list keeps the list it edits and the changes, and makes its text (one pass)
+    /// and its PR locations only when they are asked for; <see cref="ToBytes"/> writes the bytes from the pieces. After
+    /// <see cref="MaxPendingEdits"/> PRs edited that way the list is made whole. All or nothing: throws, changing nothing,
+    /// when the list has errors, a PR is unknown or named twice, or a flow-style block would need a line added.
     /// </summary>
     public TaskList WithColdStates(IEnumerable<(string PrId, ColdState State)> states)
     {
         ArgumentNullException.ThrowIfNull(states);
         EnsureValid();
-        var edits = new List<(int Index, ColdState State, string Inserted)>();
+        var root = _root ?? this;
+        var edits = new Dictionary<int, ColdEdit>(_edits.Length + 4);
+        foreach (var e in _edits)
+        {
+            edits[e.Index] = e;
+        }
+
         var named = new HashSet<string>(StringComparer.Ordinal);
+        var changed = false;
         foreach (var (prId, state) in states)
         {
             if (!named.Add(prId))
@@ -31,15 +40,28 @@ public sealed partial class TaskList
             }
 
             var index = _index.TryGetValue(prId, out var i) ? i : throw ThermoclineException.UnknownPr(prId);
-            var pr = Prs[index];
+            var pr = root.Prs[index];
             var loc = pr.Location;
             var name = StateNames.Of(state);
+            var edited = edits.TryGetValue(index, out var earlier);
+            var current = edited ? earlier.State : pr.ColdState;
             if (loc.HasColdState)
             {
-                if (pr.ColdState != state)
+                if (current == state)
                 {
-                    var quote = Text[loc.ColdStateStart];
-                    edits.Add((index, state, quote is '\'' or '"' ? $"{quote}{name}{quote}" : name));
+                    continue;
+                }
+
+                // Edited back to the value it has in the root: the root's bytes again.
+                changed = true;
+                var quote = root.Text[loc.ColdStateStart];
+                if (state == pr.ColdState)
+                {
+                    edits.Remove(index);
+                }
+                else
+                {
+                    edits[index] = new ColdEdit(index, state, loc.ColdStateStart, loc.ColdStateEnd - loc.ColdStateStart, quote is '\'' or '"' ? $"{quote}{name}{quote}" : name, AddsLine: false);
                 }
             }
             else if (loc.InsertAt < 0)
@@ -47,80 +69,106 @@ public sealed partial class TaskList
                 throw ThermoclineException.BadTaskList(
                     $"{prId} (line {loc.OpenLine}) is written as a flow mapping, where a cold_state line cannot be added; add 'cold_state: {StateNames.Of(pr.ColdState)}' to it by hand.");
             }
-            else
+            else if (!edited || current != state)
             {
-                edits.Add((index, state, new string(' ', loc.KeyIndent) + "cold_state: " + name + loc.NewLine));
+                // A block without the line gets one, even for the state it has by default; an added line is rewritten.
+                changed = true;
+                edits[index] = new ColdEdit(index, state, loc.InsertAt, 0, new string(' ', loc.KeyIndent) + "cold_state: " + name + loc.NewLine, AddsLine: true);
             }
         }
 
-        if (edits.Count == 0)
+        if (!changed)
         {
             return this;
         }
 
-        // Blocks are in file order and never overlap, so sorting by PR sorts the edits by offset. One copy of the text,
-        // each later PR's location shifted by what the edits before it added; ids and their order stay, so does the index.
-        edits.Sort((a, b) => a.Index.CompareTo(b.Index));
-        var pieces = new List<(int Start, int Length, string? Inserted)>((edits.Count * 2) + 1);
-        var prs = Prs.ToArray();
+        var sorted = edits.Values.ToArray();
+        Array.Sort(sorted, static (a, b) => a.Index.CompareTo(b.Index));
+        var list = sorted.Length == 0 ? root : new TaskList(root, sorted);
+        return sorted.Length > MaxPendingEdits ? list.Whole() : list;
+    }
+
+    /// <summary>How many edited PRs a list keeps as edits before it is made whole (text and locations built once).</summary>
+    public const int MaxPendingEdits = 32;
+
+    /// <summary>One PR's cold-state edit, against the root's text: <see cref="Removed"/> characters at <see cref="Start"/> become <see cref="Inserted"/>.</summary>
+    private readonly record struct ColdEdit(int Index, ColdState State, int Start, int Removed, string Inserted, bool AddsLine)
+    {
+        public int Delta => Inserted.Length - Removed;
+    }
+
+    // This list with its text and layout made: a root of its own.
+    private TaskList Whole() => _root is null ? this : new TaskList(Text, HasBom, Prs, Diagnostics, Display, _index);
+
+    // The text of an edited list: one copy of the root's, the edits spliced in.
+    private string EditedText()
+    {
+        var pieces = EditedPieces();
+        return string.Create(pieces.Sum(p => p.Length), pieces, static (span, pieces) =>
+        {
+            foreach (var piece in pieces)
+            {
+                piece.Span.CopyTo(span);
+                span = span[piece.Length..];
+            }
+        });
+    }
+
+    private List<ReadOnlyMemory<char>> EditedPieces()
+    {
+        var text = _root!.Text;
+        var pieces = new List<ReadOnlyMemory<char>>((_edits.Length * 2) + 1);
+        var copied = 0;
+        foreach (var e in _edits)
+        {
+            pieces.Add(text.AsMemory(copied, e.Start - copied));
+            pieces.Add(e.Inserted.AsMemory());
+            copied = e.Start + e.Removed;
+        }
+
+        pieces.Add(text.AsMemory(copied));
+        return pieces;
+    }
+
+    // The PRs of an edited list, each later PR's location shifted by what the edits before it added; the diagnostics'
+    // lines and the display section moved the same way. Ids and their order stay, so does the index.
+    private Layout EditedLayout()
+    {
+        var root = _root!;
+        var prs = new PrEntry[root.Prs.Count];
         var insertedAt = new List<int>();
-        int copied = 0, delta = 0, lines = 0, next = 0, displayDelta = 0, displayLines = 0;
+        int delta = 0, lines = 0, next = 0, displayDelta = 0, displayLines = 0;
         for (var i = 0; i < prs.Length; i++)
         {
-            var loc = prs[i].Location;
-            if (next < edits.Count && edits[next].Index == i)
+            var pr = root.Prs[i];
+            if (next < _edits.Length && _edits[next].Index == i)
             {
-                var (_, state, inserted) = edits[next++];
-                var at = loc.HasColdState ? loc.ColdStateStart : loc.InsertAt;
-                var removed = loc.HasColdState ? loc.ColdStateEnd - loc.ColdStateStart : 0;
-                pieces.Add((copied, at - copied, null));
-                pieces.Add((0, inserted.Length, inserted));
-                copied = at + removed;
-                var moved = Shift(loc, delta, lines);
-                var valueStart = moved.InsertAt + loc.KeyIndent + "cold_state: ".Length;
-                var edited = loc.HasColdState
-                    ? moved with { ColdStateEnd = moved.ColdStateStart + inserted.Length }
-                    : moved with
-                    {
-                        ColdStateLine = moved.InsertLine,
-                        ColdStateStart = valueStart,
-                        ColdStateEnd = valueStart + StateNames.Of(state).Length,
-                        CloseLine = moved.CloseLine + 1,
-                    };
-                prs[i] = prs[i] with { ColdState = state, Location = edited };
-                delta += inserted.Length - removed;
-                if (!loc.HasColdState)
+                var e = _edits[next++];
+                prs[i] = Edited(pr, e, delta, lines);
+                delta += e.Delta;
+                if (e.AddsLine)
                 {
-                    insertedAt.Add(loc.InsertLine);
+                    insertedAt.Add(pr.Location.InsertLine);
                     lines++;
                 }
 
-                if (Display is { } r && r.Start > at)
+                if (root.Display is { } r && r.Start > e.Start)
                 {
-                    displayDelta += inserted.Length - removed;
-                    displayLines += loc.HasColdState ? 0 : 1;
+                    displayDelta += e.Delta;
+                    displayLines += e.AddsLine ? 1 : 0;
                 }
             }
-            else if (delta != 0 || lines != 0)
+            else
             {
-                prs[i] = prs[i] with { Location = Shift(loc, delta, lines) };
+                prs[i] = delta != 0 || lines != 0 ? pr with { Location = Shift(pr.Location, delta, lines) } : pr;
             }
         }
 
-        pieces.Add((copied, Text.Length - copied, null));
         var diagnostics = insertedAt.Count == 0
-            ? Diagnostics
-            : Diagnostics.Select(d => d with { Line = d.Line + LinesInsertedUpTo(insertedAt, d.Line) }).ToList();
-        var display = Display is { } range && (displayDelta != 0 || displayLines != 0) ? range.Shift(displayDelta, displayLines) : Display;
-        var text = string.Create(Text.Length + delta, (Text, pieces), static (span, state) =>
-        {
-            foreach (var (start, length, inserted) in state.pieces)
-            {
-                (inserted ?? state.Text).AsSpan(start, length).CopyTo(span);
-                span = span[length..];
-            }
-        });
-        return new TaskList(text, HasBom, prs, diagnostics, display, _index);
+            ? root.Diagnostics
+            : root.Diagnostics.Select(d => d with { Line = d.Line + LinesInsertedUpTo(insertedAt, d.Line) }).ToList();
+        var display = root.Display is { } range && (displayDelta != 0 || displayLines != 0) ? range.Shift(displayDelta, displayLines) : root.Display;
+        return new Layout(prs, diagnostics, display);
     }
 
     // How many lines were inserted at or before this (original) line; insertedAt is ascending.
@@ -128,6 +176,48 @@ public sealed partial class TaskList
     {
         var found = insertedAt.BinarySearch(line);
         return found >= 0 ? found + 1 : ~found;
+    }
+
+    // One PR of an edited list, without making the others: O(number of edits).
+    private PrEntry EditedEntry(int index)
+    {
+        int delta = 0, lines = 0;
+        var pr = _root!.Prs[index];
+        foreach (var e in _edits)
+        {
+            if (e.Index == index)
+            {
+                return Edited(pr, e, delta, lines);
+            }
+
+            if (e.Index > index)
+            {
+                break;
+            }
+
+            delta += e.Delta;
+            lines += e.AddsLine ? 1 : 0;
+        }
+
+        return delta != 0 || lines != 0 ? pr with { Location = Shift(pr.Location, delta, lines) } : pr;
+    }
+
+    // The edited PR, where its edit put it: delta characters and lines further on, its cold_state value the new one.
+    private static PrEntry Edited(PrEntry pr, ColdEdit e, int delta, int lines)
+    {
+        var loc = pr.Location;
+        var moved = Shift(loc, delta, lines);
+        var valueStart = moved.InsertAt + loc.KeyIndent + "cold_state: ".Length;
+        var location = e.AddsLine
+            ? moved with
+            {
+                ColdStateLine = moved.InsertLine,
+                ColdStateStart = valueStart,
+                ColdStateEnd = valueStart + StateNames.Of(e.State).Length,
+                CloseLine = moved.CloseLine + 1,
+            }
+            : moved with { ColdStateEnd = moved.ColdStateStart + e.Inserted.Length };
+        return pr with { ColdState = e.State, Location = location };
     }
 
     /// <summary>

@@ -22,34 +22,56 @@ public sealed partial class TaskList
 
     private readonly FrozenDictionary<string, int> _index;
 
+    // A list parsed (or flattened) holds its text and layout. One made by cold-state edits holds the list they apply to
+    // and the edits instead, and makes its text and its layout (shifted locations) only when asked: an edit is then
+    // O(number of edits), not O(size of the file) (see TaskList.Edits.cs).
+    private readonly TaskList? _root;
+    private readonly ColdEdit[] _edits = [];
+    private string? _text;
+    private Layout? _layout;
+
     // An edit keeps every id at its position, so it passes the index on rather than building it again.
     private TaskList(string text, bool hasBom, IReadOnlyList<PrEntry> prs, IReadOnlyList<TaskListDiagnostic> diagnostics, DisplayRange? display, FrozenDictionary<string, int>? index = null)
     {
-        Text = text;
+        _text = text;
         HasBom = hasBom;
-        Prs = prs;
-        Diagnostics = diagnostics;
-        Display = display;
+        _layout = new Layout(prs, diagnostics, display);
         _index = index ?? BuildIndex(prs);
+        HasErrors = diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+    }
+
+    // Cold-state edits of root, a list with no errors; ascending by PR.
+    private TaskList(TaskList root, ColdEdit[] edits)
+    {
+        _root = root;
+        _edits = edits;
+        HasBom = root.HasBom;
+        _index = root._index;
     }
 
     /// <summary>The file's text (without the byte-order mark, which <see cref="HasBom"/> records).</summary>
-    public string Text { get; }
+    public string Text => _text ?? Made(ref _text, EditedText());
 
     /// <summary>True when the file started with a UTF-8 byte-order mark.</summary>
     public bool HasBom { get; }
 
     /// <summary>Every PR whose block could be read, in file order.</summary>
-    public IReadOnlyList<PrEntry> Prs { get; }
+    public IReadOnlyList<PrEntry> Prs => CurrentLayout.Prs;
 
     /// <summary>Every problem found, errors and warnings, in file order.</summary>
-    public IReadOnlyList<TaskListDiagnostic> Diagnostics { get; }
+    public IReadOnlyList<TaskListDiagnostic> Diagnostics => CurrentLayout.Diagnostics;
 
     /// <summary>True when any diagnostic is an error: such a list is never written to.</summary>
-    public bool HasErrors => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+    public bool HasErrors { get; }
 
     /// <summary>Where the hot-state display section is, when the file has one.</summary>
-    internal DisplayRange? Display { get; }
+    internal DisplayRange? Display => CurrentLayout.Display;
+
+    private Layout CurrentLayout => _layout ?? Made(ref _layout, EditedLayout());
+
+    // Made once, by whichever thread gets there first; another one's equal result is dropped.
+    private static T Made<T>(ref T? field, T value)
+        where T : class => Interlocked.CompareExchange(ref field, value, null) ?? value;
 
     /// <summary>Parses a task list from the file's bytes. Never throws for bad content: problems become <see cref="Diagnostics"/>.</summary>
     public static TaskList Parse(ReadOnlySpan<byte> bytes)
@@ -88,19 +110,31 @@ public sealed partial class TaskList
     }
 
     /// <summary>The PR with this id, or null.</summary>
-    public PrEntry? Find(string prId) => _index.TryGetValue(prId, out var i) ? Prs[i] : null;
+    public PrEntry? Find(string prId) => !_index.TryGetValue(prId, out var i) ? null : _layout is { } layout ? layout.Prs[i] : EditedEntry(i);
 
     /// <summary>The file's bytes: exactly the input when nothing was edited.</summary>
     public byte[] ToBytes()
     {
-        var count = StrictUtf8.GetByteCount(Text);
+        // An edited list's bytes come from its pieces, without making its text.
+        var pieces = _text is { } text ? [text.AsMemory()] : EditedPieces();
+        var count = 0;
+        foreach (var piece in pieces)
+        {
+            count += StrictUtf8.GetByteCount(piece.Span);
+        }
+
         var bytes = new byte[count + (HasBom ? 3 : 0)];
         if (HasBom)
         {
             Encoding.UTF8.Preamble.CopyTo(bytes);
         }
 
-        StrictUtf8.GetBytes(Text, bytes.AsSpan(HasBom ? 3 : 0));
+        var rest = bytes.AsSpan(HasBom ? 3 : 0);
+        foreach (var piece in pieces)
+        {
+            rest = rest[StrictUtf8.GetBytes(piece.Span, rest)..];
+        }
+
         return bytes;
     }
 
@@ -129,6 +163,9 @@ public sealed partial class TaskList
 
         return index.ToFrozenDictionary(StringComparer.Ordinal);
     }
+
+    /// <summary>The PRs, the problems found and the display section, where the text has them.</summary>
+    private sealed record Layout(IReadOnlyList<PrEntry> Prs, IReadOnlyList<TaskListDiagnostic> Diagnostics, DisplayRange? Display);
 
     private static TaskList Failed(bool hasBom, string code, string message) =>
         new(string.Empty, hasBom, [], [new TaskListDiagnostic(DiagnosticSeverity.Error, 1, null, code, message)], null);

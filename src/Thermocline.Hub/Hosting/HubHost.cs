@@ -76,32 +76,22 @@ public sealed partial class HubHost : IAsyncDisposable
             throw;
         }
 
-        var owned = new Stack<IAsyncDisposable>();
+        // Three slow starts run side by side: the git store (it reads and parses the task list while it opens), the hot
+        // store (an embedded Garnet to start, then the connection) and the web host's build. The host takes the stores
+        // once they are open; nothing resolves them before.
+        var stores = new HubStores();
+        var syncOptions = new SyncOptions { DisplayInterval = options.DisplayInterval, MaxLeaseTtl = options.MaxLeaseTtl };
+        var opening = GitColdStore.OpenAsync(new ColdStoreOptions { RepositoryPath = repoPath, Branch = options.Branch }, time, loggerFactory.CreateLogger<GitColdStore>(), cancellationToken);
+        var connecting = ConnectHotStoreAsync(options, gitDir, loggerFactory, time, cancellationToken);
+        var building = Task.Run(() => Build(options, loggerFactory, time, services => stores.AddStateSync(services.AddSingleton(syncOptions))), cancellationToken);
         try
         {
-            var cold = await GitColdStore.OpenAsync(new ColdStoreOptions { RepositoryPath = repoPath, Branch = options.Branch }, time, loggerFactory.CreateLogger<GitColdStore>(), cancellationToken);
-            owned.Push(cold);
-
-            EmbeddedGarnet? embedded = null;
-            var connection = options.Redis;
-            if (connection is null)
-            {
-                var data = options.PersistEmbedded ? Path.Combine(gitDir, "thermocline", "garnet") : null;
-                embedded = await EmbeddedGarnet.StartAsync(new EmbeddedGarnetOptions { DataDirectory = data }, loggerFactory, cancellationToken);
-                owned.Push(embedded);
-                connection = embedded.ConnectionString;
-            }
-
-            var hot = await RedisHotStore.ConnectAsync(
-                new HotStoreOptions { ConnectionString = connection, KeyPrefix = options.KeyPrefix, HeartbeatTtl = options.HeartbeatTtl },
-                time,
-                loggerFactory,
-                cancellationToken);
-            owned.Push(hot);
+            await Task.WhenAll(opening, connecting, building);
+            var app = await building;
+            var cold = await opening;
+            var (embedded, hot) = await connecting;
             HubLog.Stores(logger, repoPath, embedded is null ? "Redis" : "embedded Garnet", hot.Endpoint);
-
-            var syncOptions = new SyncOptions { DisplayInterval = options.DisplayInterval, MaxLeaseTtl = options.MaxLeaseTtl };
-            var app = Build(options, loggerFactory, time, services => services.AddSingleton(cold).AddSingleton(hot).AddSingleton(syncOptions));
+            stores.Open(cold, hot);
             var sync = app.Services.GetRequiredService<StateSync>();
             await app.StartAsync(cancellationToken);
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -110,12 +100,75 @@ public sealed partial class HubHost : IAsyncDisposable
         }
         catch
         {
-            while (owned.TryPop(out var d))
+            // Whatever did open is closed again, in the order DisposeAsync closes it.
+            if (await SucceededAsync(building) is { } built)
             {
-                await d.DisposeAsync();
+                await built.DisposeAsync();
+            }
+
+            if (await SucceededAsync(connecting) is var (garnet, hot) && hot is not null)
+            {
+                await hot.DisposeAsync();
+                if (garnet is not null)
+                {
+                    await garnet.DisposeAsync();
+                }
+            }
+
+            if (await SucceededAsync(opening) is { } cold)
+            {
+                await cold.DisposeAsync();
             }
 
             hubLock.Dispose();
+            throw;
+        }
+    }
+
+    // What a start that failed elsewhere must close: the task's result when it succeeded (its own failure is the one
+    // already on its way, or a consequence of it), else nothing.
+    private static async Task<T?> SucceededAsync<T>(Task<T> task)
+    {
+        try
+        {
+            return await task;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return default;
+        }
+    }
+
+    // The embedded Garnet (unless a Redis is named) and the connection to it; an embedded store whose connection fails is
+    // stopped again.
+    private static async Task<(EmbeddedGarnet? Embedded, RedisHotStore Hot)> ConnectHotStoreAsync(
+        HubOptions options, string gitDir, ILoggerFactory loggerFactory, TimeProvider time, CancellationToken cancellationToken)
+    {
+        EmbeddedGarnet? embedded = null;
+        var connection = options.Redis;
+        if (connection is null)
+        {
+            var data = options.PersistEmbedded ? Path.Combine(gitDir, "thermocline", "garnet") : null;
+            embedded = await EmbeddedGarnet.StartAsync(new EmbeddedGarnetOptions { DataDirectory = data }, loggerFactory, cancellationToken);
+            connection = embedded.ConnectionString;
+        }
+
+        try
+        {
+            var hot = await RedisHotStore.ConnectAsync(
+                new HotStoreOptions { ConnectionString = connection, KeyPrefix = options.KeyPrefix, HeartbeatTtl = options.HeartbeatTtl },
+                time,
+                loggerFactory,
+                cancellationToken);
+            return (embedded, hot);
+        }
+        catch
+        {
+            if (embedded is not null)
+            {
+                await embedded.DisposeAsync();
+            }
+
             throw;
         }
     }
@@ -185,18 +238,17 @@ public sealed partial class HubHost : IAsyncDisposable
         }
     }
 
-    // The stores are opened before the host is built (each opens asynchronously, and in an order crash recovery needs) and
-    // registered as they are; the host's container makes the state sync from them, its meter from the host's meter
-    // factory. The host disposes neither store: DisposeAsync closes them in order, after the final display sync.
-    private static WebApplication Build(HubOptions options, ILoggerFactory loggerFactory, TimeProvider time, Action<IServiceCollection> addStores)
+    // Built while the stores open: the container makes the state sync from them once they are (see HubStores), its meter
+    // from the host's meter factory. The stores are not the container's: DisposeAsync closes them in order, after the
+    // final display sync.
+    private static WebApplication Build(HubOptions options, ILoggerFactory loggerFactory, TimeProvider time, Action<IServiceCollection> addStateSync)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "thermocline-hub" });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.AddSingleton(time);
-        addStores(builder.Services);
-        builder.Services.AddSingleton<StateSync>();
+        addStateSync(builder.Services);
         builder.Services.AddHubTelemetry(options);
         builder.Services.AddSingleton(new HubStartTime(time.GetUtcNow()));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
@@ -242,7 +294,6 @@ public sealed partial class HubHost : IAsyncDisposable
         });
 
         var app = builder.Build();
-        var sync = app.Services.GetRequiredService<StateSync>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (options.IsLoopback)
@@ -261,7 +312,7 @@ public sealed partial class HubHost : IAsyncDisposable
         app.MapThermoclineApi();
         app.MapBoard(BoardAssets.Load(), options.Token);
         app.MapMcp("/mcp");
-        app.MapGet("/healthz", (HttpContext context, CancellationToken cancellationToken) => HealthAsync(sync, options, context, cancellationToken));
+        app.MapGet("/healthz", (HttpContext context, CancellationToken cancellationToken) => HealthAsync(context.RequestServices.GetRequiredService<StateSync>(), options, context, cancellationToken));
         app.MapPrometheusScrapingEndpoint(HubTelemetry.MetricsPath);
         return app;
     }

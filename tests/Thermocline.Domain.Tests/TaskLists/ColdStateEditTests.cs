@@ -135,6 +135,46 @@ public class ColdStateEditTests
     }
 
     [Fact]
+    public void WithColdState_LongSequencesReadBeforeTheTextIsMade_FindAndBytesAgreeWithAFreshParse()
+    {
+        // Single edits pile up as edits of the list they started from until there are more than MaxPendingEdits; Find
+        // and ToBytes answer from those edits without making the text. Both must agree with a parse of the bytes.
+        var gen = Gen.Select(Gen.Int[1, 80], Gen.Int[0, 1000], Gen.Bool, Gen.Select(Gen.Int[1, 80], Gen.Enum<ColdState>()).Array[0, 3 * TaskList.MaxPendingEdits]);
+        gen.Sample((count, seed, crlf, picks) =>
+        {
+            var text = TaskListGenerator.Generate(count, seed, new TaskListStyle { Varied = true, Crlf = crlf, DisplaySection = seed % 2 == 0 });
+            var list = TaskList.Parse(Encoding.UTF8.GetBytes(text));
+            foreach (var (n, state) in picks)
+            {
+                list = list.WithColdState(TaskListGenerator.Id(Math.Min(n, count)), state);
+            }
+
+            var found = Enumerable.Range(1, count).Select(n => list.Find(TaskListGenerator.Id(n))!).ToList();
+            var bytes = list.ToBytes();
+            var fresh = TaskList.Parse(bytes);
+
+            Assert.Equal(fresh.Prs.Select(Key), found.Select(Key));
+            Assert.Equal(found, list.Prs);
+            Assert.Equal(bytes, Encoding.UTF8.GetBytes(list.Text));
+            Assert.Equal(fresh.Diagnostics, list.Diagnostics);
+        }, iter: 300);
+    }
+
+    [Fact]
+    public void WithColdState_SetBackToItsFirstValue_GivesTheOriginalBytes()
+    {
+        var text = TaskListGenerator.Generate(50, seed: 3, new TaskListStyle { Varied = true, DisplaySection = true });
+        var original = TaskList.Parse(Encoding.UTF8.GetBytes(text));
+        var withLine = original.Prs.First(p => p.Location.HasColdState);
+        var other = withLine.ColdState == ColdState.Blocked ? ColdState.Ready : ColdState.Blocked;
+
+        var back = original.WithColdState(withLine.Id, other).WithColdState(withLine.Id, withLine.ColdState);
+
+        Assert.Equal(original.ToBytes(), back.ToBytes());
+        Assert.Equal(original.Prs.Select(Key), back.Prs.Select(Key));
+    }
+
+    [Fact]
     public void WithColdStates_ThousandsOfChangesOnACrlfListWithBomAndComments_EqualTheEditsAppliedOneByOne()
     {
         var text = TaskListGenerator.Generate(4_000, seed: 7, new TaskListStyle { Varied = true, Crlf = true, DisplaySection = true });
@@ -177,6 +217,8 @@ public class ColdStateEditTests
 
         return text;
     }
+
+    private static (string Id, ColdState State, PrLocation Location) Key(PrEntry pr) => (pr.Id, pr.ColdState, pr.Location);
 
     private static void AssertSameAsReparse(TaskList list)
     {

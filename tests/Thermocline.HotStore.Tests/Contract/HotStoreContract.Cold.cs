@@ -95,6 +95,22 @@ public abstract partial class HotStoreContract
     }
 
     [Fact]
+    public async Task HoldsNoPrsAsync_EmptyThenHydratedThenHot_TrueOnlyWhileEmpty()
+    {
+        var store = await NewStoreAsync();
+        var empty = await store.HoldsNoPrsAsync(Ct);
+        await store.MarkHubRunningAsync(Ct); // the marks are not PRs
+        var marked = await store.HoldsNoPrsAsync(Ct);
+
+        await store.HydrateAsync(TaskList.Parse(TaskListGenerator.Uniform(2, _ => "ready", EveryOther)).Prs, Ct);
+        var hydrated = await store.HoldsNoPrsAsync(Ct);
+
+        Assert.True(empty);
+        Assert.True(marked);
+        Assert.False(hydrated);
+    }
+
+    [Fact]
     public async Task SetLastDisplayUpdateAsync_Written_ReadsBack()
     {
         var store = await NewStoreAsync();
