@@ -152,13 +152,18 @@ public sealed partial class TaskListMerge
             var theirsFrame = op.SequenceEqual(bp, StringComparer.Ordinal) && !tp.SequenceEqual(bp, StringComparer.Ordinal);
             var frame = theirsFrame ? Items(t, h.TheirsStart, h.TheirsEnd) : Items(o, h.OursStart, h.OursEnd);
             var others = theirsFrame ? oursTokens : theirsTokens;
+            // Ours' new PRs go before theirs where neither side says otherwise: ours' at the frame's first PR (or start),
+            // theirs' after its last PR (or end).
             string? previous = null;
             foreach (var token in others)
             {
                 if (!frame.Any(i => i.Token == token))
                 {
-                    var at = previous is not null ? frame.FindIndex(i => i.Token == previous) + 1 : frame.FindLastIndex(i => i.Token is not null) + 1;
-                    frame.Insert(at == 0 ? frame.Count : at, Item.ForToken(token));
+                    var first = frame.FindIndex(i => i.Token is not null);
+                    var at = previous is not null && frame.FindIndex(i => i.Token == previous) is var p and >= 0 ? p + 1
+                        : theirsFrame ? Math.Max(first, 0)
+                        : first < 0 ? frame.Count : frame.FindLastIndex(i => i.Token is not null) + 1;
+                    frame.Insert(at, Item.ForToken(token));
                 }
 
                 previous = token;
