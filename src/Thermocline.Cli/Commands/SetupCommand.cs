@@ -37,7 +37,7 @@ internal sealed class SetupCommand : AsyncCommand<SetupCommand.Settings>
         public bool PrintMcp { get; init; }
 
         [CommandOption("--merge-driver")]
-        [Description("Instead of the AGENTS.md section: register 'thermo merge-driver' as git's merge driver for docs/task-list.md ([merge \"thermocline\"] in .git/config, a marked line in .gitattributes; nothing else in either changes). With --check: exit 1 unless both are there and current; with --remove: take both out.")]
+        [Description("Instead of the AGENTS.md section: register 'thermo merge-driver' as git's merge driver for docs/task-list.md ([[merge \"thermocline\"]] in .git/config, a marked line in .gitattributes; nothing else in either changes). With --check: exit 1 unless both are there and current; with --remove: take both out.")]
         public bool MergeDriver { get; init; }
 
         [CommandOption("--hub <URL>")]
