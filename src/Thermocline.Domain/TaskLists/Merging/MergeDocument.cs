@@ -5,8 +5,12 @@ namespace Thermocline.Domain.TaskLists.Merging;
 /// <summary>One PR's unit of a task list for a merge: its heading through the last line of the markdown under its block.</summary>
 /// <param name="Entry">The PR as parsed.</param>
 /// <param name="Text">The unit's exact text.</param>
-/// <param name="Parts">The unit cut into named parts (see <see cref="MergeDocument"/>), whose texts joined are <paramref name="Text"/>.</param>
-internal sealed record PrUnit(PrEntry Entry, string Text, IReadOnlyList<(string Key, string Text)> Parts);
+/// <param name="LazyParts">The unit cut into named parts (see <see cref="MergeDocument"/>), whose texts joined are <paramref name="Text"/>.</param>
+internal sealed record PrUnit(PrEntry Entry, string Text, Lazy<List<(string Key, string Text)>> LazyParts)
+{
+    /// <summary>The parts, cut when first asked for (only a block both sides changed needs them).</summary>
+    public List<(string Key, string Text)> Parts => LazyParts.Value;
+}
 
 /// <summary>
 /// A task list cut for a three-way merge, every byte in exactly one place: a <em>skeleton</em> of lines in which each
@@ -78,7 +82,8 @@ internal sealed class MergeDocument
             if (headings.TryGetValue(line, out var pr))
             {
                 var end = UnitEnd(lines, pr, headings, displayStart);
-                prs[pr.Id] = new PrUnit(pr, Slice(text, lines, line, end), Parts(text, lines, pr, end));
+                var (entry, unitEnd) = (pr, end);
+                prs[pr.Id] = new PrUnit(pr, Slice(text, lines, line, end), new(() => Parts(text, lines, entry, unitEnd)));
                 skeleton.Add(PrToken(pr.Id));
                 line = end;
             }
@@ -164,7 +169,7 @@ internal sealed class MergeDocument
             ("open", Slice(text, lines, open, open + 1)),
         };
 
-        var block = PrBlockText.Read(text, pr);
+        var block = PrBlockText.Read(text, lines, pr);
         var keys = block.IsFlowMapping ? [] : block.KeyLines.ToList();
         var ordered = keys.Count > 0 && keys[0].Line > open && keys.Zip(keys.Skip(1)).All(k => k.First.Line < k.Second.Line) && keys[^1].Line < close;
         if (!ordered)

@@ -37,9 +37,11 @@ internal sealed partial class PrBlockText
     }
 
     /// <summary>The block of <paramref name="pr"/>, read from <paramref name="text"/> (a list without errors).</summary>
-    public static PrBlockText Read(string text, PrEntry pr)
+    public static PrBlockText Read(string text, PrEntry pr) => Read(text, new TextLines(text), pr);
+
+    /// <summary>As <see cref="Read(string, PrEntry)"/>, with the text's lines already found (a caller reading many blocks).</summary>
+    public static PrBlockText Read(string text, TextLines lines, PrEntry pr)
     {
-        var lines = new TextLines(text);
         var open = pr.Location.OpenLine - 1;
         var close = pr.Location.CloseLine - 1;
         var root = (YamlNode?)FastBlockParser.TryParse(text, lines, open + 1, close)
