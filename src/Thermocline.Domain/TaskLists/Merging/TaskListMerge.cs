@@ -195,12 +195,14 @@ public sealed partial class TaskListMerge
             {
                 if (!present.Contains(token) && (MergeDocument.PrOf(token) is not { } id || outcomes[id].Text is not null))
                 {
-                    var at = previous is not null ? items.FindIndex(i => i.Token == previous) + 1 : items.FindIndex(i => i.Token is not null);
+                    var after = previous is null ? -1 : items.FindIndex(i => i.Token == previous);
+                    var at = after >= 0 ? after + 1 : items.FindIndex(i => i.Token is not null);
                     items.Insert(at < 0 ? items.Count : at, Item.ForToken(token));
                     present.Add(token);
                 }
 
-                previous = token;
+                // Only a PR that is in the merged list can be one to follow.
+                previous = present.Contains(token) ? token : previous;
             }
         }
     }
@@ -212,9 +214,10 @@ public sealed partial class TaskListMerge
         var rendered = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in items)
         {
+            // Only a file's last line lacks a line break: whatever comes after it starts on a line of its own.
             if (item.Line is { } line)
             {
-                text.Append(line);
+                EndLine(text, nl).Append(line);
                 continue;
             }
 

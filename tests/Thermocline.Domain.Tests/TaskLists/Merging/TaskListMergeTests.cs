@@ -207,6 +207,34 @@ public sealed class TaskListMergeTests
     }
 
     [Fact]
+    public void Merge_LastLineWithoutLineBreakAndLinesAddedAfterIt_KeepsThemOnLinesOfTheirOwn()
+    {
+        var b = Intro + Block("PR-001") + "## Notes\n\nLast line";
+        var t = Intro + Block("PR-001", priority: "low") + "## Notes\n\nLast line\nTheirs, after it.\n";
+
+        Assert.Equal(t, Clean(b, b, t));
+        Assert.Equal(
+            "# Tasks!\n\nIntro prose.\n\n" + Block("PR-001", priority: "low") + "## Notes\n\nLast line\n" + Block("PR-002"),
+            Clean(b, "# Tasks!\n\nIntro prose.\n\n" + Block("PR-001") + "## Notes\n\nLast line", Intro + Block("PR-001", priority: "low") + "## Notes\n\nLast line\n" + Block("PR-002")));
+
+        // Both changed the last line (one its words, one its missing line break): a conflict, as in git.
+        Assert.True(Merge(b, Intro + Block("PR-001") + "## Notes\n\nLast line!", t).HasConflicts);
+    }
+
+    [Fact]
+    public void Merge_ADeletedPrFollowedByAModifyDeleteConflict_KeepsTheConflictWhereThePrWas()
+    {
+        var b = List(Block("PR-001"), Block("PR-002"), Block("PR-003"));
+        var o = List(Block("PR-001"));
+        var t = List(Block("PR-001"), Block("PR-003", priority: "low"));
+
+        var result = Merge(b, o, t);
+
+        Assert.True(result.HasConflicts);
+        Assert.Equal(List(Block("PR-001")) + "<<<<<<< ours\n=======\n" + Block("PR-003", priority: "low") + ">>>>>>> theirs\n", Text(result));
+    }
+
+    [Fact]
     public void Prepare_AnInputThatDoesNotParse_IsRefusedForTheFallback()
     {
         var b = List(Block("PR-001"));
