@@ -83,6 +83,22 @@ public sealed class TaskListMergeTests
         Assert.Equal(("PR-001", 5), (d.PrId, d.Line));
     }
 
+    [Theory]
+    [InlineData("<<<<<<< HEAD\nIntro prose.\n", 1, "no '>>>>>>>' after it")]
+    [InlineData("Intro prose.\n>>>>>>> theirs\n", 2, "no '<<<<<<<' before it")]
+    [InlineData("Intro prose.\n<<<<<<<\nA\n=======\nB\n>>>>>>>\n", 2, "in the text outside PR blocks")]
+    public void Validate_HalfResolvedOrBareMarkers_AreErrorsAtTheirLine(string prose, int line, string says)
+    {
+        var d = Assert.Single(TaskList.Parse("# Tasks\n" + prose + Block("PR-001")).Diagnostics, x => x.Code == "merge-conflict");
+
+        Assert.Equal(line + 1, d.Line);
+        Assert.Contains(says, d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_SeparatorLineWithoutMarkers_IsAHeadingUnderlineNotAConflict() =>
+        Assert.DoesNotContain(TaskList.Parse("Title\n=======\n\n" + Block("PR-001")).Diagnostics, d => d.Code == "merge-conflict");
+
     [Fact]
     public void Merge_PrsAddedAtTheEndOnBothSides_KeepsBothOnceOursFirst()
     {
