@@ -166,7 +166,9 @@ public abstract partial class HotStoreContract
     [Fact]
     public async Task EveryLeasedOperation_OldLeaseAfterExpiryAndNewClaim_IsRefusedAndChangesNothing()
     {
-        var store = await NewStoreAsync(ttl: TimeSpan.FromMilliseconds(300));
+        // The new holder's 2 s lease must outlive each heartbeat-and-attempt round even on a loaded machine (at 300 ms
+        // it lapsed once in CI, and the refusal then rightly named no holder).
+        var store = await NewStoreAsync(ttl: TimeSpan.FromSeconds(2));
         var stale = await ClaimAndLetExpireAsync(store, "PR-005", "agent-1");
 
         // The new holder heartbeats on its own; keep its state alive while the stale holder tries everything.
