@@ -45,7 +45,12 @@ inspector=tests/mcp-inspector
 if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
   if ! cmp -s "$inspector/package-lock.json" "$inspector/node_modules/.installed-lock.json" 2>/dev/null; then
     echo "test.sh: installing the MCP Inspector (npm ci --prefix $inspector)" >&2
-    if npm ci --prefix "$inspector" --no-audit --no-fund --loglevel=error >/dev/null 2>"$inspector/npm-ci.log"; then
+    # npm ci once left a partial node_modules and exited 0 here: the install counts only when the CLI is there, and is
+    # tried a second time before the tests are told it is missing.
+    installed() { [ -x "$inspector/node_modules/.bin/mcp-inspector" ]; }
+    if { npm ci --prefix "$inspector" --no-audit --no-fund --loglevel=error >/dev/null 2>"$inspector/npm-ci.log" && installed; } \
+      || { echo "test.sh: the MCP Inspector's install is incomplete; running npm ci again" >&2 \
+        && npm ci --prefix "$inspector" --no-audit --no-fund --loglevel=error >/dev/null 2>>"$inspector/npm-ci.log" && installed; }; then
       cp "$inspector/package-lock.json" "$inspector/node_modules/.installed-lock.json"
       rm -f "$inspector/npm-ci.log"
     else
