@@ -121,41 +121,8 @@ internal sealed class MergeDocument
 
     // Where the unit of pr ends (0-based, exclusive): as PrBlockText.Body reads the markdown under a block, and never past
     // the next PR's heading or the display.
-    private static int UnitEnd(TextLines lines, PrEntry pr, Dictionary<int, PrEntry> headings, int displayStart)
-    {
-        var end = pr.Location.CloseLine; // the line after the closing ---, 0-based
-        string? fence = null;
-        for (; end < lines.Count; end++)
-        {
-            if (headings.ContainsKey(end) || end == displayStart)
-            {
-                break;
-            }
-
-            var content = lines.Content(end);
-            var t = content.TrimStart(" \t");
-            if (fence is not null)
-            {
-                fence = t.StartsWith(fence) ? null : fence;
-                continue;
-            }
-
-            if (t.StartsWith("```") || t.StartsWith("~~~"))
-            {
-                fence = t[..3].ToString();
-                continue;
-            }
-
-            var level = content.Length - content.TrimStart('#').Length;
-            if ((level is >= 1 and <= 3 && (content.Length == level || content[level] is ' ' or '\t'))
-                || t.TrimEnd(" \t").SequenceEqual(HotStateDisplay.StartMarker))
-            {
-                break;
-            }
-        }
-
-        return end;
-    }
+    private static int UnitEnd(TextLines lines, PrEntry pr, Dictionary<int, PrEntry> headings, int displayStart) =>
+        PrBlockText.BodyEnd(lines, pr.Location.CloseLine, line => headings.ContainsKey(line) || line == displayStart);
 
     private static List<(string Key, string Text)> Parts(string text, TextLines lines, PrEntry pr, int end)
     {

@@ -52,19 +52,23 @@ internal sealed partial class PrBlockText
     }
 
     /// <summary>
-    /// The free markdown under the block of the PR at <paramref name="location"/> (description, acceptance criteria, notes),
-    /// as written, blank lines (and a closing rule) around it trimmed: up to the next heading of level one to three outside a code fence (the
-    /// next PR's, or a section's), or the hot-state display.
+    /// Where the markdown that starts at line <paramref name="first"/> (zero-based, just past a block) ends, exclusive: at
+    /// the next heading of level one to three outside a code fence, the hot-state display's start marker, or the first
+    /// line <paramref name="stop"/> names, whichever comes first.
     /// </summary>
-    public static string Body(string text, PrLocation location)
+    internal static int BodyEnd(TextLines lines, int first, Func<int, bool>? stop = null)
     {
-        var lines = new TextLines(text);
-        var first = location.CloseLine; // the line after the closing ---, zero-based
         var end = first;
         string? fence = null;
         for (; end < lines.Count; end++)
         {
-            var t = lines.Content(end).TrimStart(" \t");
+            if (stop?.Invoke(end) == true)
+            {
+                break;
+            }
+
+            var content = lines.Content(end);
+            var t = content.TrimStart(" \t");
             if (fence is not null)
             {
                 fence = t.StartsWith(fence) ? null : fence;
@@ -77,13 +81,27 @@ internal sealed partial class PrBlockText
                 continue;
             }
 
-            var level = lines.Content(end).Length - lines.Content(end).TrimStart('#').Length;
-            if ((level is >= 1 and <= 3 && (lines.Content(end).Length == level || lines.Content(end)[level] is ' ' or '\t'))
+            var level = content.Length - content.TrimStart('#').Length;
+            if ((level is >= 1 and <= 3 && (content.Length == level || content[level] is ' ' or '\t'))
                 || t.TrimEnd(" \t").SequenceEqual(HotStateDisplay.StartMarker))
             {
                 break;
             }
         }
+
+        return end;
+    }
+
+    /// <summary>
+    /// The free markdown under the block of the PR at <paramref name="location"/> (description, acceptance criteria, notes),
+    /// as written, blank lines (and a closing rule) around it trimmed: up to the next heading of level one to three outside a code fence (the
+    /// next PR's, or a section's), or the hot-state display.
+    /// </summary>
+    public static string Body(string text, PrLocation location)
+    {
+        var lines = new TextLines(text);
+        var first = location.CloseLine; // the line after the closing ---, zero-based
+        var end = BodyEnd(lines, first);
 
         while (first < end && lines.Content(first).Trim(" \t").IsEmpty)
         {
