@@ -25,19 +25,64 @@ public sealed record PrView(
     IReadOnlyList<string> ClaimableAs,
     bool HotStateUnavailable = false,
     bool TaskListStale = false,
-    NoteView? Note = null);
+    NoteView? Note = null)
+{
+    /// <summary>While hot: the paths (globs) its lease reserves, or null when the claim reserved none.</summary>
+    public IReadOnlyList<string>? ReservedPaths { get; init; }
+
+    /// <summary>
+    /// Set when the PR's <c>estimated_files</c> overlap a live reservation of another PR: it is not offered
+    /// (<see cref="ClaimableAs"/> is empty) and a claim of it is refused until that lease ends.
+    /// </summary>
+    public ReservationView? WaitsForPaths { get; init; }
+}
+
+/// <summary>
+/// A live path reservation (<c>GET /api/reservations</c>): the PR whose lease (fence <see cref="Fence"/>, held by
+/// <see cref="Agent"/>) reserves <see cref="Paths"/> — repository-relative globs (<c>*</c>, <c>**</c>, <c>?</c>). It ends
+/// with the lease. In <see cref="PrView.WaitsForPaths"/>, <see cref="Paths"/> are those that overlap the PR's files.
+/// </summary>
+public sealed record ReservationView(string PrId, string Agent, long Fence, IReadOnlyList<string> Paths, double? ExpiresInSeconds);
+
+/// <summary>
+/// <c>GET /api/prs/{id}/leases/{fence}</c>: is the lease with this fence still current, and if not, when and how did it end
+/// (from Redis and git). <see cref="Standing"/>: <c>current</c> (held now; <see cref="EndsAt"/> is when it lapses without
+/// another heartbeat), <c>ended</c> (no newer fence was handed out; <see cref="EndedAt"/> and <see cref="Ending"/> say when
+/// and how: expired, released, milestone, cleared — null when nothing recorded it), <c>superseded</c> (a newer fence,
+/// <see cref="SupersededBy"/>, was handed out for the PR, to <see cref="SupersededByAgent"/> when known) or
+/// <c>never-issued</c> (no lease of the PR ever had this fence). <see cref="Commit"/>: the milestone commit the lease ended
+/// with, when it did. <see cref="Message"/> says it all in one sentence for a person.
+/// </summary>
+public sealed record LeaseStandingView(
+    string PrId,
+    long Fence,
+    string Standing,
+    string? Agent,
+    DateTimeOffset? EndsAt,
+    DateTimeOffset? EndedAt,
+    string? Ending,
+    long? SupersededBy,
+    string? SupersededByAgent,
+    string? Commit,
+    string Message);
 
 /// <summary>A handoff note: left under the lease with fence <see cref="Fence"/> by <see cref="Agent"/> at <see cref="At"/>.</summary>
 public sealed record NoteView(long Fence, string Agent, DateTimeOffset At, string Text);
 
-/// <summary>Body of <c>POST /api/prs/{id}/claim</c>; <see cref="TtlSeconds"/>: how long the lease lives after each heartbeat.</summary>
-public sealed record ClaimRequest(string? Agent, string? State, double? TtlSeconds = null);
+/// <summary>
+/// Body of <c>POST /api/prs/{id}/claim</c>; <see cref="TtlSeconds"/>: how long the lease lives after each heartbeat.
+/// <see cref="Reserve"/>: also reserve the PR's <c>estimated_files</c> under the lease; <see cref="Paths"/>: reserve these globs
+/// (with them, when both are given). A reservation that overlaps another live one is refused (exit 4).
+/// </summary>
+public sealed record ClaimRequest(string? Agent, string? State, double? TtlSeconds = null, bool Reserve = false, IReadOnlyList<string>? Paths = null);
 
 /// <summary>
 /// The body of <c>POST /api/claim-next</c>: who claims, and optionally into which hot state, only among these PRs, only
-/// this priority or higher, and how long to wait for one (seconds; 0 or absent: do not wait).
+/// this priority or higher, and how long to wait for one (seconds; 0 or absent: do not wait). <see cref="Reserve"/>: reserve the
+/// chosen PR's <c>estimated_files</c> under its lease (PRs whose files overlap a live reservation are never chosen).
 /// </summary>
-public sealed record ClaimNextRequest(string? Agent, string? State, IReadOnlyList<string>? Prs = null, string? Priority = null, double? WaitSeconds = null, double? TtlSeconds = null);
+public sealed record ClaimNextRequest(
+    string? Agent, string? State, IReadOnlyList<string>? Prs = null, string? Priority = null, double? WaitSeconds = null, double? TtlSeconds = null, bool Reserve = false);
 
 /// <summary>
 /// Body of <c>POST /api/prs</c> (<c>thermo add</c>): who adds, the title, and optionally the priority (default medium),

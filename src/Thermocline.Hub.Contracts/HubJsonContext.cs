@@ -27,4 +27,6 @@ namespace Thermocline.Hub.Api;
 [JsonSerializable(typeof(PrDetailsView))]
 [JsonSerializable(typeof(ReleaseStuckRequest))]
 [JsonSerializable(typeof(EventView))]
+[JsonSerializable(typeof(List<ReservationView>))]
+[JsonSerializable(typeof(LeaseStandingView))]
 public sealed partial class HubJsonContext : JsonSerializerContext;

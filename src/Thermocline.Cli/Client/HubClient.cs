@@ -87,6 +87,14 @@ internal sealed class HubClient : IDisposable
     public Task<PrView> ReleaseStuckAsync(string pr, ReleaseStuckRequest body, CancellationToken cancellationToken) =>
         PostAsync($"api/prs/{Uri.EscapeDataString(pr)}/release-stuck", body, Contract.ReleaseStuckRequest, Contract.PrView, cancellationToken);
 
+    /// <summary><c>GET /api/reservations</c>: every live path reservation.</summary>
+    public Task<List<ReservationView>> ReservationsAsync(CancellationToken cancellationToken) =>
+        GetAsync("api/reservations", Contract.ListReservationView, cancellationToken);
+
+    /// <summary><c>GET /api/prs/{id}/leases/{fence}</c>: whether that lease is current, or when and how it ended.</summary>
+    public Task<LeaseStandingView> LeaseStandingAsync(string pr, long fence, CancellationToken cancellationToken) =>
+        GetAsync($"api/prs/{Uri.EscapeDataString(pr)}/leases/{fence.ToString(CultureInfo.InvariantCulture)}", Contract.LeaseStandingView, cancellationToken);
+
     /// <summary><c>POST /api/reconcile</c>.</summary>
     public Task<ReconcileView> ReconcileAsync(ReconcileRequest body, CancellationToken cancellationToken) =>
         PostAsync("api/reconcile", body, Contract.ReconcileRequest, Contract.ReconcileView, cancellationToken);
