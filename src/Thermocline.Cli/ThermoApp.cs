@@ -38,9 +38,10 @@ public static class ThermoApp
                 .WithExample("init", "--repo", "../my-project");
             config.AddCommand<SetupCommand>("setup")
                 .WithData(streams)
-                .WithDescription("Onboarding in one command: write (or update in place) the section of AGENTS.md that tells a coding agent how to work in this repository with Thermocline, between <!-- thermocline:begin --> and <!-- thermocline:end --> markers; nothing else in the file changes. Then print the MCP client configuration. --check tells whether the section is current (exit 1 when not), --remove takes it out. With --merge-driver, the same for git's merge driver of the task list instead (.git/config and .gitattributes).")
+                .WithDescription("Onboarding in one command: write (or update in place) the section of AGENTS.md that tells a coding agent how to work in this repository with Thermocline, between <!-- thermocline:begin --> and <!-- thermocline:end --> markers; nothing else in the file changes. Then print the MCP client configuration. --check tells whether the section is current (exit 1 when not), --remove takes it out. With --merge-driver, the same for git's merge driver of the task list instead (.git/config and .gitattributes); with --hooks, for the git hooks of fenced pushes (pre-commit, prepare-commit-msg, pre-push).")
                 .WithExample("setup")
                 .WithExample("setup", "--merge-driver")
+                .WithExample("setup", "--hooks")
                 .WithExample("setup", "--check")
                 .WithExample("setup", "--repo", "../my-project", "--agents-file", "docs/AGENTS.md")
                 .WithExample("setup", "--print-mcp", "--hub", "http://127.0.0.1:7420");
@@ -54,6 +55,21 @@ public static class ThermoApp
                 .IsHidden()
                 .WithDescription("Git's merge driver for the task list (git runs it; 'thermo setup --merge-driver' registers it): a three-way merge by PR block (pr_id). A block changed on one side is taken, PRs added on either side are kept, fields both sides changed differently are a conflict with markers that 'thermo validate' explains; a cold_state both changed goes to the side whose last milestone of the PR has the higher lease fence (when that state is reachable). Writes the result over OURS; exit 0 clean, 1 conflicts left. Lists it cannot merge by block go to 'git merge-file'.")
                 .WithExample("merge-driver", "%O", "%A", "%B", "%P");
+            config.AddCommand<VerifyPushCommand>("verify-push")
+                .WithData(streams)
+                .WithDescription("Refuse commits made under a lease that was no longer the PR's: each commit whose trailers (Thermocline-PR, Thermocline-Lease) name a lease is checked with the hub, which answers whether that fence is still current or when it ended; it is refused when a newer fence was handed out (naming it and its agent), when the lease had ended before the commit's committer time, or when the lease is unknown. Commits without the trailers (people's) pass without asking the hub. As git's pre-push hook ('thermo setup --hooks' writes it) only the commits the remote lacks are checked; in CI, revision ranges (default @{upstream}..HEAD). Exit 0 all pass, 4 any refused, 69 the hub is unreachable (the push refused, unless 'git config thermocline.verifyPush.unreachable allow': then a warning). At most 10,000 commits are checked per run.")
+                .WithExample("verify-push", "origin/main..HEAD")
+                .WithExample("verify-push", "--json")
+                .WithExample("verify-push", "--hook", "origin", "git@example.com:team/repo.git");
+            config.AddBranch("hook", hook =>
+            {
+                hook.HideBranch();
+                hook.SetDescription("What the git hooks 'thermo setup --hooks' writes run.");
+                hook.AddCommand<PrepareCommitMsgCommand>("prepare-commit-msg")
+                    .WithData(streams)
+                    .WithDescription("git's prepare-commit-msg hook: with THERMO_LEASE set (PR-005:17, PR-005:17:ID, or FENCE:ID with THERMO_PR), adds the trailers Thermocline-PR and Thermocline-Lease (the fence, never the lease id) to the message, replacing any it had. Unset: nothing. Malformed: the commit fails (exit 2).")
+                    .WithExample("hook", "prepare-commit-msg", ".git/COMMIT_EDITMSG", "message");
+            });
             config.AddCommand<HubCommand>("hub")
                 .WithData(streams)
                 .WithDescription("Run the hub for a repository in the foreground: recovers from git, keeps Redis (or an embedded store) in step, serves the HTTP API agents use. Ctrl-C / SIGTERM stop it cleanly.")

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Thermocline.Cli.Hooks;
 using Thermocline.Cli.Output;
 using Thermocline.Cli.Setup;
 using Thermocline.Domain.Errors;
@@ -10,7 +11,8 @@ namespace Thermocline.Cli.Commands;
 /// <summary>
 /// <c>thermo setup [--repo DIR] [--agents-file FILE] [--check | --remove | --print-mcp]</c>: keeps the section that
 /// tells a coding agent how to work in the repository with Thermocline in AGENTS.md, between markers, touching nothing
-/// else in the file; prints the MCP client configuration.
+/// else in the file; prints the MCP client configuration. <c>--merge-driver</c> and <c>--hooks</c> set up git's merge
+/// driver of the task list and the fenced-push hooks instead.
 /// </summary>
 internal sealed class SetupCommand : AsyncCommand<SetupCommand.Settings>
 {
@@ -40,6 +42,14 @@ internal sealed class SetupCommand : AsyncCommand<SetupCommand.Settings>
         [Description("Instead of the AGENTS.md section: register 'thermo merge-driver' as git's merge driver for docs/task-list.md ([[merge \"thermocline\"]] in .git/config, a marked line in .gitattributes; nothing else in either changes). With --check: exit 1 unless both are there and current; with --remove: take both out.")]
         public bool MergeDriver { get; init; }
 
+        [CommandOption("--hooks")]
+        [Description("Instead of the AGENTS.md section: write git hooks (POSIX sh, mode 755, marked as thermo's) in the folder git runs hooks from (core.hooksPath, else the common git dir's hooks, shared by linked worktrees): pre-commit runs 'thermo check-paths --hook', prepare-commit-msg runs 'thermo hook prepare-commit-msg' (adds the trailers Thermocline-PR and Thermocline-Lease when THERMO_LEASE is set), pre-push runs 'thermo verify-push --hook'. The hooks start this thermo by absolute path (or 'dotnet /path/thermo.dll'; see --thermo). A hook already there that is not thermo's is kept as NAME.thermocline-chained and run first; if it fails, the hook fails with its exit code. With --check: exit 1 unless all three are there and current; with --remove: take them out and put back what was there, byte for byte.")]
+        public bool Hooks { get; init; }
+
+        [CommandOption("--thermo <PROGRAM>")]
+        [Description("With --hooks: the thermo the hooks run (a path, or a name looked up on PATH when the hook runs). Default: this thermo's absolute path.")]
+        public string? Thermo { get; init; }
+
         [CommandOption("--hub <URL>")]
         [Description("The hub's URL, for the MCP configuration. Default: THERMO_HUB, else http://127.0.0.1:7420.")]
         public string? Hub { get; init; }
@@ -52,6 +62,9 @@ internal sealed class SetupCommand : AsyncCommand<SetupCommand.Settings>
             Check && Remove ? ValidationResult.Error("--check and --remove cannot go together: --check writes nothing, --remove writes.")
             : PrintMcp && (Check || Remove) ? ValidationResult.Error("--print-mcp only prints the MCP configuration; leave out --check and --remove.")
             : MergeDriver && (PrintMcp || AgentsFile is not null) ? ValidationResult.Error("--merge-driver sets up the merge driver only; leave out --print-mcp and --agents-file (run 'thermo setup' again without --merge-driver for those).")
+            : Hooks && (MergeDriver || PrintMcp || AgentsFile is not null) ? ValidationResult.Error("--hooks sets up the git hooks only; leave out --merge-driver, --print-mcp and --agents-file (run 'thermo setup' again for those).")
+            : Thermo is not null && !Hooks ? ValidationResult.Error("--thermo names the thermo the git hooks run; it goes with --hooks.")
+            : Thermo is not null && (Thermo.Length == 0 || Thermo.Any(char.IsControl)) ? ValidationResult.Error("--thermo needs a program: a path or a name, on one line.")
             : ValidationResult.Success();
     }
 
@@ -71,6 +84,11 @@ internal sealed class SetupCommand : AsyncCommand<SetupCommand.Settings>
             }
 
             return ExitCodes.Ok;
+        }
+
+        if (settings.Hooks)
+        {
+            return await HooksSetup.RunAsync(streams, settings.Repo ?? ".", settings.Thermo, settings.Check, settings.Remove, settings.Json, cancellationToken);
         }
 
         if (settings.MergeDriver)

@@ -6,5 +6,8 @@ namespace Thermocline.Cli.Output;
 public sealed record CliStreams(TextWriter Out, TextWriter Error)
 {
     /// <summary>The process's own standard output and error.</summary>
-    public static CliStreams Console => new(System.Console.Out, System.Console.Error);
+    public static CliStreams Console => new(System.Console.Out, System.Console.Error) { In = System.Console.In };
+
+    /// <summary>Standard input, for the commands git feeds (the pre-push hook); empty unless set.</summary>
+    public TextReader In { get; init; } = TextReader.Null;
 }

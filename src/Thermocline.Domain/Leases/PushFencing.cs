@@ -27,7 +27,7 @@ public static class PushFencing
             LeaseStandingKind.Superseded => new(false, Superseded(lease, standing)),
             LeaseStandingKind.NeverIssued => new(false, $"no lease of {lease.PrId} ever had fence {lease.Fence}; the trailers name a lease the hub never handed out"),
             LeaseStandingKind.Ended => Ended(lease, committedAt, standing),
-            _ => new(false, $"the hub answered the standing '{standing.Standing}', which this thermo does not know, so the lease cannot be shown current; upgrade thermo"),
+            _ => new(false, $"the hub could not show the lease current: {standing.Message} (standing '{standing.Standing}')"),
         };
     }
 

@@ -96,7 +96,7 @@ public sealed class PushFencingTests
         var verdict = PushFencing.Judge(A, End, Standing(LeaseStandingKind.Unknown, standing: "paused"));
 
         Assert.False(verdict.Passes);
-        Assert.Contains("'paused'", verdict.Reason, StringComparison.Ordinal);
+        Assert.Contains("the hub's sentence (standing 'paused')", verdict.Reason, StringComparison.Ordinal);
     }
 
     [Theory]
