@@ -118,6 +118,7 @@ public sealed partial class RedisHotStore
             var writes = orphans.Where(PrId.IsValid).Select(id => (Task)_db.KeyDeleteAsync(Keys.For(id).AllKeys)).ToList();
             writes.Add(_db.SetRemoveAsync(Keys.PrIndex, members));
             writes.Add(_db.SetRemoveAsync(Keys.HotIndex, members));
+            writes.Add(_db.SetRemoveAsync(Keys.ReservedIndex, members));
             await Task.WhenAll(writes);
             HotStoreLog.OrphansCleared(_logger, orphans.Count);
             return orphans;

@@ -4,6 +4,7 @@ using StackExchange.Redis;
 using Thermocline.Domain.Errors;
 using Thermocline.Domain.Identity;
 using Thermocline.Domain.Leases;
+using Thermocline.Domain.Paths;
 using Thermocline.Domain.States;
 using Thermocline.HotStore.Keys;
 using Thermocline.HotStore.Leases;
@@ -27,7 +28,16 @@ public sealed partial class RedisHotStore
     /// away (claims are never queued: the caller needs the lease now).
     /// </exception>
     /// <remarks>The lease lives <paramref name="ttl"/> after each heartbeat (default <see cref="HeartbeatTtl"/>); the caller bounds it.</remarks>
-    public async Task<Lease> ClaimAsync(string prId, string agent, HotState target, ColdState expectedCold, CancellationToken cancellationToken, TimeSpan? ttl = null)
+    public async Task<Lease> ClaimAsync(string prId, string agent, HotState target, ColdState expectedCold, CancellationToken cancellationToken, TimeSpan? ttl = null) =>
+        await ClaimAsync(prId, agent, target, expectedCold, null, cancellationToken, ttl);
+
+    /// <summary>
+    /// <see cref="ClaimAsync(string, string, HotState, ColdState, CancellationToken, TimeSpan?)"/> that also reserves
+    /// <paramref name="paths"/> under the new lease, in the same script: the reservation lives and ends with the lease. The
+    /// caller decides whether it overlaps another (<see cref="ListReservationsAsync"/>); this only records it.
+    /// </summary>
+    public async Task<Lease> ClaimAsync(
+        string prId, string agent, HotState target, ColdState expectedCold, PathReservation? paths, CancellationToken cancellationToken, TimeSpan? ttl = null)
     {
         var keys = Keys.For(prId);
         if (!AgentId.IsValid(agent))
@@ -45,11 +55,17 @@ public sealed partial class RedisHotStore
         RedisValue[] args =
         [
             StateNames.Of(target), agent, StateNames.Of(expectedCold), AllowedFrom(target), NowMs, ttl is { } t ? Math.Max(1, (long)t.TotalMilliseconds) : TtlMs, leaseId, FenceFloor,
+            paths?.Format() ?? "",
         ];
         var reply = await RunAsync($"claim {prId}", () =>
         {
             // Indexed before the script runs, in the same round trip: the index never misses a hot PR.
             _ = _db.SetAddAsync(Keys.HotIndex, prId, CommandFlags.FireAndForget);
+            if (paths is not null)
+            {
+                _ = _db.SetAddAsync(Keys.ReservedIndex, prId, CommandFlags.FireAndForget);
+            }
+
             return _scripts.EvaluateAsync(HotScripts.Claim, keys.ScriptKeys, args);
         }, cancellationToken);
         var parts = (RedisResult[])reply!;
@@ -165,7 +181,7 @@ public sealed partial class RedisHotStore
     public Task<HotWriteResult> ClearHotAsync(string prId, Lease? lease, ColdState? coldState, CancellationToken cancellationToken)
     {
         var keys = lease is null ? Keys.For(prId) : CheckedKeys(prId, lease);
-        RedisValue[] args = [lease?.ToString() ?? "", coldState is { } c ? StateNames.Of(c) : ""];
+        RedisValue[] args = [lease?.ToString() ?? "", coldState is { } c ? StateNames.Of(c) : "", NowMs];
         return ApplyOrQueueAsync(
             new PrScriptUpdate(this, lease is null ? "clear" : "release", HotScripts.Clear, prId, keys.HotAndColdKeys, args, lease), cancellationToken);
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using StackExchange.Redis;
 using Thermocline.Domain.Identity;
 using Thermocline.Domain.Leases;
+using Thermocline.Domain.Paths;
 using Thermocline.Domain.States;
 using Thermocline.HotStore.Leases;
 using Thermocline.HotStore.Logging;
@@ -29,7 +30,7 @@ public sealed partial class RedisHotStore
             for (var i = 0; i < keys.Length; i++)
             {
                 var k = keys[i];
-                reads[i] = (_db.StringGetAsync([k.HotState, k.Agent, k.Heartbeat, k.Lease, k.ColdState, k.Note]), _db.KeyTimeToLiveAsync(k.HotState));
+                reads[i] = (_db.StringGetAsync([k.HotState, k.Agent, k.Heartbeat, k.Lease, k.ColdState, k.Note, k.Paths]), _db.KeyTimeToLiveAsync(k.HotState));
             }
 
             var result = new PrHotSnapshot[keys.Length];
@@ -51,6 +52,45 @@ public sealed partial class RedisHotStore
         var ids = await HotIndexIdsAsync(cancellationToken);
         var snapshots = await GetManyAsync(ids, cancellationToken);
         return snapshots.Where(s => s.IsHot).ToList();
+    }
+
+    /// <summary>
+    /// Every live path reservation, by PR id: the reserved index (<c>SMEMBERS</c>) then those PRs read in one pipelined
+    /// round trip — nothing but the index when no lease reserves paths. Ids whose reservation is gone leave the index.
+    /// </summary>
+    public async Task<IReadOnlyList<PrHotSnapshot>> ListReservationsAsync(CancellationToken cancellationToken)
+    {
+        var members = await RunAsync("read the reserved index", () => _db.SetMembersAsync(Keys.ReservedIndex), cancellationToken);
+        var ids = members.Select(m => (string)m!).Where(PrId.IsValid).Order(StringComparer.Ordinal).ToList();
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var snapshots = await GetManyAsync(ids, cancellationToken);
+        var gone = snapshots.Where(s => s.ReservedPaths is null).Select(s => (RedisValue)s.PrId).ToArray();
+        if (gone.Length > 0)
+        {
+            // A claim that reserves adds its id before its script runs: one taking the id now re-adds it first.
+            _ = _db.SetRemoveAsync(Keys.ReservedIndex, gone, CommandFlags.FireAndForget);
+        }
+
+        return snapshots.Where(s => s is { IsHot: true, ReservedPaths: not null }).ToList();
+    }
+
+    /// <summary>
+    /// The PR's latest lease record and its fencing counter (the last fence handed out), for "is fence F current, or when did
+    /// it end": one round trip. Either is null when Redis has none (never claimed here, or wiped since).
+    /// </summary>
+    public Task<(LeaseRecord? Latest, long? LastFence)> GetLeaseRecordAsync(string prId, CancellationToken cancellationToken)
+    {
+        var keys = Keys.For(prId);
+        return RunAsync($"read the lease record of {prId}", async () =>
+        {
+            var values = await _db.StringGetAsync([keys.LastLease, keys.Fence]);
+            return (LeaseRecord.Parse((string?)values[0]),
+                long.TryParse((string?)values[1], NumberStyles.None, CultureInfo.InvariantCulture, out var fence) ? fence : (long?)null);
+        }, cancellationToken);
     }
 
     /// <summary>The dependency set cached for <paramref name="prId"/>, sorted.</summary>
@@ -136,6 +176,11 @@ public sealed partial class RedisHotStore
         var at = beat?.IndexOf(':', StringComparison.Ordinal) ?? -1;
         DateTimeOffset? heartbeat = long.TryParse(at < 0 ? beat : beat![..at], NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
         var held = Lease.TryParse((string?)values[3], out var lease) ? lease : null;
-        return new PrHotSnapshot(prId, cold, hot, (string?)values[1], heartbeat, held?.Fence, ttl) { Note = note, HeldLease = held };
+        return new PrHotSnapshot(prId, cold, hot, (string?)values[1], heartbeat, held?.Fence, ttl)
+        {
+            Note = note,
+            HeldLease = held,
+            ReservedPaths = PathReservation.Parse((string?)values[6]),
+        };
     }
 }

@@ -15,12 +15,14 @@ public sealed class PrKeys
         Fence = new RedisKey(stem + "fence");
         Dependencies = new RedisKey(stem + "dependencies");
         Note = new RedisKey(stem + "note");
-        ScriptKeys = [HotState, Agent, Lease, Heartbeat, ColdState, Fence];
+        Paths = new RedisKey(stem + "paths");
+        LastLease = new RedisKey(stem + "last_lease");
+        ScriptKeys = [HotState, Agent, Lease, Heartbeat, Paths, LastLease, ColdState, Fence];
         NoteKeys = [HotState, Agent, Lease, Note];
         LeaseKeys = ScriptKeys[..3];
-        HotKeys = ScriptKeys[..4];
-        HotAndColdKeys = ScriptKeys[..5];
-        AllKeys = [HotState, Agent, Heartbeat, Lease, ColdState, Fence, Dependencies, Note];
+        HotKeys = ScriptKeys[..6];
+        HotAndColdKeys = ScriptKeys[..7];
+        AllKeys = [HotState, Agent, Heartbeat, Lease, ColdState, Fence, Dependencies, Note, Paths, LastLease];
     }
 
     /// <summary><c>pr:{ID}:hot_state</c>.</summary>
@@ -47,6 +49,16 @@ public sealed class PrKeys
     /// <summary><c>pr:{ID}:note</c>: the last handoff note left under a lease (outlives the lease, for the next holder).</summary>
     public RedisKey Note { get; }
 
+    /// <summary><c>pr:{ID}:paths</c>: the globs the current lease reserves, one per line; expires with the hot state.</summary>
+    public RedisKey Paths { get; }
+
+    /// <summary>
+    /// <c>pr:{ID}:last_lease</c>, no TTL: the PR's latest lease as <c>FENCE:ENDS_MS:HOW:AGENT</c> — how it ended
+    /// (<c>live</c> while held: ENDS_MS is when it lapses without another heartbeat; <c>released</c>, <c>milestone</c>,
+    /// <c>cleared</c>: ENDS_MS is when). It outlives the lease, so "when did fence F end" has an answer.
+    /// </summary>
+    public RedisKey LastLease { get; }
+
     /// <summary>The keys the per-PR scripts receive, in the order their <c>KEYS[n]</c> expect.</summary>
     internal RedisKey[] ScriptKeys { get; }
 
@@ -56,10 +68,13 @@ public sealed class PrKeys
     /// </summary>
     internal RedisKey[] LeaseKeys { get; }
 
-    /// <summary>The first four of <see cref="ScriptKeys"/>, the keys that expire with the hot state (heartbeat).</summary>
+    /// <summary>
+    /// The first six of <see cref="ScriptKeys"/>: the keys that expire with the hot state, the reservation, and the lease
+    /// record a heartbeat moves on (heartbeat).
+    /// </summary>
     internal RedisKey[] HotKeys { get; }
 
-    /// <summary>The first five of <see cref="ScriptKeys"/>: the hot keys and the cold-state cache (release, clear).</summary>
+    /// <summary>The first seven of <see cref="ScriptKeys"/>: the heartbeat's keys and the cold-state cache (release, clear).</summary>
     internal RedisKey[] HotAndColdKeys { get; }
 
     /// <summary>What the note script takes: the lease check's three keys, then the note.</summary>

@@ -17,7 +17,11 @@ namespace Thermocline.HotStore.Keys;
 /// <item><term><c>Ppr:{PR-005}:cold_state</c></term><description>string, no TTL: cache of git's cold state</description></item>
 /// <item><term><c>Ppr:{PR-005}:fence</c></term><description>integer, no TTL: the last fencing number handed out; only grows</description></item>
 /// <item><term><c>Ppr:{PR-005}:dependencies</c></term><description>set, no TTL: ids of the PR's dependencies</description></item>
+/// <item><term><c>Ppr:{PR-005}:note</c></term><description>string with a long TTL: the last handoff note</description></item>
+/// <item><term><c>Ppr:{PR-005}:paths</c></term><description>string with TTL: the globs the lease reserves, one per line</description></item>
+/// <item><term><c>Ppr:{PR-005}:last_lease</c></term><description>string, no TTL: the latest lease and how (and when) it ends, <c>FENCE:ENDS_MS:HOW:AGENT</c></description></item>
 /// <item><term><c>Pindex:hot</c></term><description>set: ids of PRs that may be hot (a superset; see <see cref="HotIndex"/>)</description></item>
+/// <item><term><c>Pindex:reserved</c></term><description>set: ids of PRs whose lease may reserve paths (a superset, like <c>index:hot</c>)</description></item>
 /// <item><term><c>Pindex:prs</c></term><description>set: ids of every PR with any key here, for orphan clearing without <c>KEYS</c></description></item>
 /// <item><term><c>Psync:last_display_update</c></term><description>string: Unix milliseconds of the last display sync</description></item>
 /// <item><term><c>Psync:crash_recovery_needed</c></term><description>string: set while a hub runs; found set at start means the last run crashed</description></item>
@@ -44,6 +48,7 @@ public sealed class RedisKeys
         _prefix = prefix;
         HotIndex = new RedisKey(prefix + "index:hot");
         PrIndex = new RedisKey(prefix + "index:prs");
+        ReservedIndex = new RedisKey(prefix + "index:reserved");
         LastDisplayUpdate = new RedisKey(prefix + "sync:last_display_update");
         CrashRecoveryNeeded = new RedisKey(prefix + "sync:crash_recovery_needed");
     }
@@ -57,6 +62,12 @@ public sealed class RedisKeys
     /// before its script runs; the sweep drops ids whose hot state is gone.
     /// </summary>
     public RedisKey HotIndex { get; }
+
+    /// <summary>
+    /// The set of PR ids whose lease may reserve paths: a superset, added before the claim's script runs, like
+    /// <see cref="HotIndex"/>; readers drop ids whose reservation is gone.
+    /// </summary>
+    public RedisKey ReservedIndex { get; }
 
     /// <summary>The set of every PR id this store has written keys for.</summary>
     public RedisKey PrIndex { get; }

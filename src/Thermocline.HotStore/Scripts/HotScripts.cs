@@ -3,8 +3,9 @@ namespace Thermocline.HotStore.Scripts;
 /// <summary>
 /// The Lua scripts behind every check-and-set. Each touches the keys of one PR only, all passed in
 /// <c>KEYS</c> (Garnet's transaction mode locks exactly those; a Redis Cluster needs them in one slot):
-/// <c>KEYS[1..6]</c> = hot_state, agent, lease, heartbeat, cold_state, fence — a script takes the first 1, 3, 4, 5 or 6
-/// of them, as many as it touches. Replies are arrays whose first element is 1 (done) or 0 (refused, followed by a
+/// <c>KEYS[1..8]</c> = hot_state, agent, lease, heartbeat, paths, last_lease, cold_state, fence — a script takes the
+/// first 3, 6, 7 or 8 of them, as many as it touches. <c>last_lease</c> (no TTL) is written whenever a lease starts, is
+/// renewed or ends, as <c>FENCE:ENDS_MS:HOW:AGENT</c>: what "when did fence F end" is answered from. Replies are arrays whose first element is 1 (done) or 0 (refused, followed by a
 /// reason code and details); a hot transition's success is a plain 1.
 /// </summary>
 internal static class HotScripts
@@ -23,45 +24,51 @@ internal static class HotScripts
 
     /// <summary>
     /// Claim (cold → hot). ARGV: 1 target hot state, 2 agent, 3 expected cold state, 4 cold states that allow the
-    /// target as <c>" a b "</c>, 5 now (Unix ms), 6 TTL ms, 7 lease id, 8 fence floor. A missing cold cache is filled with
-    /// the expected state (the caller passes git's). The fence is the PR's counter incremented, and above the floor (every
-    /// fence handed out before this Redis's data began, or elsewhere). Reply: {1, fence} or {0, 'held', agent, hot} /
-    /// {0, 'cold-moved', cold} / {0, 'not-allowed', cold}.
+    /// target as <c>" a b "</c>, 5 now (Unix ms), 6 TTL ms, 7 lease id, 8 fence floor, 9 the reserved paths (one glob per
+    /// line) or ''. A missing cold cache is filled with the expected state (the caller passes git's). The fence is the
+    /// PR's counter incremented, and above the floor (every fence handed out before this Redis's data began, or
+    /// elsewhere). Reply: {1, fence} or {0, 'held', agent, hot} / {0, 'cold-moved', cold} / {0, 'not-allowed', cold}.
     /// </summary>
-    public static readonly PrScript Claim = new("claim", 'c', 6, 8, [1, 5], """
+    public static readonly PrScript Claim = new("claim", 'c', 8, 9, [1, 7], """
         if held[1] then
           return {0, 'held', redis.call('GET', KEYS[k + 2]) or '', held[1]}
         end
         local cold = held[2]
         if not cold then
           cold = ARGV[v + 3]
-          redis.call('SET', KEYS[k + 5], cold)
+          redis.call('SET', KEYS[k + 7], cold)
         elseif cold ~= ARGV[v + 3] then
           return {0, 'cold-moved', cold}
         end
         if not string.find(ARGV[v + 4], ' ' .. cold .. ' ', 1, true) then
           return {0, 'not-allowed', cold}
         end
-        local fence = redis.call('INCR', KEYS[k + 6])
+        local fence = redis.call('INCR', KEYS[k + 8])
         local floor = tonumber(ARGV[v + 8])
         if fence <= floor then
           fence = floor + 1
-          redis.call('SET', KEYS[k + 6], fence)
+          redis.call('SET', KEYS[k + 8], fence)
         end
         local ttl = ARGV[v + 6]
         redis.call('SET', KEYS[k + 1], ARGV[v + 1], 'PX', ttl)
         redis.call('SET', KEYS[k + 2], ARGV[v + 2], 'PX', ttl)
         redis.call('SET', KEYS[k + 3], fence .. ':' .. ARGV[v + 7], 'PX', ttl)
         redis.call('SET', KEYS[k + 4], ARGV[v + 5] .. ':' .. ttl, 'PX', ttl)
+        if ARGV[v + 9] ~= '' then
+          redis.call('SET', KEYS[k + 5], ARGV[v + 9], 'PX', ttl)
+        else
+          redis.call('DEL', KEYS[k + 5])
+        end
+        redis.call('SET', KEYS[k + 6], fence .. ':' .. string.format('%d', tonumber(ARGV[v + 5]) + tonumber(ttl)) .. ':live:' .. ARGV[v + 2])
         return {1, fence}
         """);
 
     /// <summary>
     /// Heartbeat. ARGV: 1 lease, 2 now (Unix ms), 3 default TTL ms. The lease lives another TTL: the one its claim chose,
-    /// kept in the heartbeat key as <c>now:ttl</c> (the default for a value without one). Reply: {1, hot state} or the
-    /// lease refusal.
+    /// kept in the heartbeat key as <c>now:ttl</c> (the default for a value without one); so does its reservation, and the
+    /// lease record moves its end on. Reply: {1, hot state} or the lease refusal.
     /// </summary>
-    public static readonly PrScript Heartbeat = new("heartbeat", 'h', 4, 3, LeaseReads, LeaseCheck + """
+    public static readonly PrScript Heartbeat = new("heartbeat", 'h', 6, 3, LeaseReads, LeaseCheck + """
 
         local ttl = ARGV[v + 3]
         local beat = redis.call('GET', KEYS[k + 4])
@@ -75,6 +82,10 @@ internal static class HotScripts
         redis.call('PEXPIRE', KEYS[k + 2], ttl)
         redis.call('PEXPIRE', KEYS[k + 3], ttl)
         redis.call('SET', KEYS[k + 4], ARGV[v + 2] .. ':' .. ttl, 'PX', ttl)
+        redis.call('PEXPIRE', KEYS[k + 5], ttl)
+        local lease = ARGV[v + 1]
+        redis.call('SET', KEYS[k + 6], string.sub(lease, 1, string.find(lease, ':', 1, true) - 1) .. ':'
+          .. string.format('%d', tonumber(ARGV[v + 2]) + tonumber(ttl)) .. ':live:' .. (redis.call('GET', KEYS[k + 2]) or ''))
         return {1, hot}
         """);
 
@@ -107,15 +118,27 @@ internal static class HotScripts
         """);
 
     /// <summary>
-    /// Release or clear. ARGV: 1 lease, or '' to clear whoever holds it; 2 cold state to cache, or '' to keep it.
-    /// Reply: {1, number of hot keys deleted} or the lease refusal.
+    /// Release or clear. ARGV: 1 lease, or '' to clear whoever holds it; 2 cold state to cache, or '' to keep it; 3 now
+    /// (Unix ms). The reservation goes with the hot state; the lease record says it ended now: <c>milestone</c> (with a
+    /// cold state: the hot → cold commit), <c>released</c> or <c>cleared</c> (no lease given). Reply: {1, number of hot
+    /// keys deleted} or the lease refusal.
     /// </summary>
-    public static readonly PrScript Clear = new("clear", 'r', 5, 2, LeaseReads, "if ARGV[v + 1] ~= '' then\n" + LeaseCheck + """
+    public static readonly PrScript Clear = new("clear", 'r', 7, 3, LeaseReads, "if ARGV[v + 1] ~= '' then\n" + LeaseCheck + """
 
         end
+        local agent = held[1] and redis.call('GET', KEYS[k + 2])
         local deleted = redis.call('DEL', KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4])
+        redis.call('DEL', KEYS[k + 5])
+        if held[1] then
+          local how = 'cleared'
+          if ARGV[v + 1] ~= '' then
+            how = 'released'
+            if ARGV[v + 2] ~= '' then how = 'milestone' end
+          end
+          redis.call('SET', KEYS[k + 6], string.sub(held[1], 1, string.find(held[1], ':', 1, true) - 1) .. ':' .. ARGV[v + 3] .. ':' .. how .. ':' .. (agent or ''))
+        end
         if ARGV[v + 2] ~= '' then
-          redis.call('SET', KEYS[k + 5], ARGV[v + 2])
+          redis.call('SET', KEYS[k + 7], ARGV[v + 2])
         end
         return {1, deleted}
         """);

@@ -28,6 +28,9 @@ public sealed record PrHotSnapshot(
     /// </summary>
     public Domain.Leases.Lease? HeldLease { get; init; }
 
+    /// <summary>The paths the current lease reserves, or null when it reserves none (or the PR is not hot).</summary>
+    public Domain.Paths.PathReservation? ReservedPaths { get; init; }
+
     /// <summary>True while a hot state is live.</summary>
     public bool IsHot => HotState is not null;
 

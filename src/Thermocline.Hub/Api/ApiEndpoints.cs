@@ -96,6 +96,13 @@ internal static class ApiEndpoints
             return Results.Ok((await sync.ReleaseStuckAsync(id, person, fence, Require(body.Reason, "reason"), ct)).ToView());
         });
 
+        api.MapGet("/prs/{id}/leases/{fence}", async (string id, string fence, StateSync sync, CancellationToken ct) =>
+        {
+            var number = long.TryParse(fence, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var f) && f >= 1 ? f
+                : throw ThermoclineException.Usage("the fence in /api/prs/{id}/leases/{fence} is a whole number from 1 (the number before the colon in a lease).");
+            return Results.Ok((await sync.GetLeaseStandingAsync(id, number, ct)).ToView());
+        });
+
         api.MapPost("/reconcile", async (ReconcileRequest? body, bool? dryRun, StateSync sync, CancellationToken ct) =>
             Results.Ok((await sync.ReconcileAsync(dryRun ?? body?.DryRun ?? false, ct)).ToView()));
 

@@ -43,6 +43,9 @@ internal static class ViewMapping
         s.TaskListStale,
         s.Note?.ToView());
 
+    public static LeaseStandingView ToView(this LeaseStanding l) => new(
+        l.PrId, l.Fence, l.StandingName, l.Agent, l.EndsAt, l.EndedAt, l.Ending, l.SupersededBy, l.SupersededByAgent, l.Commit, l.Message);
+
     public static NoteView ToView(this LeaseNote n) => new(n.Fence, n.Agent, n.At, n.Text);
 
     public static TransitionView ToView(this TransitionResult r) => new(

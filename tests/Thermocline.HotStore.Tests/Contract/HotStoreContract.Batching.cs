@@ -97,7 +97,7 @@ public abstract partial class HotStoreContract
         var bad = store.Keys.For("PR-BAD");
         await db.HashSetAsync(bad.Fence, "not", "a counter");
         var good = new[] { store.Keys.For("PR-G1"), store.Keys.For("PR-G2") };
-        RedisValue[] Claim(string agent) => ["investigating", agent, "ready", " ready planned broken ", 1_000, 300_000, "0123456789abcdef0123456789abcdef", 0];
+        RedisValue[] Claim(string agent) => ["investigating", agent, "ready", " ready planned broken ", 1_000, 300_000, "0123456789abcdef0123456789abcdef", 0, ""];
         var calls = new (RedisKey[] Keys, RedisValue[] Values)[] { (good[0].ScriptKeys, Claim("agent-1")), (bad.ScriptKeys, Claim("agent-2")), (good[1].ScriptKeys, Claim("agent-3")) };
         var keys = calls.SelectMany(c => c.Keys).ToArray();
         var values = new List<RedisValue> { new string(HotScripts.Claim.Code, calls.Length) };
@@ -126,7 +126,7 @@ public abstract partial class HotStoreContract
         await using var raw = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
         var db = raw.GetDatabase();
         var (m1, m2, m3) = (store.Keys.For("PR-M1"), store.Keys.For("PR-M2"), store.Keys.For("PR-M3"));
-        RedisValue[] Claim(string agent, string id) => ["investigating", agent, "ready", " ready ", 1_000, 300_000, id, 0];
+        RedisValue[] Claim(string agent, string id) => ["investigating", agent, "ready", " ready ", 1_000, 300_000, id, 0, ""];
         var calls = new (PrScript Script, RedisKey[] Keys, RedisValue[] Values)[]
         {
             (HotScripts.Claim, m1.ScriptKeys, Claim("agent-1", "11111111111111111111111111111111")),
@@ -134,7 +134,7 @@ public abstract partial class HotStoreContract
             (HotScripts.TransitionHot, m1.LeaseKeys, ["1:11111111111111111111111111111111", "planning", " investigating "]),
             (HotScripts.TransitionHot, m1.LeaseKeys, ["1:11111111111111111111111111111111", "in-progress", " planning "]),
             (HotScripts.Heartbeat, m2.HotKeys, ["1:22222222222222222222222222222222", 2_000, 300_000]),
-            (HotScripts.Clear, m2.HotAndColdKeys, ["1:22222222222222222222222222222222", "planned"]),
+            (HotScripts.Clear, m2.HotAndColdKeys, ["1:22222222222222222222222222222222", "planned", 3_000]),
             (HotScripts.SeedFence, [m3.Fence], [41]),
         };
         var plan = new string(calls.Select(c => c.Script.Code).ToArray());
@@ -168,7 +168,7 @@ public abstract partial class HotStoreContract
         var keys = store.Keys.For("PR-Z1");
 
         var error = await Assert.ThrowsAsync<RedisServerException>(() => HotScripts.Batch.EvaluateAsync(
-            db, [.. keys.ScriptKeys, keys.Fence], ["c?", "investigating", "agent-1", "ready", " ready ", 1_000, 300_000, "0123456789abcdef0123456789abcdef", 0, 5]));
+            db, [.. keys.ScriptKeys, keys.Fence], ["c?", "investigating", "agent-1", "ready", " ready ", 1_000, 300_000, "0123456789abcdef0123456789abcdef", 0, "", 5]));
 
         Assert.Contains("batch plan names no script", error.Message, StringComparison.Ordinal);
         Assert.Null((await store.GetAsync("PR-Z1", Ct)).HotState);
@@ -176,9 +176,9 @@ public abstract partial class HotStoreContract
 
         // A plan whose shapes do not add up to the keys and values sent: refused before the first call runs.
         var miscount = await Assert.ThrowsAsync<RedisServerException>(() => HotScripts.Batch.EvaluateAsync(
-            db, [.. keys.ScriptKeys], ["cc", "investigating", "agent-1", "ready", " ready ", 1_000, 300_000, "0123456789abcdef0123456789abcdef", 0]));
+            db, [.. keys.ScriptKeys], ["cc", "investigating", "agent-1", "ready", " ready ", 1_000, 300_000, "0123456789abcdef0123456789abcdef", 0, ""]));
 
-        Assert.Contains("takes 12 keys and 17 values, not 6 and 9", miscount.Message, StringComparison.Ordinal);
+        Assert.Contains("takes 16 keys and 19 values, not 8 and 10", miscount.Message, StringComparison.Ordinal);
         Assert.Null((await store.GetAsync("PR-Z1", Ct)).HotState);
         Assert.False(await db.KeyExistsAsync(keys.Fence));
     }

@@ -145,6 +145,27 @@ public sealed class HttpApiTests : IAsyncLifetime
         Assert.Contains("thermocline_commit_duration_seconds_bucket{", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task LeaseStanding_CurrentThenReleased_AndBadFencesAreUsageProblems()
+    {
+        using var claim = await Http.PostAsJsonAsync("api/prs/PR-001/claim", new { agent = "a1", state = "in-progress" });
+        var lease = (await claim.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("lease").GetString()!;
+        var fence = lease[..lease.IndexOf(':', StringComparison.Ordinal)];
+
+        var current = await GetAsync($"api/prs/PR-001/leases/{fence}");
+        (await Http.PostAsJsonAsync("api/prs/PR-001/release", new { agent = "a1", lease })).Dispose();
+        var ended = await GetAsync($"api/prs/PR-001/leases/{fence}");
+
+        Assert.Equal(("current", "a1"), (current.GetProperty("standing").GetString(), current.GetProperty("agent").GetString()));
+        Assert.Equal(("ended", "released"), (ended.GetProperty("standing").GetString(), ended.GetProperty("ending").GetString()));
+        Assert.Contains("released", ended.GetProperty("message").GetString(), StringComparison.Ordinal);
+        await ProblemAsync(await Http.GetAsync("api/prs/PR-001/leases/0"), HttpStatusCode.BadRequest, "usage", 2);
+        await ProblemAsync(await Http.GetAsync("api/prs/PR-001/leases/-1"), HttpStatusCode.BadRequest, "usage", 2);
+        await ProblemAsync(await Http.GetAsync("api/prs/PR-001/leases/1x"), HttpStatusCode.BadRequest, "usage", 2);
+        await ProblemAsync(await Http.GetAsync("api/prs/PR-001%7D/leases/1"), HttpStatusCode.BadRequest, "usage", 2);
+        await ProblemAsync(await Http.GetAsync("api/prs/PR-999/leases/1"), HttpStatusCode.NotFound, "not-found", 2);
+    }
+
     private async Task<JsonElement> GetAsync(string path)
     {
         using var response = await Http.GetAsync(path);

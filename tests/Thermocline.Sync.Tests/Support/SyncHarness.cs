@@ -162,8 +162,8 @@ internal sealed class SyncHarness : IAsyncDisposable
         var all = prIds.SelectMany(id =>
         {
             var k = keys.For(id);
-            return new RedisKey[] { k.HotState, k.Agent, k.Heartbeat, k.Lease, k.ColdState, k.Fence, k.Dependencies };
-        }).Concat([keys.HotIndex, keys.PrIndex, keys.LastDisplayUpdate, keys.CrashRecoveryNeeded]).ToArray();
+            return new RedisKey[] { k.HotState, k.Agent, k.Heartbeat, k.Lease, k.ColdState, k.Fence, k.Dependencies, k.Note, k.Paths, k.LastLease };
+        }).Concat([keys.HotIndex, keys.PrIndex, keys.ReservedIndex, keys.LastDisplayUpdate, keys.CrashRecoveryNeeded]).ToArray();
         await db.KeyDeleteAsync(all);
     }
 
