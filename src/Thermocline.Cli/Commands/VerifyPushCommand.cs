@@ -112,13 +112,15 @@ internal sealed class VerifyPushCommand : AsyncCommand<VerifyPushCommand.Setting
         }
         else
         {
+            // git shows a hook's stderr wherever it runs (a terminal, an IDE, a GUI client); its stdout not always.
+            var report = settings.Hook ? streams.Error : streams.Out;
             foreach (var v in refused)
             {
-                await streams.Out.WriteLineAsync(TerminalText.Escape(
+                await report.WriteLineAsync(TerminalText.Escape(
                     $"refused {v.Sha[..10]}" + (v.Pr is null ? "" : $" {v.Pr} fence {v.Fence}") + $": {v.Reason}"));
             }
 
-            await streams.Out.WriteLineAsync(
+            await report.WriteLineAsync(
                 $"verify-push: {Count(found.Commits.Count, "commit")} checked, {fenced.Count} under a lease, {refused.Count} refused." +
                 (found.Truncated ? $" Only the newest {PushedCommits.Limit:N0} were checked: push fewer at a time to check them all." : ""));
         }
