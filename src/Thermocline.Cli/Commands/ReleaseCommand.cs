@@ -74,7 +74,7 @@ internal sealed class ReleaseCommand : AsyncCommand<ReleaseCommand.Settings>
     }
 }
 
-/// <summary>The lease from <c>--lease</c> or <c>THERMO_LEASE</c>.</summary>
+/// <summary>The lease from <c>--lease</c> or <c>THERMO_LEASE</c> (<c>FENCE:ID</c>, or <c>PR-005:FENCE:ID</c> as the commit hook reads it).</summary>
 internal static class LeaseArgument
 {
     public static string Resolve(string? flag) => ResolveOptional(flag)
@@ -82,6 +82,13 @@ internal static class LeaseArgument
 
     public static string? ResolveOptional(string? flag) =>
         flag is { Length: > 0 } lease ? lease
-        : Environment.GetEnvironmentVariable("THERMO_LEASE") is { Length: > 0 } env ? env
+        : Environment.GetEnvironmentVariable("THERMO_LEASE") is { Length: > 0 } env ? WithoutPr(env)
         : null;
+
+    // THERMO_LEASE may name the PR for the commit hook (PR-005:17:ID): the lease is what follows it. PR-005:17 names no
+    // lease id, so it holds no lease to present (a command that needs one asks for --lease).
+    private static string? WithoutPr(string value) =>
+        !value.StartsWith("PR-", StringComparison.Ordinal) ? value
+        : Domain.Leases.PrLease.TryParse(value, null, out var named, out _) ? named.Lease?.ToString()
+        : value;
 }

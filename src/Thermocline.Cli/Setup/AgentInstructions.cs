@@ -39,6 +39,10 @@ internal static class AgentInstructions
            unlock), or hand it back unfinished with `thermo release PR --lease L`, after leaving the next claimant a
            note with `thermo heartbeat PR --lease L --note TEXT`.
 
+        Commits: after claiming, `export THERMO_LEASE=PR:L` (the PR, a colon, the lease; `PR:FENCE` is enough) so the
+        hooks of `thermo setup --hooks` stamp your commits with the lease (never its id); commit and push before the
+        milestone that hands the PR on: a newer fence refuses later pushes of yours (exit 4).
+
         Exit codes: `0` ok · `2` usage (bad arguments, unknown PR) · `3` transition not allowed from the PR's state ·
         `4` lease conflict: someone else holds the PR or your lease was lost, stop working on it · `65` the task list
         does not parse (`thermo validate` shows where); claims and milestones wait for a fix · `69` hub, Redis or git

@@ -57,6 +57,8 @@ public sealed class FencedPushTests(RedisServerFixture redis) : IClassFixture<Re
         File.WriteAllText(Path.Combine(clone, "skeleton.txt"), "skeleton\n");
         Git(world, clone, [], "add", "skeleton.txt");
         var now = new Dictionary<string, string> { ["THERMO_LEASE"] = $"PR-001:{current}", ["THERMO_HUB"] = hub.LocalUrl };
+        var beat = await world.RunWithAsync(now, "heartbeat", "PR-001", "--agent", "agent-a"); // one THERMO_LEASE serves the lease commands too
+        Assert.True(beat.ExitCode == 0, beat.ToString());
         Commit(world, clone, now, "Project skeleton");
 
         var push = Git(world, clone, now, "push", "origin", "HEAD:refs/heads/pr-001");
