@@ -146,7 +146,8 @@ public sealed record TransitionView(
     IReadOnlyList<string> DependencyChanges,
     bool Queued = false,
     double? LeaseTtlSeconds = null,
-    NoteView? Handoff = null);
+    NoteView? Handoff = null,
+    IReadOnlyList<string>? ReservedPaths = null);
 
 /// <summary>What a heartbeat or release did: <c>applied</c>, or <c>queued</c> while Redis is away.</summary>
 public sealed record WriteView(string PrId, string Result);

@@ -35,10 +35,21 @@ public sealed partial class StateSync
         ClaimNextAsync(agent, filter, wait, null, cancellationToken);
 
     /// <summary>
+    /// <see cref="ClaimNextAsync(string, ClaimNextFilter, TimeSpan, TimeSpan?, CancellationToken)"/> that, with
+    /// <paramref name="reserve"/>, reserves the chosen PR's <c>estimated_files</c> under its lease (a PR that lists none is
+    /// claimed without). PRs whose files overlap a live reservation are never chosen.
+    /// </summary>
+    public Task<TransitionResult?> ClaimNextAsync(string agent, ClaimNextFilter filter, TimeSpan wait, TimeSpan? ttl, bool reserve, CancellationToken cancellationToken) =>
+        ClaimNextAsync(agent, filter, wait, ttl, reserve ? new ClaimReservation(EstimatedFiles: true, WhenAny: true) : null, cancellationToken);
+
+    /// <summary>
     /// <see cref="ClaimNextAsync(string, ClaimNextFilter, TimeSpan, CancellationToken)"/> with a lease that lives
     /// <paramref name="ttl"/> after each heartbeat (see <see cref="ClaimAsync(string, string, HotState?, TimeSpan?, CancellationToken)"/>).
     /// </summary>
-    public async Task<TransitionResult?> ClaimNextAsync(string agent, ClaimNextFilter filter, TimeSpan wait, TimeSpan? ttl, CancellationToken cancellationToken)
+    public Task<TransitionResult?> ClaimNextAsync(string agent, ClaimNextFilter filter, TimeSpan wait, TimeSpan? ttl, CancellationToken cancellationToken) =>
+        ClaimNextAsync(agent, filter, wait, ttl, (ClaimReservation?)null, cancellationToken);
+
+    private async Task<TransitionResult?> ClaimNextAsync(string agent, ClaimNextFilter filter, TimeSpan wait, TimeSpan? ttl, ClaimReservation? reserve, CancellationToken cancellationToken)
     {
         ValidateAgent(agent);
         CheckTtl(ttl);
@@ -52,7 +63,7 @@ public sealed partial class StateSync
         {
             // Read before looking: whatever happens after the look is an event after this number, so no wake-up is missed.
             var seen = Events.Last;
-            if (await TryClaimNextAsync(agent, filter, ttl, cancellationToken) is { } claimed)
+            if (await TryClaimNextAsync(agent, filter, ttl, reserve, cancellationToken) is { } claimed)
             {
                 return claimed;
             }
@@ -71,7 +82,7 @@ public sealed partial class StateSync
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return await TryClaimNextAsync(agent, filter, ttl, cancellationToken); // one last look at the deadline
+                return await TryClaimNextAsync(agent, filter, ttl, reserve, cancellationToken); // one last look at the deadline
             }
         }
     }
@@ -80,13 +91,13 @@ public sealed partial class StateSync
     // every caller racing for the same best PR and walking down the list one refused claim at a time. Candidates come from
     // git's list and the hot index (one SMEMBERS), not from every PR's Redis keys; only when that finds nothing is the
     // exact view read (a lease that expired and is not swept yet is claimable, but still in the index).
-    private async Task<TransitionResult?> TryClaimNextAsync(string agent, ClaimNextFilter filter, TimeSpan? ttl, CancellationToken cancellationToken)
+    private async Task<TransitionResult?> TryClaimNextAsync(string agent, ClaimNextFilter filter, TimeSpan? ttl, ClaimReservation? reserve, CancellationToken cancellationToken)
     {
         await _claimNextGate.WaitAsync(cancellationToken);
         try
         {
-            return await ClaimFirstAsync(await QuickCandidatesAsync(filter, cancellationToken), agent, filter, ttl, cancellationToken)
-                ?? await ClaimFirstAsync((await ReadyAsync(cancellationToken)).Where(c => filter.Accepts(c) && !c.HotStateUnavailable), agent, filter, ttl, cancellationToken);
+            return await ClaimFirstAsync(await QuickCandidatesAsync(filter, cancellationToken), agent, filter, ttl, reserve, cancellationToken)
+                ?? await ClaimFirstAsync((await ReadyAsync(cancellationToken)).Where(c => filter.Accepts(c) && !c.HotStateUnavailable), agent, filter, ttl, reserve, cancellationToken);
         }
         finally
         {
@@ -108,9 +119,10 @@ public sealed partial class StateSync
         }
 
         var held = hot.ToHashSet(StringComparer.Ordinal);
+        var reserved = await ListReservationsAsync(cancellationToken);
         var now = _time.GetUtcNow();
         return list.Prs
-            .Select((pr, i) => (Status: held.Contains(pr.Id) ? null : ToStatus(pr, null, list, now), Order: i))
+            .Select((pr, i) => (Status: held.Contains(pr.Id) ? null : ToStatus(pr, null, list, now, reserved), Order: i))
             .Where(x => x.Status is { ClaimableAs.Count: > 0 } && filter.Accepts(x.Status))
             .OrderBy(x => x.Status!.Priority)
             .ThenBy(x => x.Order)
@@ -118,13 +130,14 @@ public sealed partial class StateSync
             .ToList();
     }
 
-    private async Task<TransitionResult?> ClaimFirstAsync(IEnumerable<PrStatus> candidates, string agent, ClaimNextFilter filter, TimeSpan? ttl, CancellationToken cancellationToken)
+    private async Task<TransitionResult?> ClaimFirstAsync(
+        IEnumerable<PrStatus> candidates, string agent, ClaimNextFilter filter, TimeSpan? ttl, ClaimReservation? reserve, CancellationToken cancellationToken)
     {
         foreach (var candidate in candidates)
         {
             try
             {
-                return await ClaimAsync(candidate.Id, agent, filter.State, ttl, cancellationToken);
+                return await ClaimAsync(candidate.Id, agent, filter.State, ttl, reserve, cancellationToken);
             }
             catch (ThermoclineException ex) when (ex.Kind is ErrorKind.LeaseConflict or ErrorKind.InvalidTransition or ErrorKind.NotFound)
             {

@@ -33,7 +33,8 @@ public sealed partial class StateSync
         }
 
         var now = _time.GetUtcNow();
-        return list.Prs.Select((pr, i) => ToStatus(pr, snapshots[i], list, now) with { HotStateUnavailable = unavailable, TaskListStale = stale }).ToList();
+        var reserved = LiveReservations(snapshots);
+        return list.Prs.Select((pr, i) => ToStatus(pr, snapshots[i], list, now, reserved) with { HotStateUnavailable = unavailable, TaskListStale = stale }).ToList();
     }
 
     /// <summary>Milestones from git, newest first, of one PR or all (<c>thermo log</c>); see <see cref="GitColdStore.GetHistoryAsync"/>.</summary>
@@ -52,7 +53,8 @@ public sealed partial class StateSync
         var stale = TaskListProblem is not null;
         var pr = list.Find(prId) ?? throw ThermoclineException.UnknownPr(prId);
         var snapshot = await _hot.GetAsync(prId, cancellationToken);
-        return ToStatus(pr, snapshot, list, _time.GetUtcNow()) with { TaskListStale = stale };
+        var reserved = snapshot.IsHot || EstimatedPaths(pr) is null ? null : await ListReservationsAsync(cancellationToken);
+        return ToStatus(pr, snapshot, list, _time.GetUtcNow(), reserved) with { TaskListStale = stale };
     }
 
     /// <summary>One PR with what the task list says of it (for a person: the board's PR page).</summary>
@@ -77,7 +79,7 @@ public sealed partial class StateSync
             .Select(x => x.Status)
             .ToList();
 
-    private static PrStatus ToStatus(PrEntry pr, PrHotSnapshot? hot, TaskList list, DateTimeOffset now)
+    private static PrStatus ToStatus(PrEntry pr, PrHotSnapshot? hot, TaskList list, DateTimeOffset now, IReadOnlyList<LiveReservation>? reserved = null)
     {
         var unmet = DependencyRules.Unmet(pr, list);
         return new PrStatus(
@@ -95,6 +97,8 @@ public sealed partial class StateSync
             unmet)
         {
             Note = hot?.Note,
+            ReservedPaths = hot?.IsHot == true ? hot.ReservedPaths : null,
+            WaitsForPaths = hot?.IsHot == true || reserved is null ? null : WaitsFor(pr, reserved),
         };
     }
 }

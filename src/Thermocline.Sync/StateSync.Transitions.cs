@@ -28,7 +28,15 @@ public sealed partial class StateSync
     /// after each heartbeat (1 s to <see cref="SyncOptions.MaxLeaseTtl"/>; default the hot store's heartbeat TTL). The
     /// answer hands over the note the PR's previous holder left, if any.
     /// </summary>
-    public async Task<TransitionResult> ClaimAsync(string prId, string agent, HotState? target, TimeSpan? ttl, CancellationToken cancellationToken)
+    public Task<TransitionResult> ClaimAsync(string prId, string agent, HotState? target, TimeSpan? ttl, CancellationToken cancellationToken) =>
+        ClaimAsync(prId, agent, target, ttl, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ClaimAsync(string, string, HotState?, TimeSpan?, CancellationToken)"/> that also reserves paths under the
+    /// new lease (<paramref name="reserve"/>; null: none), in the claim's own script. Every claim is refused while the PR's
+    /// <c>estimated_files</c> overlap another PR's live reservation, and a reserving one while what it reserves does.
+    /// </summary>
+    public async Task<TransitionResult> ClaimAsync(string prId, string agent, HotState? target, TimeSpan? ttl, ClaimReservation? reserve, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         ValidateIds(prId, agent);
@@ -36,7 +44,7 @@ public sealed partial class StateSync
         using var span = SyncTracing.Start("claim", prId);
         using (await _locks.AcquireAsync(prId, cancellationToken))
         {
-            return await ClaimLockedAsync(prId, agent, target, await _hot.GetAsync(prId, cancellationToken), started, cancellationToken, ttl);
+            return await ClaimLockedAsync(prId, agent, target, await _hot.GetAsync(prId, cancellationToken), started, cancellationToken, ttl, reserve);
         }
     }
 
@@ -203,7 +211,8 @@ public sealed partial class StateSync
         return await GetAsync(prId, cancellationToken);
     }
 
-    private async Task<TransitionResult> ClaimLockedAsync(string prId, string agent, HotState? wanted, PrHotSnapshot snapshot, long started, CancellationToken cancellationToken, TimeSpan? ttl = null)
+    private async Task<TransitionResult> ClaimLockedAsync(
+        string prId, string agent, HotState? wanted, PrHotSnapshot snapshot, long started, CancellationToken cancellationToken, TimeSpan? ttl = null, ClaimReservation? reserve = null)
     {
         var list = await ReadCurrentGitAsync("claims are refused", cancellationToken);
         var pr = list.Find(prId) ?? throw ThermoclineException.UnknownPr(prId);
@@ -230,7 +239,27 @@ public sealed partial class StateSync
             });
         }
 
-        var lease = await _hot.ClaimAsync(prId, agent, target, pr.ColdState, cancellationToken, ttl);
+        var reservation = reserve is null ? null : Resolve(pr, reserve);
+        Lease lease;
+        if (reservation is null)
+        {
+            await CheckPathsFreeAsync(pr, null, cancellationToken);
+            lease = await _hot.ClaimAsync(prId, agent, target, pr.ColdState, cancellationToken, ttl);
+        }
+        else
+        {
+            await _reservationGate.WaitAsync(cancellationToken);
+            try
+            {
+                await CheckPathsFreeAsync(pr, reservation, cancellationToken);
+                lease = await _hot.ClaimAsync(prId, agent, target, pr.ColdState, reservation, cancellationToken, ttl);
+            }
+            finally
+            {
+                _reservationGate.Release();
+            }
+        }
+
         try
         {
             await CoverFenceAsync(lease.Fence, cancellationToken);
@@ -248,6 +277,7 @@ public sealed partial class StateSync
         {
             Handoff = snapshot.Note,
             LeaseTtl = ttl ?? _hot.HeartbeatTtl,
+            ReservedPaths = reservation,
         };
     }
 

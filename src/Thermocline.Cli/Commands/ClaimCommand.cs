@@ -10,9 +10,9 @@ using Thermocline.Hub.Api;
 namespace Thermocline.Cli.Commands;
 
 /// <summary>
-/// <c>thermo claim (PR | --next [--wait D] [--only PRS] [--priority P]) --agent A [--state S] [--keep-alive [--every D]
-/// -- COMMAND…]</c>: take a PR (or the best claimable one, atomically) into a hot state and print the lease; with
-/// <c>--keep-alive</c>, run COMMAND and heartbeat for it until it exits.
+/// <c>thermo claim (PR | --next [--wait D] [--only PRS] [--priority P]) --agent A [--state S] [--reserve] [--paths G…]
+/// [--keep-alive [--every D] -- COMMAND…]</c>: take a PR (or the best claimable one, atomically) into a hot state and print
+/// the lease, reserving paths under it if asked; with <c>--keep-alive</c>, run COMMAND and heartbeat for it until it exits.
 /// </summary>
 internal sealed class ClaimCommand : AsyncCommand<ClaimCommand.Settings>
 {
@@ -46,6 +46,14 @@ internal sealed class ClaimCommand : AsyncCommand<ClaimCommand.Settings>
         [Description("The hot state to claim into: investigating, planning, in-progress or under-review. Default: in-progress from ready/planned, under-review from completed, investigating from broken.")]
         public string? State { get; init; }
 
+        [CommandOption("--reserve")]
+        [Description("Reserve the PR's estimated_files under the lease: while it lives, no other agent is offered a PR whose files overlap them, and commits into them by others are flagged (thermo check-paths). Refused (exit 4) when another live lease reserved an overlapping path. With --next: the chosen PR's files.")]
+        public bool Reserve { get; init; }
+
+        [CommandOption("--paths <GLOB>")]
+        [Description("Reserve this glob under the lease (repeat for several): src/parser/**, docs/*.md; a folder covers what is below it. With --reserve, both. Not with --next.")]
+        public string[]? Paths { get; init; }
+
         [CommandOption("--keep-alive")]
         [Description("Run the command given after '--' with THERMO_PR, THERMO_AGENT, THERMO_LEASE and THERMO_HUB set, heartbeating the lease until it exits; exit with its exit code.")]
         public bool KeepAlive { get; init; }
@@ -61,8 +69,8 @@ internal sealed class ClaimCommand : AsyncCommand<ClaimCommand.Settings>
         {
             if (ClaimsNext)
             {
-                return Pr is not null
-                    ? ValidationResult.Error($"claim either {Pr} or --next, not both.")
+                return Pr is not null ? ValidationResult.Error($"claim either {Pr} or --next, not both.")
+                    : Paths is { Length: > 0 } ? ValidationResult.Error("--paths names what one PR reserves; with --next, use --reserve (the chosen PR's estimated_files).")
                     : ValidationResult.Success();
             }
 
@@ -102,7 +110,7 @@ internal sealed class ClaimCommand : AsyncCommand<ClaimCommand.Settings>
 
         var result = settings.ClaimsNext
             ? await ClaimNextAsync(hub, settings, agent, ttl, cancellationToken)
-            : await hub.ClaimAsync(settings.Pr!, new ClaimRequest(agent, settings.State, ttl), cancellationToken);
+            : await hub.ClaimAsync(settings.Pr!, new ClaimRequest(agent, settings.State, ttl, settings.Reserve, settings.Paths), cancellationToken);
         await HubAnswers.TransitionAsync(streams, result, settings.Json);
         if (!settings.KeepAlive)
         {
@@ -121,7 +129,7 @@ internal sealed class ClaimCommand : AsyncCommand<ClaimCommand.Settings>
         }
 
         var only = PrIdList.Parse(settings.Only, "--only");
-        return hub.ClaimNextAsync(new ClaimNextRequest(agent, settings.State, only, settings.Priority, wait.TotalSeconds, ttl), wait, cancellationToken);
+        return hub.ClaimNextAsync(new ClaimNextRequest(agent, settings.State, only, settings.Priority, wait.TotalSeconds, ttl, settings.Reserve), wait, cancellationToken);
     }
 
     private static async Task<int> RunKeptAliveAsync(

@@ -6,7 +6,8 @@ using Thermocline.Domain.Errors;
 namespace Thermocline.Cli.Commands;
 
 /// <summary>
-/// <c>thermo ready</c>: the PRs an agent may claim now, dependency-aware, by priority. A decision, so it exits 65 while
+/// <c>thermo ready</c>: the PRs an agent may claim now, dependency-aware, by priority; under them, any PR kept back because
+/// its files overlap another lease's reserved paths, and why. A decision, so it exits 65 while
 /// the task list does not parse (showing the last good one) and 69 while Redis is unreachable, each with a warning.
 /// </summary>
 internal sealed class ReadyCommand : AsyncCommand<HubSettings>
@@ -30,6 +31,15 @@ internal sealed class ReadyCommand : AsyncCommand<HubSettings>
 
         await streams.Out.WriteAsync(table.ToString());
         await streams.Out.WriteLineAsync(prs.Count == 0 ? "nothing to claim right now" : $"{prs.Count} PRs ready; claim one with: thermo claim {prs[0].Id} --agent NAME");
+
+        // Say why a PR is missing from the offer when a reservation keeps it back: only then is the whole board read.
+        if ((await hub.ReservationsAsync(cancellationToken)).Count > 0)
+        {
+            foreach (var line in HubAnswers.PathWaits(await hub.ListAsync(cancellationToken)))
+            {
+                await streams.Out.WriteLineAsync(line);
+            }
+        }
         return await BoardWarnings.ReportAsync(prs, streams, staleExitCode: ExitCodes.BadTaskList);
     }
 }

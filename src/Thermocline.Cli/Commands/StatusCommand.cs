@@ -48,6 +48,16 @@ internal sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
             await streams.Out.WriteLineAsync(HubAnswers.NoteLine("note", note));
         }
 
+        if (settings.Pr is not null && prs[0].ReservedPaths is { Count: > 0 } reserved)
+        {
+            await streams.Out.WriteLineAsync($"reserved: {string.Join(", ", reserved.Select(TerminalText.Escape))}");
+        }
+
+        foreach (var line in HubAnswers.PathWaits(prs))
+        {
+            await streams.Out.WriteLineAsync(line);
+        }
+
         var hot = prs.Count(p => p.HotState is not null);
         await streams.Out.WriteLineAsync(prs.Any(p => p.HotStateUnavailable) ? $"{prs.Count} PRs, hot state unknown (Redis unreachable)" : $"{prs.Count} PRs, {hot} hot");
         return await BoardWarnings.ReportAsync(prs, streams, staleExitCode: ExitCodes.Ok);

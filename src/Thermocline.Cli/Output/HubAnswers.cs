@@ -34,6 +34,11 @@ internal static class HubAnswers
             await streams.Out.WriteLineAsync($"lease {lease}");
             await streams.Out.WriteLineAsync($"keep it alive: thermo heartbeat {result.PrId} --agent NAME --lease {lease} --every 60s" +
                 (result.LeaseTtlSeconds is { } ttl ? $" (it lives {Durations.Format(ttl)} after each heartbeat)" : ""));
+            if (result.ReservedPaths is { Count: > 0 } reserved)
+            {
+                await streams.Out.WriteLineAsync($"reserved until the lease ends: {string.Join(", ", reserved.Select(TerminalText.Escape))}");
+            }
+
             if (result.Handoff is { } note)
             {
                 await streams.Out.WriteLineAsync(NoteLine("handoff", note));
@@ -66,6 +71,21 @@ internal static class HubAnswers
         }
 
         return table.ToString();
+    }
+
+    /// <summary>
+    /// One line per PR that is not offered because its files overlap another lease's reservation (empty when none): what
+    /// <c>ready</c> and <c>status</c> print under their table, so a PR missing from the offer is explained.
+    /// </summary>
+    public static IEnumerable<string> PathWaits(IEnumerable<PrView> prs)
+    {
+        foreach (var p in prs)
+        {
+            if (p.WaitsForPaths is { } w)
+            {
+                yield return $"{p.Id} waits for paths reserved by {w.PrId} ({TerminalText.Escape(w.Agent)}, fence {w.Fence}): {string.Join(", ", w.Paths.Select(TerminalText.Escape))}";
+            }
+        }
     }
 
     /// <summary>What a heartbeat did.</summary>

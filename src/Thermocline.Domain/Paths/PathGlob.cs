@@ -19,10 +19,14 @@ public sealed class PathGlob : IEquatable<PathGlob>
     // The pattern's segments, ending with "**": what it names and everything below.
     private readonly string[] _segments;
 
+    // How many leading segments hold no wildcard: two patterns that differ there share no path, found without the table.
+    private readonly int _literal;
+
     private PathGlob(string text, string[] segments)
     {
         Text = text;
         _segments = segments;
+        _literal = Array.FindIndex(segments, s => s.AsSpan().IndexOfAny('*', '?') >= 0);
     }
 
     /// <summary>The pattern as given, without a trailing <c>/</c>.</summary>
@@ -69,6 +73,14 @@ public sealed class PathGlob : IEquatable<PathGlob>
     public bool Overlaps(PathGlob other)
     {
         ArgumentNullException.ThrowIfNull(other);
+        for (var i = 0; i < Math.Min(_literal, other._literal); i++)
+        {
+            if (!string.Equals(_segments[i], other._segments[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
         return SegmentsMeet(_segments, other._segments, SegmentsIntersect, bothPatterns: true);
     }
 

@@ -49,7 +49,7 @@ internal static class ApiEndpoints
         {
             var agent = Require(body?.Agent, "agent");
             HotState? target = body!.State is not { } name ? null : ParseHot(name);
-            return Results.Ok((await sync.ClaimAsync(id, agent, target, Ttl(body.TtlSeconds), ct)).ToView());
+            return Results.Ok((await sync.ClaimAsync(id, agent, target, Ttl(body.TtlSeconds), Reservation(body.Reserve, body.Paths), ct)).ToView());
         });
 
         api.MapPost("/claim-next", async (ClaimNextRequest? body, StateSync sync, CancellationToken ct) =>
@@ -62,7 +62,7 @@ internal static class ApiEndpoints
             var wait = body.WaitSeconds is not { } seconds ? TimeSpan.Zero
                 : seconds is >= 0 and <= MaxWaitSeconds ? TimeSpan.FromSeconds(seconds)
                 : throw ThermoclineException.Usage($"waitSeconds {seconds} is out of range; use 0 to {MaxWaitSeconds}.");
-            var claimed = await sync.ClaimNextAsync(agent, filter, wait, Ttl(body.TtlSeconds), ct) ?? throw ThermoclineException.NothingReady(
+            var claimed = await sync.ClaimNextAsync(agent, filter, wait, Ttl(body.TtlSeconds), body.Reserve, ct) ?? throw ThermoclineException.NothingReady(
                 wait > TimeSpan.Zero
                     ? $"nothing became claimable{Described(filter)} within {wait.TotalSeconds:0.###} s; try again later, or see what is waiting with 'thermo status'."
                     : $"nothing is claimable now{Described(filter)}; wait for work with --wait DURATION, or see what is waiting with 'thermo status'.");
@@ -96,6 +96,9 @@ internal static class ApiEndpoints
             return Results.Ok((await sync.ReleaseStuckAsync(id, person, fence, Require(body.Reason, "reason"), ct)).ToView());
         });
 
+        api.MapGet("/reservations", async (StateSync sync, CancellationToken ct) =>
+            Results.Ok((await sync.ListReservationsAsync(ct)).Select(r => r.ToView())));
+
         api.MapGet("/prs/{id}/leases/{fence}", async (string id, string fence, StateSync sync, CancellationToken ct) =>
         {
             var number = long.TryParse(fence, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var f) && f >= 1 ? f
@@ -125,6 +128,10 @@ internal static class ApiEndpoints
             return Results.Ok(history.Select(m => m.ToView()));
         });
     }
+
+    /// <summary>What a claim's request reserves: its PR's estimated files, globs, both, or (neither) nothing.</summary>
+    internal static ClaimReservation? Reservation(bool estimatedFiles, IReadOnlyList<string>? paths) =>
+        estimatedFiles || paths is { Count: > 0 } ? new ClaimReservation(estimatedFiles, paths) : null;
 
     /// <summary>The longest a claim of the next PR may wait (an hour): a longer wait is a loop of the caller's.</summary>
     public const double MaxWaitSeconds = 3600;

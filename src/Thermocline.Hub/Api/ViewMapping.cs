@@ -41,7 +41,13 @@ internal static class ViewMapping
         s.ClaimableAs.Select(StateNames.Of).ToList(),
         s.HotStateUnavailable,
         s.TaskListStale,
-        s.Note?.ToView());
+        s.Note?.ToView())
+    {
+        ReservedPaths = s.ReservedPaths?.Texts,
+        WaitsForPaths = s.WaitsForPaths is { } wait ? wait.Holder.ToView() with { Paths = wait.Overlap } : null,
+    };
+
+    public static ReservationView ToView(this LiveReservation r) => new(r.PrId, r.Agent, r.Fence, r.Paths.Texts, r.ExpiresIn?.TotalSeconds);
 
     public static LeaseStandingView ToView(this LeaseStanding l) => new(
         l.PrId, l.Fence, l.StandingName, l.Agent, l.EndsAt, l.EndedAt, l.Ending, l.SupersededBy, l.SupersededByAgent, l.Commit, l.Message);
@@ -61,7 +67,8 @@ internal static class ViewMapping
         r.DependencyChanges,
         r.Queued,
         r.LeaseTtl?.TotalSeconds,
-        r.Handoff?.ToView());
+        r.Handoff?.ToView(),
+        r.ReservedPaths?.Texts);
 
     public static ReconcileView ToView(this ReconciliationReport r) => new(
         r.DryRun,

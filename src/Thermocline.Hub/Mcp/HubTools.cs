@@ -48,6 +48,8 @@ internal sealed class HubTools(StateSync sync)
         [Description("With next: only PRs of this priority or higher: critical, high, medium or low.")] string? priority = null,
         [Description("The hot state to claim into: investigating, planning, in-progress or under-review. Default: the usual one for the cold state (in-progress for ready or planned work, under-review for completed, investigating for broken). With next: only PRs claimable into it.")] string? state = null,
         [Description("How long the lease lives after each heartbeat, in seconds, 1 up to the hub's maximum (default 1 h); default the heartbeat TTL (300).")] double? ttl_seconds = null,
+        [Description("True: reserve the PR's estimated_files under the lease, so no other agent is offered a PR over them (and commits into them by others are flagged) until the lease ends. Refused (lease-conflict) when another live lease reserved an overlapping path.")] bool reserve = false,
+        [Description("Globs to reserve under the lease (src/parser/**, docs/*.md; a folder covers what is below it), with or instead of the estimated files. Not with next.")] string[]? paths = null,
         CancellationToken cancellationToken = default) =>
         AnswerAsync(
             async () =>
@@ -58,7 +60,7 @@ internal sealed class HubTools(StateSync sync)
                 if (!next)
                 {
                     RequireValue(pr, "pr (or next: true)");
-                    return (await sync.ClaimAsync(pr!, agent, target, ttl, cancellationToken)).ToView();
+                    return (await sync.ClaimAsync(pr!, agent, target, ttl, ApiEndpoints.Reservation(reserve, paths), cancellationToken)).ToView();
                 }
 
                 if (pr is not null)
@@ -66,11 +68,16 @@ internal sealed class HubTools(StateSync sync)
                     throw ThermoclineException.Usage("give either pr or next: true, not both.");
                 }
 
+                if (paths is { Length: > 0 })
+                {
+                    throw ThermoclineException.Usage("paths names what one PR reserves; with next, use reserve: true (the chosen PR's estimated_files).");
+                }
+
                 var filter = new ClaimNextFilter(target, only is { Length: > 0 } ids ? ids.ToHashSet(StringComparer.Ordinal) : null, priority is null ? null : ApiEndpoints.ParsePriority(priority));
                 var wait = wait_seconds is not { } seconds ? TimeSpan.Zero
                     : seconds is >= 0 and <= ApiEndpoints.MaxWaitSeconds ? TimeSpan.FromSeconds(seconds)
                     : throw ThermoclineException.Usage($"wait_seconds {seconds} is out of range; use 0 to {ApiEndpoints.MaxWaitSeconds}.");
-                var claimed = await sync.ClaimNextAsync(agent, filter, wait, ttl, cancellationToken) ?? throw ThermoclineException.NothingReady(
+                var claimed = await sync.ClaimNextAsync(agent, filter, wait, ttl, reserve, cancellationToken) ?? throw ThermoclineException.NothingReady(
                     wait > TimeSpan.Zero
                         ? $"nothing became claimable{ApiEndpoints.Described(filter)} within {wait.TotalSeconds:0.###} s; try again later, or see what is waiting with 'status'."
                         : $"nothing is claimable now{ApiEndpoints.Described(filter)}; wait for work with wait_seconds, or see what is waiting with 'status'.");

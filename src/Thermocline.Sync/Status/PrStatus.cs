@@ -45,14 +45,24 @@ public sealed record PrStatus(
     /// </summary>
     public bool TaskListStale { get; init; }
 
+    /// <summary>While hot: the paths its lease reserves, or null when the claim reserved none.</summary>
+    public Domain.Paths.PathReservation? ReservedPaths { get; init; }
+
+    /// <summary>
+    /// Set while the PR's <c>estimated_files</c> overlap another PR's live reservation: it is not offered and a claim of it is
+    /// refused until that lease ends.
+    /// </summary>
+    public PathWait? WaitsForPaths { get; init; }
+
     /// <summary>The effective state: the hot state if there is one, else the cold state.</summary>
     public WorkState EffectiveState => WorkState.Effective(ColdState, HotState);
 
     /// <summary>
-    /// The hot states an agent may claim this PR into now (empty when it is hot or its dependencies are unmet). Judged on
+    /// The hot states an agent may claim this PR into now (empty when it is hot, its dependencies are unmet or its files are
+    /// reserved under another lease). Judged on
     /// the cold state alone while <see cref="HotStateUnavailable"/>.
     /// </summary>
-    public IReadOnlyList<HotState> ClaimableAs => HotState is not null || UnmetDependencies.Count > 0
+    public IReadOnlyList<HotState> ClaimableAs => HotState is not null || UnmetDependencies.Count > 0 || WaitsForPaths is not null
         ? []
         : TransitionTable.NextStates(ColdState).Where(s => s.IsHot).Select(s => s.Hot).ToList();
 }

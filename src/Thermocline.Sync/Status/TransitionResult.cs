@@ -32,6 +32,9 @@ public sealed record TransitionResult(
     /// <summary>For a claim: how long the lease lives after each heartbeat.</summary>
     public TimeSpan? LeaseTtl { get; init; }
 
+    /// <summary>For a claim that reserved paths: those paths, ending with the lease.</summary>
+    public Domain.Paths.PathReservation? ReservedPaths { get; init; }
+
     /// <summary>The transition's kind.</summary>
     public TransitionKind Kind => new Transition(From, To).Kind;
 }

@@ -166,6 +166,28 @@ public sealed class HttpApiTests : IAsyncLifetime
         await ProblemAsync(await Http.GetAsync("api/prs/PR-999/leases/1"), HttpStatusCode.NotFound, "not-found", 2);
     }
 
+    [Fact]
+    public async Task Reservations_ClaimWithPaths_ListedShownOnThePrAndRefusedToAnOverlappingClaim()
+    {
+        using var claim = await Http.PostAsJsonAsync("api/prs/PR-001/claim", new { agent = "a1", paths = new[] { "src/Config/**" } });
+        var claimed = await claim.Content.ReadFromJsonAsync<JsonElement>();
+        using var overlapping = await Http.PostAsJsonAsync("api/prs/PR-004/claim", new { agent = "a2", paths = new[] { "src/Config/Loader.cs" } });
+        var reservations = await GetAsync("api/reservations");
+        var pr = await GetAsync("api/prs/PR-001");
+
+        Assert.Equal(HttpStatusCode.OK, claim.StatusCode);
+        Assert.Equal("src/Config/**", claimed.GetProperty("reservedPaths")[0].GetString());
+        var refused = await ProblemAsync(overlapping, HttpStatusCode.Conflict, "lease-conflict", 4);
+        Assert.Contains("PR-001 (a1", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, reservations.GetArrayLength());
+        Assert.Equal(("PR-001", "a1", "src/Config/**"), (reservations[0].GetProperty("prId").GetString(), reservations[0].GetProperty("agent").GetString(),
+            reservations[0].GetProperty("paths")[0].GetString()));
+        Assert.Equal("src/Config/**", pr.GetProperty("reservedPaths")[0].GetString());
+        Assert.Null((await GetAsync("api/prs/PR-004")).GetProperty("hotState").GetString());
+        await ProblemAsync(await Http.PostAsJsonAsync("api/prs/PR-004/claim", new { agent = "a2", paths = new[] { "/etc/passwd" } }), HttpStatusCode.BadRequest, "usage", 2);
+        await ProblemAsync(await Http.PostAsJsonAsync("api/prs/PR-004/claim", new { agent = "a2", reserve = true }), HttpStatusCode.BadRequest, "usage", 2);
+    }
+
     private async Task<JsonElement> GetAsync(string path)
     {
         using var response = await Http.GetAsync(path);
