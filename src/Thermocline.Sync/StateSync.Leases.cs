@@ -1,9 +1,9 @@
 using System.Globalization;
 using Thermocline.Domain.Commits;
 using Thermocline.Domain.Errors;
+using Thermocline.Domain.Leases;
 using Thermocline.HotStore.Leases;
 using Thermocline.HotStore.Snapshots;
-using Thermocline.Sync.Status;
 
 namespace Thermocline.Sync;
 
@@ -57,7 +57,7 @@ public sealed partial class StateSync
         if (snapshot is { IsHot: true, HeldLease: { } held } && held.Fence == fence)
         {
             var endsAt = snapshot.ExpiresIn is { } left ? now + left : (DateTimeOffset?)null;
-            return new LeaseStanding(prId, fence, LeaseStandingKind.Current, snapshot.Agent, endsAt, null, null, null, null, null,
+            return Make(LeaseStandingKind.Current, snapshot.Agent, endsAt, null, null, null, null, null,
                 $"fence {fence} of {prId} is current: held by {snapshot.Agent}{(endsAt is { } e ? $" until {Iso(e)} unless renewed" : "")}.");
         }
 
@@ -83,33 +83,46 @@ public sealed partial class StateSync
         {
             var (by, byAgent) = newer.OrderBy(n => n.Fence).ThenBy(n => n.Agent is null).First();
             var (endedAt, ending) = own is not null ? (own.Timestamp, "milestone") : ((DateTimeOffset?)null, (string?)null);
-            return new LeaseStanding(prId, fence, LeaseStandingKind.Superseded, own?.Agent, null, endedAt, ending, by, byAgent, own?.Sha,
+            return Make(LeaseStandingKind.Superseded, own?.Agent, null, endedAt, ending, by, byAgent, own?.Sha,
                 $"fence {fence} of {prId} is superseded: fence {by}{(byAgent is null ? "" : $" ({byAgent})")} was handed out after it{gitOnly}.");
         }
 
         // Not held (Redis's own TTL said so) while its record still says live: it lapsed, at the end its last heartbeat gave it.
         if (record is { } last && last.Fence == fence && (last.How != LeaseEnding.Live || snapshot is not null))
         {
-            var ending = LeaseStanding.EndingName(last.How);
-            return new LeaseStanding(prId, fence, LeaseStandingKind.Ended, last.Agent, null, last.EndsAt, ending, null, null, own?.Sha,
+            var ending = EndingName(last.How);
+            return Make(LeaseStandingKind.Ended, last.Agent, null, last.EndsAt, ending, null, null, own?.Sha,
                 $"fence {fence} of {prId} ended: {Described(ending)} at {Iso(last.EndsAt)}{(own is null ? "" : $" (commit {own.Sha[..10]})")}.");
         }
 
         if (own is not null)
         {
-            return new LeaseStanding(prId, fence, LeaseStandingKind.Ended, own.Agent, null, own.Timestamp, "milestone", null, null, own.Sha,
+            return Make(LeaseStandingKind.Ended, own.Agent, null, own.Timestamp, "milestone", null, null, own.Sha,
                 $"fence {fence} of {prId} ended with its milestone {own.From} → {own.To} at {Iso(own.Timestamp)} (commit {own.Sha[..10]}){gitOnly}.");
         }
 
         if (fence > Interlocked.Read(ref _fenceCeiling) && !redisAway)
         {
-            return new LeaseStanding(prId, fence, LeaseStandingKind.NeverIssued, null, null, null, null, null, null, null,
+            return Make(LeaseStandingKind.NeverIssued, null, null, null, null, null, null, null,
                 $"fence {fence} of {prId} was never handed out: no fence above {Interlocked.Read(ref _fenceCeiling)} ever was.");
         }
 
-        return new LeaseStanding(prId, fence, LeaseStandingKind.Ended, record?.Fence == fence ? record.Agent : null, null, null, null, null, null, null,
+        return Make(LeaseStandingKind.Ended, record?.Fence == fence ? record.Agent : null, null, null, null, null, null, null,
             $"fence {fence} of {prId} is not held, and neither Redis nor git records when it ended{gitOnly}: the hot store lost it (wiped or restarted), or it was never this PR's.");
     }
+
+    // The answer, its wire name filled in: (kind, agent, ends at, ended at, ending, superseded by, by whom, commit, message).
+    private static LeaseStanding Make(
+        LeaseStandingKind kind, string? agent, DateTimeOffset? endsAt, DateTimeOffset? endedAt, string? ending, long? supersededBy, string? byAgent, string? commit, string message) =>
+        new(kind, LeaseStanding.NameOf(kind), agent, endedAt, ending, supersededBy, byAgent, commit, message) { EndsAt = endsAt };
+
+    private static string EndingName(LeaseEnding how) => how switch
+    {
+        LeaseEnding.Live => "expired",
+        LeaseEnding.Released => "released",
+        LeaseEnding.Milestone => "milestone",
+        _ => "cleared",
+    };
 
     private static string Described(string ending) => ending switch
     {

@@ -24,6 +24,19 @@ public sealed record LeaseStanding(
     string? Commit,
     string Message)
 {
+    /// <summary>While <see cref="LeaseStandingKind.Current"/>: when the lease lapses unless a heartbeat renews it.</summary>
+    public DateTimeOffset? EndsAt { get; init; }
+
+    /// <summary>The wire name of <paramref name="kind"/> (<c>current</c>, <c>ended</c>, <c>superseded</c>, <c>never-issued</c>).</summary>
+    public static string NameOf(LeaseStandingKind kind) => kind switch
+    {
+        LeaseStandingKind.Current => "current",
+        LeaseStandingKind.Ended => "ended",
+        LeaseStandingKind.Superseded => "superseded",
+        LeaseStandingKind.NeverIssued => "never-issued",
+        _ => "unknown",
+    };
+
     /// <summary>The kind the hub's wire name stands for; <see cref="LeaseStandingKind.Unknown"/> for any other.</summary>
     public static LeaseStandingKind KindOf(string? standing) => standing switch
     {

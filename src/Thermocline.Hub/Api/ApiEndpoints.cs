@@ -103,7 +103,7 @@ internal static class ApiEndpoints
         {
             var number = long.TryParse(fence, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var f) && f >= 1 ? f
                 : throw ThermoclineException.Usage("the fence in /api/prs/{id}/leases/{fence} is a whole number from 1 (the number before the colon in a lease).");
-            return Results.Ok((await sync.GetLeaseStandingAsync(id, number, ct)).ToView());
+            return Results.Ok((await sync.GetLeaseStandingAsync(id, number, ct)).ToView(id, number));
         });
 
         api.MapPost("/reconcile", async (ReconcileRequest? body, bool? dryRun, StateSync sync, CancellationToken ct) =>

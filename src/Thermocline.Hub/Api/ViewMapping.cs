@@ -49,8 +49,8 @@ internal static class ViewMapping
 
     public static ReservationView ToView(this LiveReservation r) => new(r.PrId, r.Agent, r.Fence, r.Paths.Texts, r.ExpiresIn?.TotalSeconds);
 
-    public static LeaseStandingView ToView(this LeaseStanding l) => new(
-        l.PrId, l.Fence, l.StandingName, l.Agent, l.EndsAt, l.EndedAt, l.Ending, l.SupersededBy, l.SupersededByAgent, l.Commit, l.Message);
+    public static LeaseStandingView ToView(this Domain.Leases.LeaseStanding l, string prId, long fence) => new(
+        prId, fence, l.Standing, l.Agent, l.EndsAt, l.EndedAt, l.Ending, l.SupersededBy, l.SupersededByAgent, l.Commit, l.Message);
 
     public static NoteView ToView(this LeaseNote n) => new(n.Fence, n.Agent, n.At, n.Text);
 
