@@ -1,5 +1,6 @@
 using Thermocline.ColdStore.Tests.Support;
 using Thermocline.Domain.Commits;
+using Thermocline.Domain.History;
 using Thermocline.Domain.States;
 
 namespace Thermocline.ColdStore.Tests.History;
@@ -84,7 +85,10 @@ public sealed class HistoryTests
         var audit = await r.Store.AuditHistoryAsync();
 
         Assert.False(audit.IsClean);
-        Assert.Equal([sweeping, beat, hot], audit.Violations.Select(v => v.Sha));
-        Assert.Contains("cold → hot", audit.Violations[2].Problem, StringComparison.Ordinal);
+        Assert.Equal([hot, beat, sweeping], audit.Violations.Select(v => v.Sha).Distinct());
+        Assert.Contains("cold → hot", audit.Violations[0].Problem, StringComparison.Ordinal);
+        Assert.Equal(
+            [AuditFindingKind.HubCommitTouchesOtherFiles, AuditFindingKind.MessageMismatch, AuditFindingKind.DisplaySyncOutsideDisplay],
+            audit.Violations.Where(v => v.Sha == sweeping).Select(v => v.Kind));
     }
 }
