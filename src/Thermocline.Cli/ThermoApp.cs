@@ -104,6 +104,12 @@ public static class ThermoApp
                 .WithData(streams)
                 .WithDescription("Report and fix conflicts between Redis and git (git wins). --dry-run only reports.")
                 .WithExample("reconcile", "--dry-run");
+            config.AddCommand<AuditCommand>("audit")
+                .WithData(streams)
+                .WithDescription("Replay the branch's milestone history from git alone (no hub): each hub commit must describe exactly the cold-state changes its task list shows, each milestone's transition must be allowed from the cold state before it, lease fences must strictly increase per PR, hub commits change only the task list and never record hot state. Cold-state changes made outside the hub (a person's edit, a merge unlike both sides) are listed as warnings. Exit 0 clean (warnings allowed), 1 on a violation (or, with --strict, a warning), 2 bad input, 69 git unreadable.")
+                .WithExample("audit")
+                .WithExample("audit", "--repo", "../my-project", "--branch", "main", "--json")
+                .WithExample("audit", "--strict");
             config.AddCommand<LogCommand>("log")
                 .WithData(streams)
                 .WithDescription("Milestone history from git, newest first.")
