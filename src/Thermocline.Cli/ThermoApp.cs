@@ -61,8 +61,9 @@ public static class ThermoApp
                 .WithExample("hub", "--repo", "../my-project", "--redis", "localhost:6379");
             config.AddCommand<StatusCommand>("status")
                 .WithData(streams)
-                .WithDescription("Every PR (or one): cold state, hot state, agent, heartbeat age.")
+                .WithDescription("Every PR (or one): cold state, hot state, agent, heartbeat age. With --at REV, the board as that commit holds it, from git alone (no hub): cold states from its task list, hot states only as its display section showed them then. Exit 2 for a REV that names no commit or a commit without the task list, 65 when the list there does not parse.")
                 .WithExample("status")
+                .WithExample("status", "--at", "HEAD~20")
                 .WithExample("status", "PR-005", "--json");
             config.AddCommand<ReadyCommand>("ready")
                 .WithData(streams)

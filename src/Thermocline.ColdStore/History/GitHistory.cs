@@ -15,9 +15,9 @@ public sealed class GitHistory : IDisposable
 {
     private readonly Repository _repo;
     private readonly string _taskListPath;
-    private readonly Commit _tip;
+    private readonly Commit? _tip;
 
-    private GitHistory(Repository repo, string branch, Commit tip, string taskListPath)
+    private GitHistory(Repository repo, string branch, Commit? tip, string taskListPath)
     {
         _repo = repo;
         Branch = branch;
@@ -29,14 +29,17 @@ public sealed class GitHistory : IDisposable
     public string Branch { get; }
 
     /// <summary>The commit at the tip of <see cref="Branch"/>.</summary>
-    public string TipSha => _tip.Sha;
+    public string TipSha => Tip.Sha;
+
+    private Commit Tip => _tip ?? throw ThermoclineException.Usage($"{Branch} names no commit.");
 
     /// <summary>
     /// Opens the repository that holds <paramref name="directory"/> (default: the current directory) on
     /// <paramref name="branch"/> (default: the one checked out). A directory outside every repository, an unknown branch,
-    /// a detached HEAD with no branch named, or a branch with no commit is a usage error.
+    /// a detached HEAD with no branch named, or a branch with no commit is a usage error — unless
+    /// <paramref name="requireBranch"/> is false (only revisions will be read): then a detached HEAD is fine.
     /// </summary>
-    public static GitHistory Open(string? directory, string? branch, string taskListPath = TaskList.DefaultPath)
+    public static GitHistory Open(string? directory, string? branch, string taskListPath = TaskList.DefaultPath, bool requireBranch = true)
     {
         var dir = Path.GetFullPath(directory ?? Directory.GetCurrentDirectory());
         if (!Directory.Exists(dir))
@@ -61,7 +64,9 @@ public sealed class GitHistory : IDisposable
 
         try
         {
-            var (name, tip) = ResolveBranch(repo, branch);
+            var (name, tip) = !requireBranch && branch is null && (repo.Info.IsHeadDetached || repo.Head.Tip is null)
+                ? ("HEAD", repo.Head.Tip)
+                : ResolveBranch(repo, branch);
             return new GitHistory(repo, name, tip, taskListPath);
         }
         catch
@@ -82,7 +87,7 @@ public sealed class GitHistory : IDisposable
             var walk = new HistoryWalk(_repo, _taskListPath);
             var replay = new HistoryReplay(walk.ReadList, _taskListPath);
             var sawList = false;
-            foreach (var commit in walk.OldestFirst(_tip, exclude, progress, ct))
+            foreach (var commit in walk.OldestFirst(Tip, exclude, progress, ct))
             {
                 sawList |= commit.TaskListId is not null;
                 replay.Add(commit);

@@ -23,7 +23,8 @@ public sealed partial class HistoryReplay
         var said = $"the message records {m.PrId}: {m.From} → {to}";
         var delta = diff.FirstOrDefault(d => d.Pr == m.PrId);
         var was = before?.Find(m.PrId)?.ColdState;
-        if (delta.Pr is null || delta.To != m.To)
+        var backWhereItWas = delta.Pr is null && m.From.IsHot && was == m.To;
+        if (!backWhereItWas && (delta.Pr is null || delta.To != m.To))
         {
             Find(commit, AuditFindingKind.MessageMismatch, delta.Pr is null
                 ? $"{said}, but the task list leaves {m.PrId} {Name(was)}"

@@ -69,7 +69,7 @@ public sealed partial class HistoryReplay(Func<string, TaskList> readList, strin
             Find(commit, AuditFindingKind.HotTransitionCommitted,
                 $"a {(titleFrom.IsHot ? "hot → hot" : "cold → hot")} transition was committed; only transitions ending in a cold state commit");
         }
-        else if (kind != CommitKind.Other && commit.ChangedPaths is { } paths && !onlyTheList)
+        else if (kind != CommitKind.Other && commit.ChangedPaths is { } paths && !onlyTheList && !(paths.Count == 0 && kind == CommitKind.Transition))
         {
             Find(commit, AuditFindingKind.HubCommitTouchesOtherFiles, paths.Count == 0
                 ? "changes nothing"
@@ -82,14 +82,11 @@ public sealed partial class HistoryReplay(Func<string, TaskList> readList, strin
         _milestones.AddRange(milestones);
         var parents = commit.ParentTaskListIds;
         var firstParent = parents.Count > 0 ? parents[0] : null;
-        if (commit.TaskListId == firstParent || (parents.Count > 1 && parents.Contains(commit.TaskListId)))
+        // A list that is a parent's changed nothing here (a merge that took one side's list changed nothing new). A hub
+        // commit that records milestones still needs a look: a hot → cold milestone back to the cold state the claim started
+        // from (planned → investigating → planned) changes no byte, and the hub commits it, empty, to record it and its lease.
+        if ((commit.TaskListId == firstParent && milestones.Count == 0) || (parents.Count > 1 && parents.Contains(commit.TaskListId)))
         {
-            // The list is a parent's: nothing changed here (a merge that took one side's list changed nothing new).
-            foreach (var m in milestones)
-            {
-                Find(commit, AuditFindingKind.MessageMismatch, $"the message records {m.PrId}: {m.From} → {StateNames.Of(m.To)}, but the task list did not change", m.PrId);
-            }
-
             return;
         }
 

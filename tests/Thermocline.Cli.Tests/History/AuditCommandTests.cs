@@ -89,9 +89,9 @@ public sealed class AuditCommandTests
         Assert.Equal(sha, h.Repo.Head());
     }
 
-    // The cells of the table row of a commit, split on white space.
-    internal static string[] Cells(string output, string sha) =>
-        output.Split('\n').Single(l => l.StartsWith(sha[..10], StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    // The cells of the table row of a commit (its short sha) or PR, split on white space.
+    internal static string[] Cells(string output, string key) =>
+        output.Split('\n').Single(l => l.StartsWith(key.Length > 10 ? key[..10] : key + " ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     private static string Branch(HubHistory h) => h.Repo.Git("for-each-ref", "--format=%(refname:short)", "refs/heads/").Trim();
 }

@@ -112,9 +112,26 @@ public sealed class HistoryReplayTests
 
         Assert.Equal([unchanged, other, other], findings.Select(f => f.Sha));
         Assert.All(findings, f => Assert.Equal(AuditFindingKind.MessageMismatch, f.Kind));
-        Assert.Contains("PR-001: ready → blocked, but the task list did not change", findings[0].Problem, StringComparison.Ordinal);
+        Assert.Contains("PR-001: ready → blocked, but the task list leaves PR-001 ready", findings[0].Problem, StringComparison.Ordinal);
         Assert.Contains("but the task list leaves PR-001 ready", findings[1].Problem, StringComparison.Ordinal);
         Assert.Contains("also changes PR-002: blocked → ready", findings[2].Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_HotToColdBackToTheColdStateClaimedFrom_EmptyCommitIsClean()
+    {
+        var h = new FakeHistory();
+        h.Commit("Add the task list", FakeHistory.List(("PR-001", "planned"), ("PR-002", "blocked")));
+        h.Commit(
+            CommitMessages.Transition(new ColdTransition("PR-001", HotState.Investigating, ColdState.Planned, "agent-1") { Lease = 2, ClaimedFrom = ColdState.Planned }, FakeHistory.Start, 100),
+            FakeHistory.List(("PR-001", "planned"), ("PR-002", "blocked")),
+            FakeHistory.Hub,
+            changedPaths: []);
+
+        var replay = h.Replay();
+
+        Assert.True(replay.Report.Findings.Count == 0, string.Join("\n", replay.Report.Findings));
+        Assert.Equal(1, replay.Report.Milestones);
     }
 
     [Fact]

@@ -149,7 +149,8 @@ public sealed class HubCrashTests(ITestOutputHelper output)
         {
             var audit = (await history.ReplayAsync(null, null, CancellationToken.None)).Report;
             output.WriteLine($"audit: {audit.Summary}");
-            Assert.True(audit.IsClean, string.Join("\n", audit.Violations.Select(v => $"{v.Sha[..10]} {v.Kind} {v.Problem}")));
+            Assert.True(audit.IsClean, string.Join("\n", audit.Violations.Select(v => $"{v.Sha[..10]} {v.Kind} {v.Problem}"))
+                + "\n--- git log\n" + repo.Git("log", "--format=%h %cn: %s", "--stat", "-60"));
         }
 
         Assert.True(acknowledged.Count > 0, $"the workload should have had milestones acknowledged: {acknowledged.Count} in {rounds} rounds");
