@@ -111,6 +111,12 @@ public static class ThermoApp
                 .WithExample("audit")
                 .WithExample("audit", "--repo", "../my-project", "--branch", "main", "--json")
                 .WithExample("audit", "--strict");
+            config.AddCommand<StatsCommand>("stats")
+                .WithData(streams)
+                .WithDescription("Numbers from git alone (no hub): per PR, cycle time to completed and to approved, milestones, leases seen (distinct fences: lease churn), holdings the display showed and how many ended without a milestone; per cold state, median/p90/total time of the stays that ended. Git records milestones, not claims: a holding is seen only if a display sync showed it, and one that ended without a milestone expired or was released — git cannot tell which. Exit 0, 2 bad input, 69 git unreadable.")
+                .WithExample("stats")
+                .WithExample("stats", "--pr", "PR-005", "--json")
+                .WithExample("stats", "--since", "v1.0");
             config.AddCommand<LogCommand>("log")
                 .WithData(streams)
                 .WithDescription("Milestone history from git, newest first.")
