@@ -99,8 +99,9 @@ public sealed partial class HistoryReplay(Func<string, TaskList> readList, strin
         }
 
         var diff = Diff(before, after);
-        if (hotTitle)
+        if (hotTitle || before is null)
         {
+            // A commit that creates the list (the hub's first dependency commit may) has no cold state before it to judge.
             Record(commit, diff, null);
             return;
         }

@@ -148,6 +148,19 @@ public sealed class HistoryReplayTests
     }
 
     [Fact]
+    public void Run_HubCommitThatCreatesTheList_NothingToJudge()
+    {
+        var h = new FakeHistory();
+        h.Commit("README", null);
+        h.Dependencies(FakeHistory.List(("PR-001", "ready"), ("PR-002", "blocked")), new ColdChange("PR-002", ColdState.New, ColdState.Blocked));
+
+        var replay = h.Replay();
+
+        Assert.True(replay.Report.Findings.Count == 0, string.Join("\n", replay.Report.Findings));
+        Assert.Equal(2, replay.Report.Prs);
+    }
+
+    [Fact]
     public void Run_PersonEditsAColdState_BypassWarningWithAuthorAndStillClean()
     {
         var h = new FakeHistory();
