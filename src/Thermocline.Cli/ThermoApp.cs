@@ -77,8 +77,9 @@ public static class ThermoApp
                 .WithExample("hub", "--repo", "../my-project", "--redis", "localhost:6379");
             config.AddCommand<StatusCommand>("status")
                 .WithData(streams)
-                .WithDescription("Every PR (or one): cold state, hot state, agent, heartbeat age.")
+                .WithDescription("Every PR (or one): cold state, hot state, agent, heartbeat age. With --at REV, the board as that commit holds it, from git alone (no hub): cold states from its task list, hot states only as its display section showed them then. Exit 2 for a REV that names no commit or a commit without the task list, 65 when the list there does not parse.")
                 .WithExample("status")
+                .WithExample("status", "--at", "HEAD~20")
                 .WithExample("status", "PR-005", "--json");
             config.AddCommand<ReadyCommand>("ready")
                 .WithData(streams)
@@ -120,6 +121,18 @@ public static class ThermoApp
                 .WithData(streams)
                 .WithDescription("Report and fix conflicts between Redis and git (git wins). --dry-run only reports.")
                 .WithExample("reconcile", "--dry-run");
+            config.AddCommand<AuditCommand>("audit")
+                .WithData(streams)
+                .WithDescription("Replay the branch's milestone history from git alone (no hub): each hub commit must describe exactly the cold-state changes its task list shows, each milestone's transition must be allowed from the cold state before it, lease fences must strictly increase per PR, hub commits change only the task list and never record hot state. Cold-state changes made outside the hub (a person's edit, a merge unlike both sides) are listed as warnings. Exit 0 clean (warnings allowed), 1 on a violation (or, with --strict, a warning), 2 bad input, 69 git unreadable.")
+                .WithExample("audit")
+                .WithExample("audit", "--repo", "../my-project", "--branch", "main", "--json")
+                .WithExample("audit", "--strict");
+            config.AddCommand<StatsCommand>("stats")
+                .WithData(streams)
+                .WithDescription("Numbers from git alone (no hub): per PR, cycle time to completed and to approved, milestones, leases seen (distinct fences: lease churn), holdings the display showed and how many ended without a milestone; per cold state, median/p90/total time of the stays that ended. Git records milestones, not claims: a holding is seen only if a display sync showed it, and one that ended without a milestone expired or was released — git cannot tell which. Exit 0, 2 bad input, 69 git unreadable.")
+                .WithExample("stats")
+                .WithExample("stats", "--pr", "PR-005", "--json")
+                .WithExample("stats", "--since", "v1.0");
             config.AddCommand<LogCommand>("log")
                 .WithData(streams)
                 .WithDescription("Milestone history from git, newest first.")

@@ -2,6 +2,7 @@ using LibGit2Sharp;
 using Thermocline.ColdStore.Git;
 using Thermocline.ColdStore.History;
 using Thermocline.Domain.Commits;
+using Thermocline.Domain.History;
 using Thermocline.Domain.Identity;
 using Thermocline.Domain.States;
 using Thermocline.Domain.TaskLists;
@@ -41,12 +42,23 @@ public sealed partial class GitColdStore
         (await GetHistoryAsync(prId, null, cancellationToken)).Max(m => m.Lease);
 
     /// <summary>
-    /// Checks that history is clean: no commit records a hot-only transition or a heartbeat, every
-    /// Thermocline commit changes only the task list, and display syncs change only the display section.
-    /// Commits by people are not judged.
+    /// Replays the branch's history (<see cref="HistoryReplay"/>, what <c>thermo audit</c> runs): no commit records a
+    /// hot-only transition or a heartbeat, every Thermocline commit changes only the task list and describes exactly the
+    /// cold-state changes it makes, each milestone is allowed from the state before it, fences grow per PR, display syncs
+    /// change only the display section. A person's change of a cold state is a warning, not a violation.
     /// </summary>
-    public Task<HistoryAudit> AuditHistoryAsync(CancellationToken cancellationToken = default) =>
-        ReadAsync(ct => HistoryAuditor.Audit(_repo, _branchRef, _options.TaskListPath, ct), cancellationToken);
+    public Task<AuditReport> AuditHistoryAsync(CancellationToken cancellationToken = default) => ReadAsync(
+        ct =>
+        {
+            if (_repo.Refs[_branchRef]?.ResolveToDirectReference()?.Target is not Commit tip)
+            {
+                return new AuditReport(0, 0, 0, []);
+            }
+
+            var walk = new HistoryWalk(_repo, _options.TaskListPath);
+            return HistoryReplay.Run(walk.OldestFirst(tip, null, null, ct), walk.ReadList, _options.TaskListPath).Report;
+        },
+        cancellationToken);
 
     /// <summary>
     /// Of these PRs (blocked on the branch), the ones the dependency engine blocked: the last commit that set each to

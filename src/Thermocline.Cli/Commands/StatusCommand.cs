@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Spectre.Console;
 using Spectre.Console.Cli;
 using Thermocline.Cli.Client;
 using Thermocline.Cli.Output;
@@ -19,11 +20,32 @@ internal sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
         [CommandArgument(0, "[PR]")]
         [Description("Show only this PR.")]
         public string? Pr { get; init; }
+
+        [CommandOption("--at <REV>")]
+        [Description("Show the board as commit REV holds it, from git alone (no hub): its cold states, and the hot states its display section showed then.")]
+        public string? At { get; init; }
+
+        [CommandOption("--repo <DIR>")]
+        [Description("With --at: the repository to read. Default: the one holding the current directory.")]
+        public string? Repo { get; init; }
+
+        [CommandOption("--task-list <PATH>")]
+        [Description("With --at: the task list's path inside the repository. Default: docs/task-list.md.")]
+        public string TaskList { get; init; } = Domain.TaskLists.TaskList.DefaultPath;
+
+        public override ValidationResult Validate() => At is null && (Repo is not null || TaskList != Domain.TaskLists.TaskList.DefaultPath)
+            ? ValidationResult.Error("--repo and --task-list go with --at REV; without it, status asks the hub.")
+            : ValidationResult.Success();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var streams = (CliStreams)context.Data!;
+        if (settings.At is not null)
+        {
+            return await StatusAtRevision.ShowAsync(settings, streams, cancellationToken);
+        }
+
         using var hub = new HubClient(settings.Hub, settings.Token);
         List<PrView> prs = settings.Pr is { } id
             ? [await hub.GetAsync(id, cancellationToken)]

@@ -1,5 +1,6 @@
 using Thermocline.ColdStore.Tests.Support;
 using Thermocline.Domain.Commits;
+using Thermocline.Domain.History;
 using Thermocline.Domain.States;
 
 namespace Thermocline.ColdStore.Tests.History;
@@ -84,7 +85,27 @@ public sealed class HistoryTests
         var audit = await r.Store.AuditHistoryAsync();
 
         Assert.False(audit.IsClean);
-        Assert.Equal([sweeping, beat, hot], audit.Violations.Select(v => v.Sha));
-        Assert.Contains("cold → hot", audit.Violations[2].Problem, StringComparison.Ordinal);
+        Assert.Equal([hot, beat, sweeping], audit.Violations.Select(v => v.Sha).Distinct());
+        Assert.Contains("cold → hot", audit.Violations[0].Problem, StringComparison.Ordinal);
+        Assert.Equal(
+            [AuditFindingKind.HubCommitTouchesOtherFiles, AuditFindingKind.MessageMismatch, AuditFindingKind.DisplaySyncOutsideDisplay],
+            audit.Violations.Where(v => v.Sha == sweeping).Select(v => v.Kind));
+    }
+
+    [Fact]
+    public async Task AuditHistory_HandMadeFenceRegression_NamesTheCommitAndTheEarlierOne()
+    {
+        await using var r = await ColdRepo.CreateAsync();
+        await MakeHistoryAsync(r);
+        var earlier = r.Repo.Head();
+        r.Repo.WriteFile(ColdRepo.Path, r.HeadTaskList().Replace("cold_state: 'planned'", "cold_state: 'completed'", StringComparison.Ordinal));
+        var bad = r.Repo.CommitFiles(
+            CommitMessages.Transition(new ColdTransition("PR-002", HotState.InProgress, ColdState.Completed, "agent-2") { Lease = 1, ClaimedFrom = ColdState.Planned }, ColdRepo.Start, 100),
+            ColdRepo.Path);
+
+        var audit = await r.Store.AuditHistoryAsync();
+
+        var violation = Assert.Single(audit.Violations);
+        Assert.Equal((AuditFindingKind.FenceRegression, bad, earlier), (violation.Kind, violation.Sha, violation.OtherSha));
     }
 }

@@ -1,6 +1,7 @@
 using LibGit2Sharp;
 using Thermocline.Cli.Client;
 using Thermocline.Cli.Demo;
+using Thermocline.ColdStore.History;
 using Thermocline.Domain.TaskLists;
 using Thermocline.Hub.Api;
 using Thermocline.Sync.Reconciliation;
@@ -142,6 +143,16 @@ public sealed class HubCrashTests(ITestOutputHelper output)
         }
 
         Assert.Equal(rounds, kills);
+
+        // The Show: the audit over the history the crashes left is clean (every milestone allowed, fences growing).
+        using (var history = GitHistory.Open(repo.WorkDir, null))
+        {
+            var audit = (await history.ReplayAsync(null, null, CancellationToken.None)).Report;
+            output.WriteLine($"audit: {audit.Summary}");
+            Assert.True(audit.IsClean, string.Join("\n", audit.Violations.Select(v => $"{v.Sha[..10]} {v.Kind} {v.Problem}"))
+                + "\n--- git log\n" + repo.Git("log", "--format=%h %cn: %s", "--stat", "-60"));
+        }
+
         Assert.True(acknowledged.Count > 0, $"the workload should have had milestones acknowledged: {acknowledged.Count} in {rounds} rounds");
         output.WriteLine($"{kills} kills, {acknowledged.Count} acknowledged milestones, all in git");
     }

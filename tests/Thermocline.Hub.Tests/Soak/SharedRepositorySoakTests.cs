@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Thermocline.ColdStore.History;
 using Thermocline.Domain.TaskLists;
 using Thermocline.Hub.Tests.Support;
 using Thermocline.Testing;
@@ -160,6 +161,21 @@ public sealed partial class SharedRepositorySoakTests(ITestOutputHelper output)
         var titles = repo.Git("log", "--format=%s", "main").Split('\n').ToHashSet(StringComparer.Ordinal);
         Assert.All(person.Commits, title => Assert.Contains(title, titles));
         var reconcile = await Thermo.RunAsync(repo.ConfigHome, repo.WorkDir, ["reconcile", "--dry-run", "--json"], env);
+
+        // The Show: the audit of main is clean; whatever cold states the person's stale copies undid are
+        // warnings (bypassed the hub), never violations.
+        using (var gitHistory = GitHistory.Open(repo.WorkDir, "main"))
+        {
+            var audit = (await gitHistory.ReplayAsync(null, null, CancellationToken.None)).Report;
+            output.WriteLine($"audit: {audit.Summary}");
+            foreach (var w in audit.Warnings)
+            {
+                output.WriteLine($"  warning {w.Sha[..10]} {w.Kind}: {w.Problem}");
+            }
+
+            Assert.True(audit.IsClean, string.Join("\n", audit.Violations.Select(v => $"{v.Sha[..10]} {v.Kind} {v.Problem}")));
+        }
+
         Assert.True(reconcile.ExitCode == 0 && JsonDocument.Parse(reconcile.Out).RootElement.GetProperty("clean").GetBoolean(), reconcile.ToString());
     }
 
