@@ -61,6 +61,12 @@ public static class ThermoApp
                 .WithExample("verify-push", "origin/main..HEAD")
                 .WithExample("verify-push", "--json")
                 .WithExample("verify-push", "--hook", "origin", "git@example.com:team/repo.git");
+            config.AddCommand<CheckPathsCommand>("check-paths")
+                .WithData(streams)
+                .WithDescription("Flag paths about to be committed (the staged ones by default, both sides of a rename) that another PR's live lease reserved ('thermo claim --reserve' / '--paths'). Your own PR's reservation (THERMO_LEASE, THERMO_PR) is yours to commit into. Warns, or with --refuse (or 'git config thermocline.reservedPaths refuse') exits 4. As git's pre-commit hook ('thermo setup --hooks' writes it) it reports on stderr and lets the commit through when the hub does not answer; run by hand, an unreachable hub is exit 69.")
+                .WithExample("check-paths")
+                .WithExample("check-paths", "src/parser/Lexer.cs", "--json")
+                .WithExample("check-paths", "--hook", "--refuse");
             config.AddBranch("hook", hook =>
             {
                 hook.HideBranch();

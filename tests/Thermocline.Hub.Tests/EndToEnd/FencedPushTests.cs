@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using Thermocline.Hub.Tests.Support;
 using Thermocline.Testing;
@@ -84,42 +82,13 @@ public sealed class FencedPushTests(RedisServerFixture redis) : IClassFixture<Re
         return json.RootElement.GetProperty("fence").GetInt64();
     }
 
-    // pre-commit runs 'thermo check-paths --hook'; --no-verify leaves it out of this test (prepare-commit-msg still runs).
+    // Every hook setup wrote runs: pre-commit (check-paths: nothing is reserved here), prepare-commit-msg (the trailers).
     private static void Commit(HubWorld world, string directory, Dictionary<string, string> env, string message)
     {
-        var commit = Git(world, directory, env, "commit", "-q", "--no-verify", "-m", message);
+        var commit = Git(world, directory, env, "commit", "-q", "-m", message);
         Assert.True(commit.ExitCode == 0, commit.Error);
     }
 
-    // git in another folder of the world, isolated like the world's own repository (HOME and global config in its home).
-    private static (int ExitCode, string Out, string Error) Git(HubWorld world, string directory, Dictionary<string, string> env, params string[] args)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, StandardOutputEncoding = Encoding.UTF8, StandardErrorEncoding = Encoding.UTF8 };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("THERMO_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        start.Environment["HOME"] = world.Repo.ConfigHome;
-        start.Environment["XDG_CONFIG_HOME"] = world.Repo.ConfigHome;
-        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-        start.Environment["GIT_CONFIG_GLOBAL"] = Path.Combine(world.Repo.ConfigHome, ".gitconfig");
-        start.Environment["GIT_TERMINAL_PROMPT"] = "0";
-        start.Environment["LC_ALL"] = "C";
-        foreach (var (key, value) in env)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var git = Process.Start(start)!;
-        var error = git.StandardError.ReadToEndAsync();
-        var output = git.StandardOutput.ReadToEnd();
-        git.WaitForExit();
-        return (git.ExitCode, output, error.GetAwaiter().GetResult());
-    }
+    private static (int ExitCode, string Out, string Error) Git(HubWorld world, string directory, Dictionary<string, string> env, params string[] args) =>
+        WorldGit.Run(world, directory, env, args);
 }
