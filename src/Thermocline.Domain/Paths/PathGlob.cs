@@ -66,7 +66,7 @@ public sealed class PathGlob : IEquatable<PathGlob>
     {
         ArgumentNullException.ThrowIfNull(path);
         var parts = path.Trim('/').Split('/');
-        return SegmentsMeet(_segments, parts, SegmentMatches);
+        return SegmentsMeet(_segments, parts);
     }
 
     /// <summary>True when some path falls under both patterns (two leases reserving them would share it).</summary>
@@ -81,7 +81,7 @@ public sealed class PathGlob : IEquatable<PathGlob>
             }
         }
 
-        return SegmentsMeet(_segments, other._segments, SegmentsIntersect, bothPatterns: true);
+        return SegmentsMeet(_segments, other._segments, bothPatterns: true);
     }
 
     /// <inheritdoc/>
@@ -135,14 +135,25 @@ public sealed class PathGlob : IEquatable<PathGlob>
         return null;
     }
 
-    // Whether the segment lists meet: "**" in the first (and, when both are patterns, in the second) absorbs any number of
-    // the other's segments. A small table over (i, j) keeps it polynomial whatever the patterns.
-    private static bool SegmentsMeet(string[] a, string[] b, Func<string, string, bool> segmentsMeet, bool bothPatterns = false)
+    // Segments: "**" in the pattern (in both, for two patterns) takes any number of the other's segments; two segments agree
+    // when some name matches both. Within a segment: '*' takes any run of the other's characters (a '?' or '*' among them),
+    // '?' agrees with any one, literals with themselves.
+    private static bool SegmentsMeet(string[] pattern, string[] other, bool bothPatterns = false) =>
+        Meet(pattern, other, static s => s == AnyDepth, bothPatterns ? static s => s == AnyDepth : static _ => false,
+            bothPatterns ? static (x, y) => CharsMeet(x, y, true) : static (x, y) => CharsMeet(x, y, false));
+
+    private static bool CharsMeet(string pattern, string other, bool bothPatterns) =>
+        Meet(pattern.ToCharArray(), other.ToCharArray(), static c => c == '*', bothPatterns ? static c => c == '*' : static _ => false,
+            bothPatterns ? static (x, y) => x == y || x == '?' || y == '?' : static (x, y) => x == y || x == '?');
+
+    // Whether two sequences meet, where an element `anyA`/`anyB` says takes any run of the other's: a small table over
+    // (i, j) keeps it polynomial whatever the patterns.
+    private static bool Meet<T>(T[] a, T[] b, Func<T, bool> anyA, Func<T, bool> anyB, Func<T, T, bool> agree)
     {
         var known = new bool?[a.Length + 1, b.Length + 1];
-        return Meet(0, 0);
+        return At(0, 0);
 
-        bool Meet(int i, int j)
+        bool At(int i, int j)
         {
             if (known[i, j] is { } answer)
             {
@@ -154,89 +165,17 @@ public sealed class PathGlob : IEquatable<PathGlob>
             {
                 result = true;
             }
-            else if (i < a.Length && a[i] == AnyDepth)
+            else if (i < a.Length && anyA(a[i]))
             {
-                result = Meet(i + 1, j) || (j < b.Length && Meet(i, j + 1));
+                result = At(i + 1, j) || (j < b.Length && At(i, j + 1));
             }
-            else if (bothPatterns && j < b.Length && b[j] == AnyDepth)
+            else if (j < b.Length && anyB(b[j]))
             {
-                result = Meet(i, j + 1) || (i < a.Length && Meet(i + 1, j));
-            }
-            else
-            {
-                result = i < a.Length && j < b.Length && segmentsMeet(a[i], b[j]) && Meet(i + 1, j + 1);
-            }
-
-            known[i, j] = result;
-            return result;
-        }
-    }
-
-    // Glob segment against a name: '*' any run, '?' one character.
-    private static bool SegmentMatches(string pattern, string name)
-    {
-        int i = 0, j = 0, star = -1, resume = 0;
-        while (j < name.Length)
-        {
-            if (i < pattern.Length && (pattern[i] == '?' || pattern[i] == name[j]))
-            {
-                i++;
-                j++;
-            }
-            else if (i < pattern.Length && pattern[i] == '*')
-            {
-                star = i++;
-                resume = j;
-            }
-            else if (star >= 0)
-            {
-                i = star + 1;
-                j = ++resume;
+                result = At(i, j + 1) || (i < a.Length && At(i + 1, j));
             }
             else
             {
-                return false;
-            }
-        }
-
-        while (i < pattern.Length && pattern[i] == '*')
-        {
-            i++;
-        }
-
-        return i == pattern.Length;
-    }
-
-    // Whether some name matches both segment globs: a '*' on either side may take any of the other's characters (a '?' or
-    // a '*' among them), two literals must agree, a '?' agrees with any one character.
-    private static bool SegmentsIntersect(string a, string b)
-    {
-        var known = new bool?[a.Length + 1, b.Length + 1];
-        return Meet(0, 0);
-
-        bool Meet(int i, int j)
-        {
-            if (known[i, j] is { } answer)
-            {
-                return answer;
-            }
-
-            bool result;
-            if (i == a.Length && j == b.Length)
-            {
-                result = true;
-            }
-            else if (i < a.Length && a[i] == '*')
-            {
-                result = Meet(i + 1, j) || (j < b.Length && Meet(i, j + 1));
-            }
-            else if (j < b.Length && b[j] == '*')
-            {
-                result = Meet(i, j + 1) || (i < a.Length && Meet(i + 1, j));
-            }
-            else
-            {
-                result = i < a.Length && j < b.Length && (a[i] == b[j] || a[i] == '?' || b[j] == '?') && Meet(i + 1, j + 1);
+                result = i < a.Length && j < b.Length && agree(a[i], b[j]) && At(i + 1, j + 1);
             }
 
             known[i, j] = result;
