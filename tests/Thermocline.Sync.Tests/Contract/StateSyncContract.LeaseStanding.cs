@@ -1,6 +1,6 @@
 using Thermocline.Domain.Errors;
-using Thermocline.Domain.States;
 using Thermocline.Domain.Leases;
+using Thermocline.Domain.States;
 using Thermocline.Testing;
 
 namespace Thermocline.Sync.Tests.Contract;
