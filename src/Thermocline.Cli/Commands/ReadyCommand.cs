@@ -32,8 +32,9 @@ internal sealed class ReadyCommand : AsyncCommand<HubSettings>
         await streams.Out.WriteAsync(table.ToString());
         await streams.Out.WriteLineAsync(prs.Count == 0 ? "nothing to claim right now" : $"{prs.Count} PRs ready; claim one with: thermo claim {prs[0].Id} --agent NAME");
 
-        // Say why a PR is missing from the offer when a reservation keeps it back: only then is the whole board read.
-        if ((await hub.ReservationsAsync(cancellationToken)).Count > 0)
+        // Say why a PR is missing from the offer when a reservation keeps it back: only then is the whole board read. Without
+        // Redis there are no reservations to read, and the warning below says why the offer is in doubt.
+        if (!prs.Any(p => p.HotStateUnavailable) && (await hub.ReservationsAsync(cancellationToken)).Count > 0)
         {
             foreach (var line in HubAnswers.PathWaits(await hub.ListAsync(cancellationToken)))
             {
