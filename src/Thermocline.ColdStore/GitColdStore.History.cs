@@ -11,6 +11,8 @@ namespace Thermocline.ColdStore;
 
 public sealed partial class GitColdStore
 {
+    private readonly MilestoneIndex _milestones = new();
+
     /// <summary>
     /// Milestone history from git, newest first (<c>thermo log [PR]</c>): every cold transition and
     /// dependency change recorded in commit messages reachable from the hub's branch, of one PR or of all.
@@ -28,6 +30,18 @@ public sealed partial class GitColdStore
         return ReadAsync<IReadOnlyList<Milestone>>(
             ct => Milestones(prId, ct).Take(limit ?? int.MaxValue).ToList(),
             cancellationToken);
+    }
+
+    // One PR's milestones come from the index (kept up to date from the tip); all of them, from a walk that stops as soon as
+    // the caller has enough (thermo log's newest 100).
+    private IEnumerable<Milestone> Milestones(string? prId, CancellationToken cancellationToken)
+    {
+        if (_repo.Refs[_branchRef]?.ResolveToDirectReference()?.Target is not Commit tip)
+        {
+            return [];
+        }
+
+        return prId is null ? MilestoneIndex.Walk(_repo, tip, null, cancellationToken) : _milestones.Of(_repo, tip, prId, cancellationToken);
     }
 
     /// <summary>The PR's most recent milestone, or null when history has none.</summary>
@@ -164,32 +178,6 @@ public sealed partial class GitColdStore
         }
 
         return list;
-    }
-
-    private IEnumerable<Milestone> Milestones(string? prId, CancellationToken cancellationToken)
-    {
-        if (_repo.Refs[_branchRef] is not { } branch)
-        {
-            yield break;
-        }
-
-        foreach (var commit in _repo.Commits.QueryBy(new CommitFilter { IncludeReachableFrom = branch, SortBy = CommitSortStrategies.Topological | CommitSortStrategies.Time }))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var message = commit.Message;
-            if (MilestoneParser.Classify(message) is not (CommitKind.Transition or CommitKind.Dependencies))
-            {
-                continue;
-            }
-
-            foreach (var m in MilestoneParser.Parse(commit.Sha, message, commit.Committer.When))
-            {
-                if (prId is null || m.PrId == prId)
-                {
-                    yield return m;
-                }
-            }
-        }
     }
 
     /// <summary>Runs a read under the gate (one <see cref="Repository"/> is not thread-safe), off the caller's thread.</summary>

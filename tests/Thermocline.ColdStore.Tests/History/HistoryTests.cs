@@ -57,6 +57,25 @@ public sealed class HistoryTests
     }
 
     [Fact]
+    public async Task GetHistory_OnePr_FollowsTheBranchForwardAndBackAfterAReset()
+    {
+        await using var r = await ColdRepo.CreateAsync();
+        await r.Store.CommitTransitionAsync(new ColdTransition("PR-001", HotState.InProgress, ColdState.Completed, "agent-1") { Lease = 4, ClaimedFrom = ColdState.Ready });
+        var first = await r.Store.GetHistoryAsync("PR-001");
+        await r.Store.CommitTransitionAsync(new ColdTransition("PR-001", HotState.UnderReview, ColdState.Approved, "qc") { Lease = 9, ClaimedFrom = ColdState.Completed });
+        var second = await r.Store.GetHistoryAsync("PR-001");
+
+        // A person takes the approval back out of the branch: the milestone it carried is no longer history.
+        r.Repo.Git("reset", "-q", "--hard", "HEAD~1");
+        var afterReset = await r.Store.GetHistoryAsync("PR-001");
+
+        Assert.Equal([4L], first.Select(m => m.Lease!.Value));
+        Assert.Equal([9L, 4L], second.Select(m => m.Lease!.Value));
+        Assert.Equal([4L], afterReset.Select(m => m.Lease!.Value));
+        Assert.Equal(4, await r.Store.GetHighestLeaseAsync("PR-001"));
+    }
+
+    [Fact]
     public async Task AuditHistory_OnlyOurCommitsAndPeoplesEdits_IsClean()
     {
         await using var r = await ColdRepo.CreateAsync();
