@@ -9,13 +9,15 @@ using StackExchange.Redis;
 using Thermocline.Domain.States;
 using Thermocline.Hub.Configuration;
 using Thermocline.Hub.Hosting;
+using Thermocline.Sync;
 using Thermocline.Testing;
 
 namespace Thermocline.Benchmarks;
 
 /// <summary>
 /// The hub's HTTP API round trip on loopback: an in-process <see cref="HubHost"/> (Kestrel, state sync, git, the hot
-/// store) on a generated 200-PR list, one HttpClient, cycles of claim → hot transition → heartbeat → release, each
+/// store) on a generated 200-PR list, one HttpClient, cycles of claim → hot transition → heartbeat → release → a claim
+/// reserving the PR's estimated_files → its release, each
 /// request timed; next to a raw PING to the same store and the same operations called on the state sync directly, in
 /// the same run. Then hot → cold milestones (a git commit each) through HTTP. Arguments:
 /// <c>[garnet|redis] [--cycles N]</c> (default both stores, 500 cycles).
@@ -153,6 +155,20 @@ internal sealed partial class HttpBenchmark : IBenchmark
             }
 
             times["release"].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+
+            // The same PR again, reserving its estimated_files (a path lease): the reservation check and write on top.
+            start = Stopwatch.GetTimestamp();
+            using var reserving = await http.PostAsJsonAsync($"api/prs/{id}/claim", new { agent = "bench", state = "investigating", reserve = true }, ct);
+            lease = (await reserving.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("lease").GetString();
+            times["claim, reserving its files"].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+
+            start = Stopwatch.GetTimestamp();
+            using (var release = await http.PostAsJsonAsync($"api/prs/{id}/release", new { agent = "bench", lease }, ct))
+            {
+                await release.EnsureSuccessStatusCode().Content.ReadAsByteArrayAsync(ct);
+            }
+
+            times["release of a reservation"].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
 
         return times;
@@ -181,6 +197,14 @@ internal sealed partial class HttpBenchmark : IBenchmark
             start = Stopwatch.GetTimestamp();
             await sync.ReleaseAsync(id, "bench", lease, ct);
             times["release"].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+
+            start = Stopwatch.GetTimestamp();
+            lease = (await sync.ClaimAsync(id, "bench", HotState.Investigating, null, new ClaimReservation(EstimatedFiles: true), ct)).Lease!;
+            times["claim, reserving its files"].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+
+            start = Stopwatch.GetTimestamp();
+            await sync.ReleaseAsync(id, "bench", lease, ct);
+            times["release of a reservation"].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
 
         return times;
@@ -223,6 +247,8 @@ internal sealed partial class HttpBenchmark : IBenchmark
         ["transition (hot)"] = [],
         ["heartbeat"] = [],
         ["release"] = [],
+        ["claim, reserving its files"] = [],
+        ["release of a reservation"] = [],
     };
 
     private static void Row(string what, Stats stats, Stats ping, Stats? direct = null)
