@@ -62,7 +62,7 @@ internal sealed class HubProcess : IAsyncDisposable, IDisposable
     /// <summary>The demo's hub: this very <c>thermo</c> running <c>hub</c> on <paramref name="repository"/>, serving.</summary>
     public static async Task<HubProcess> StartAsync(string repository, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
-        var start = SelfStartInfo();
+        var start = ThermoProgram.StartInfo();
         foreach (var arg in new[] { "hub", "--repo", repository, "--port", "0", "--json" })
         {
             start.ArgumentList.Add(arg);
@@ -220,21 +220,6 @@ internal sealed class HubProcess : IAsyncDisposable, IDisposable
         }
 
         _process.Dispose();
-    }
-
-    /// <summary>How to start this same <c>thermo</c>: the apphost itself, or <c>dotnet thermo.dll</c>.</summary>
-    internal static ProcessStartInfo SelfStartInfo()
-    {
-        var self = Environment.ProcessPath ?? "dotnet";
-        var name = Path.GetFileNameWithoutExtension(self);
-        if (name == "thermo")
-        {
-            return new ProcessStartInfo(self) { UseShellExecute = false };
-        }
-
-        var start = new ProcessStartInfo(name == "dotnet" ? self : "dotnet") { UseShellExecute = false };
-        start.ArgumentList.Add(typeof(HubProcess).Assembly.Location);
-        return start;
     }
 
     private static void Received(string? line, StringBuilder into, TaskCompletionSource done)

@@ -35,11 +35,11 @@ internal static class MergeDriverRegistration
     /// </summary>
     public static string DriverCommand()
     {
-        var self = Environment.ProcessPath ?? "dotnet";
-        var name = Path.GetFileNameWithoutExtension(self);
-        var program = name == "thermo"
-            ? (SameFile(FindOnPath("thermo"), self) ? "thermo" : Quote(self))
-            : $"{Quote(name == "dotnet" ? self : FindOnPath("dotnet") ?? "dotnet")} {Quote(typeof(MergeDriverRegistration).Assembly.Location)}";
+        // The thermo on PATH, when that is this one, keeps the config readable and valid after an upgrade in place.
+        var words = ThermoProgram.Self();
+        var program = words is [var only] && (only == "thermo" || SameFile(ThermoProgram.FindOnPath("thermo"), only))
+            ? "thermo"
+            : string.Join(' ', words.Select(ThermoProgram.Quote));
         return $"{program} merge-driver %O %A %B %P";
     }
 
@@ -179,11 +179,6 @@ internal static class MergeDriverRegistration
         return first > 0 && text[first - 1] == '\r' ? "\r\n" : "\n";
     }
 
-    private static string? FindOnPath(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, OperatingSystem.IsWindows() ? program + ".exe" : program))
-            .FirstOrDefault(File.Exists);
-
     private static bool SameFile(string? a, string b) =>
         a is not null && string.Equals(Resolve(a), Resolve(b), StringComparison.Ordinal);
 
@@ -192,10 +187,4 @@ internal static class MergeDriverRegistration
         var info = new FileInfo(path);
         return info.LinkTarget is null ? info.FullName : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? info.FullName;
     }
-
-    // For sh: as it is when nothing in it is special, else in single quotes.
-    private static string Quote(string argument) =>
-        argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || "/._-+:@,=".Contains(c, StringComparison.Ordinal))
-            ? argument
-            : $"'{argument.Replace("'", @"'\''", StringComparison.Ordinal)}'";
 }

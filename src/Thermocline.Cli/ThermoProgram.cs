@@ -1,7 +1,7 @@
-namespace Thermocline.Cli.Hooks;
+namespace Thermocline.Cli;
 
 /// <summary>
-/// How something git runs later (a hook, the merge driver) starts this same <c>thermo</c>: the apphost's absolute path
+/// How something that runs later (a git hook, the merge driver, the demo's hub) starts this same <c>thermo</c>: the apphost's absolute path
 /// when that is what runs (a hook's PATH may not be the shell's: a GUI client, an IDE, cron), else <c>dotnet</c> with
 /// the absolute path of <c>thermo.dll</c> (run through <c>dotnet run</c> or <c>dotnet thermo.dll</c>), else — a
 /// single-file build names no dll — <c>thermo</c> from PATH.
@@ -20,6 +20,19 @@ internal static class ThermoProgram
 
         var dll = typeof(ThermoProgram).Assembly.Location;
         return dll.Length == 0 ? ["thermo"] : [name == "dotnet" ? self : FindOnPath("dotnet") ?? "dotnet", dll];
+    }
+
+    /// <summary>A process start of this thermo (see <see cref="Self"/>); the caller adds the command's arguments.</summary>
+    public static System.Diagnostics.ProcessStartInfo StartInfo()
+    {
+        var words = Self();
+        var start = new System.Diagnostics.ProcessStartInfo(words[0]) { UseShellExecute = false };
+        foreach (var word in words.Skip(1))
+        {
+            start.ArgumentList.Add(word);
+        }
+
+        return start;
     }
 
     /// <summary>The full path of <paramref name="program"/> in a folder on PATH, or null.</summary>
