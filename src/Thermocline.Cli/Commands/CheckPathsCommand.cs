@@ -50,7 +50,6 @@ internal sealed class CheckPathsCommand : AsyncCommand<CheckPathsCommand.Setting
         var report = settings.Hook ? streams.Error : streams.Out;
         var repository = Path.GetFullPath(settings.Repo ?? ".");
         var paths = settings.Paths.Length > 0 ? settings.Paths.Select(p => p.Replace('\\', '/')).ToList() : await StagedAsync(repository, cancellationToken);
-        var refuse = settings.Refuse || await ModeAsync(repository, cancellationToken) == "refuse";
         var own = OwnPr();
         if (paths.Count == 0)
         {
@@ -73,6 +72,10 @@ internal sealed class CheckPathsCommand : AsyncCommand<CheckPathsCommand.Setting
         }
 
         var clashes = ReservedPathCheck.Find(paths, reservations, own);
+
+        // Asked only when something clashes: the hook runs on every commit, and nearly always nothing does.
+        var refuse = clashes.Count > 0
+            && (settings.Refuse || string.Equals(await GitProcess.ConfigAsync(repository, ModeKey, cancellationToken), "refuse", StringComparison.OrdinalIgnoreCase));
         if (settings.Json)
         {
             Done(settings, streams, clashes, own);
@@ -132,12 +135,6 @@ internal sealed class CheckPathsCommand : AsyncCommand<CheckPathsCommand.Setting
         return output.ExitCode == 0
             ? output.Out.Split('\0', StringSplitOptions.RemoveEmptyEntries).ToList()
             : throw ThermoclineException.Usage($"could not list the staged paths in {repository}: {output.Error.Trim()} (run it inside a git repository, or name the paths).");
-    }
-
-    private static async Task<string?> ModeAsync(string repository, CancellationToken cancellationToken)
-    {
-        var result = await GitProcess.RunAsync(repository, ["config", "--get", ModeKey], cancellationToken);
-        return result.ExitCode == 0 ? result.Out.Trim().ToLowerInvariant() : null;
     }
 
     private sealed record CheckPathsView(string? OwnPr, IReadOnlyList<ClashView> Reserved);

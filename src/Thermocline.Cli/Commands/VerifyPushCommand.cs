@@ -155,8 +155,7 @@ internal sealed class VerifyPushCommand : AsyncCommand<VerifyPushCommand.Setting
     private static async Task<int> UnreachableAsync(
         CliStreams streams, Settings settings, string repository, PushedCommits.Found found, int fenced, string why, CancellationToken cancellationToken)
     {
-        var setting = await GitProcess.RunAsync(repository, ["config", "--get", UnreachableKey], cancellationToken);
-        var allow = setting.ExitCode == 0 && setting.Out.Trim().Equals("allow", StringComparison.OrdinalIgnoreCase);
+        var allow = string.Equals(await GitProcess.ConfigAsync(repository, UnreachableKey, cancellationToken), "allow", StringComparison.OrdinalIgnoreCase);
         if (settings.Json)
         {
             Json.Write(streams.Out, new { @checked = found.Commits.Count, fenced, refused = allow ? 0 : fenced, truncated = found.Truncated, unreachable = why, allowed = allow });

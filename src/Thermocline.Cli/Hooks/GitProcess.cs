@@ -52,6 +52,13 @@ internal static class GitProcess
         }
     }
 
+    /// <summary>The value git config gives <paramref name="key"/> in <paramref name="directory"/>'s repository, trimmed; null when unset.</summary>
+    public static async Task<string?> ConfigAsync(string directory, string key, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(directory, ["config", "--get", key], cancellationToken);
+        return result.ExitCode == 0 ? result.Out.Trim() : null;
+    }
+
     /// <summary>Runs git and returns its output; a non-zero exit becomes a failure that says what git said.</summary>
     public static async Task<string> OutputAsync(string directory, IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
