@@ -13,4 +13,8 @@ public sealed record ColdCommit(
     DateTimeOffset Timestamp,
     int HeadMovedRetries,
     WorkingTreeUpdate WorkingTree,
-    IndexUpdate Index);
+    IndexUpdate Index)
+{
+    /// <summary>The remote branch the commit was pushed to before it was acknowledged (<c>origin/main</c>); null without a remote.</summary>
+    public string? PushedTo { get; init; }
+}

@@ -63,4 +63,19 @@ internal static partial class ColdStoreLog
 
     [LoggerMessage(EventId = 3022, Level = LogLevel.Warning, Message = "{Path} was saved from a copy read before the hub wrote a milestone into it; applying again: {Changes}")]
     public static partial void StaleSave(ILogger logger, string path, string changes);
+
+    [LoggerMessage(EventId = 3023, Level = LogLevel.Warning, Message = "The remote {Remote} does not answer: {Why}; milestones are refused until it does, hot work goes on")]
+    public static partial void RemoteUnreachable(ILogger logger, string remote, string why);
+
+    [LoggerMessage(EventId = 3024, Level = LogLevel.Information, Message = "The remote {Remote} answers again (it failed with: {Was})")]
+    public static partial void RemoteBack(ILogger logger, string remote, string was);
+
+    [LoggerMessage(EventId = 3025, Level = LogLevel.Information, Message = "{Remote} moved since {Tip} (someone pushed; {Why}); fetched, re-applying on its tip (attempt {Attempt})")]
+    public static partial void RemoteMoved(ILogger logger, string remote, string tip, string why, int attempt);
+
+    [LoggerMessage(EventId = 3026, Level = LogLevel.Information, Message = "{Why}")]
+    public static partial void LocalBranchLags(ILogger logger, string why);
+
+    [LoggerMessage(EventId = 3027, Level = LogLevel.Information, Message = "The remote {Remote} had no branch {Branch}: published it there")]
+    public static partial void BranchPublished(ILogger logger, string branch, string remote);
 }

@@ -17,6 +17,15 @@ public sealed class ColdStoreOptions
     /// </summary>
     public string? Branch { get; set; }
 
+    /// <summary>
+    /// A git remote (its name, e.g. <c>origin</c>) whose copy of <see cref="Branch"/> is the branch of record: every commit
+    /// is pushed there (a compare-and-swap on the remote ref) before it is acknowledged. Default null: commits stay local.
+    /// </summary>
+    public string? Remote { get; set; }
+
+    /// <summary>How long one push or fetch may take before the remote counts as unreachable. Default 20 s; 1 s–10 min.</summary>
+    public TimeSpan RemoteTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Author and committer name of every commit. Default <c>Thermocline Hub</c>.</summary>
     public string CommitterName { get; set; } = "Thermocline Hub";
 
@@ -69,6 +78,8 @@ public sealed class ColdStoreOptions
         }
 
         Require(Branch is null || IsValidBranchName(Branch), nameof(Branch), "a branch name such as main or team/hub (no spaces, '..', '~', '^', ':', '?', '*', '[', '\\' or control characters)");
+        Require(Remote is null || IsValidRemoteName(Remote), nameof(Remote), "a remote's name such as origin (letters, digits, '-', '_', '.')");
+        Require(RemoteTimeout >= TimeSpan.FromSeconds(1) && RemoteTimeout <= TimeSpan.FromMinutes(10), nameof(RemoteTimeout), "between 1 s and 10 min");
         Require(IsSingleLine(CommitterName) && !CommitterName.Contains('<', StringComparison.Ordinal) && !CommitterName.Contains('>', StringComparison.Ordinal), nameof(CommitterName), "one line without '<' or '>'");
         Require(IsSingleLine(CommitterEmail) && !CommitterEmail.Contains('<', StringComparison.Ordinal) && !CommitterEmail.Contains('>', StringComparison.Ordinal), nameof(CommitterEmail), "one line without '<' or '>'");
         Require(LockTimeout >= TimeSpan.Zero && LockTimeout <= TimeSpan.FromSeconds(60), nameof(LockTimeout), "between 0 and 60 s");
@@ -85,6 +96,9 @@ public sealed class ColdStoreOptions
         name.Length is > 0 and <= 200 && !name.StartsWith('-') && !name.StartsWith('/') && !name.EndsWith('/') && !name.EndsWith(".lock", StringComparison.Ordinal)
         && !name.EndsWith('.') && !name.Contains("..", StringComparison.Ordinal) && !name.Contains("//", StringComparison.Ordinal) && !name.Contains("@{", StringComparison.Ordinal)
         && name.All(c => c > ' ' && c != 0x7F && "~^:?*[\\".IndexOf(c, StringComparison.Ordinal) < 0);
+
+    /// <summary>True for a remote name the hub accepts (letters, digits, '-', '_', '.'; not starting with '-' or '.').</summary>
+    public static bool IsValidRemoteName(string name) => Git.GitRemote.IsValidName(name);
 
     private static bool IsSingleLine(string value) => !string.IsNullOrWhiteSpace(value) && !value.Any(char.IsControl);
 

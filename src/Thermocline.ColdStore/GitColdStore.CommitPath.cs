@@ -87,7 +87,11 @@ public sealed partial class GitColdStore
 
             if (checkout.Mode == CopyMode.RefOnly)
             {
-                ColdStoreLog.RefOnly(_logger, Branch, checkout.Why!);
+                if (_remote is null)
+                {
+                    ColdStoreLog.RefOnly(_logger, Branch, checkout.Why!);
+                }
+
                 return (checkout, null);
             }
 
@@ -105,6 +109,13 @@ public sealed partial class GitColdStore
     public Task<CheckoutStatus> InspectCheckoutAsync(CancellationToken cancellationToken = default) => Task.Run(
         () =>
         {
+            if (_remote is not null)
+            {
+                // The checkout is the person's; it only follows the remote branch (GitColdStore.Remote).
+                var lag = Volatile.Read(ref _localBranchLag);
+                return new CheckoutStatus(lag is null, false, lag);
+            }
+
             var checkout = InspectCheckout();
             return new CheckoutStatus(checkout.Mode == CopyMode.InStep, checkout.Mode == CopyMode.Busy, checkout.Why);
         },
@@ -122,7 +133,9 @@ public sealed partial class GitColdStore
 
     private Checkout InspectCheckout() => _workDir is null
         ? new Checkout(CopyMode.RefOnly, "the repository is bare")
-        : Checkout.Inspect(_gitDir, _commonDir, _workDir, _branchRef);
+        : _remote is not null
+            ? new Checkout(CopyMode.RefOnly, $"the hub commits to {_remote.Display}")
+            : Checkout.Inspect(_gitDir, _commonDir, _workDir, _branchRef);
 
     private async Task<ColdCommit> CommitOnBranchAsync(Plan plan, Checkout checkout, CancellationToken cancellationToken)
     {
@@ -180,6 +193,11 @@ public sealed partial class GitColdStore
 
             BeforeRefUpdate?.Invoke();
             var title = MilestoneParser.Title(edit.Message);
+            if (_remote is not null && !await PushAsync(commit, tip, moved, cancellationToken))
+            {
+                continue;
+            }
+
             if (!await MoveBranchAsync(commit.Id, tip.Id, title, cancellationToken))
             {
                 if (moved + 1 >= _options.MaxHeadMovedRetries)
@@ -214,9 +232,10 @@ public sealed partial class GitColdStore
                 RecordWrite(copy, workingTree, owedAndThis);
             }
 
+            ScheduleFollow();
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             ColdStoreLog.Committed(_logger, title, commit.Sha, elapsedMs);
-            return new ColdCommit(commit.Sha, true, now, moved, workingTree, index);
+            return new ColdCommit(commit.Sha, true, now, moved, workingTree, index) { PushedTo = _remote?.Display };
         }
     }
 
@@ -249,7 +268,8 @@ public sealed partial class GitColdStore
                 case >= 0:
                     return true;
                 case LibGit2Native.ErrorModified:
-                    return false;
+                    // Already there: git's push moves the remote-tracking ref itself when the remote's fetch refspec names it.
+                    return _repo.Refs[_branchRef]?.TargetIdentifier == commit.Sha;
                 case LibGit2Native.ErrorLocked when LockOwnership.RemoveIfOursAndDead(StateDirectory, lockPath) is { } pid:
                     ColdStoreLog.StaleLockRemoved(_logger, lockPath, pid);
                     continue;

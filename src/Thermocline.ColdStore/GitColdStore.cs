@@ -26,6 +26,7 @@ public sealed partial class GitColdStore : IAsyncDisposable
     private readonly string _commonDir;
     private readonly string? _workDir;
     private readonly string _branchRef;
+    private readonly string _localRef;
     private readonly OwedEdits _owed;
     private readonly StaleSaves _staleSaves;
     private TaskListSnapshot? _cache;
@@ -37,19 +38,22 @@ public sealed partial class GitColdStore : IAsyncDisposable
     private Task _packing = Task.CompletedTask;
     private bool _disposed;
 
-    private GitColdStore(ColdStoreOptions options, TimeProvider time, ILogger logger, Repository repo, IntPtr native, string branchRef)
+    private GitColdStore(ColdStoreOptions options, TimeProvider time, ILogger logger, Repository repo, IntPtr native, string localRef)
     {
         _options = options;
         _time = time;
         _logger = logger;
         _repo = repo;
         _native = native;
-        _branchRef = branchRef;
+        _localRef = localRef;
         _gitDir = Path.GetFullPath(repo.Info.Path);
         // A linked worktree's git directory names the shared one in "commondir".
         var common = Path.Combine(_gitDir, "commondir");
         _commonDir = File.Exists(common) ? Path.GetFullPath(Path.Combine(_gitDir, File.ReadAllText(common).Trim())) : _gitDir;
         _workDir = repo.Info.IsBare ? null : Path.GetFullPath(repo.Info.WorkingDirectory);
+        _remote = options.Remote is { } remote ? new GitRemote(remote, Branch, _workDir ?? _gitDir, options.RemoteTimeout) : null;
+        // The ref every read and commit goes by: the local branch, or with a remote its remote-tracking ref.
+        _branchRef = _remote?.TrackingRef ?? localRef;
         StateDirectory = Path.Combine(_commonDir, "thermocline");
         _owed = new OwedEdits(StateDirectory);
         _staleSaves = new StaleSaves(options.StaleSaveWindow);
@@ -70,7 +74,7 @@ public sealed partial class GitColdStore : IAsyncDisposable
     public string StateDirectory { get; }
 
     /// <summary>The hub's branch, e.g. <c>main</c>: every commit goes there, never to "whatever HEAD is".</summary>
-    public string Branch => _branchRef["refs/heads/".Length..];
+    public string Branch => _localRef["refs/heads/".Length..];
 
     /// <summary>The task list's path inside the repository.</summary>
     public string TaskListPath => _options.TaskListPath;
@@ -97,7 +101,23 @@ public sealed partial class GitColdStore : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return Task.Run(() => Open(options, timeProvider ?? TimeProvider.System, (ILogger?)logger ?? NullLogger.Instance), cancellationToken);
+        return Task.Run(
+            async () =>
+            {
+                var store = Open(options, timeProvider ?? TimeProvider.System, (ILogger?)logger ?? NullLogger.Instance);
+                try
+                {
+                    await store.ConnectRemoteAsync(cancellationToken);
+                    store.ReadAhead();
+                    return store;
+                }
+                catch
+                {
+                    await store.DisposeAsync();
+                    throw;
+                }
+            },
+            cancellationToken);
     }
 
     private static GitColdStore Open(ColdStoreOptions options, TimeProvider time, ILogger logger)
@@ -114,7 +134,6 @@ public sealed partial class GitColdStore : IAsyncDisposable
             var store = new GitColdStore(options, time, logger, repo, native, branchRef) { IsDurable = durable };
             Directory.CreateDirectory(store.StateDirectory);
             LockOwnership.SweepRecords(store.StateDirectory);
-            store.ReadAhead();
             ColdStoreLog.Opened(logger, store._workDir ?? gitDir, store.Branch, options.TaskListPath, durable);
             if (!durable)
             {
@@ -199,6 +218,7 @@ public sealed partial class GitColdStore : IAsyncDisposable
             return;
         }
 
+        await _following;
         await _gate.WaitAsync();
         try
         {

@@ -147,7 +147,8 @@ public sealed record TransitionView(
     bool Queued = false,
     double? LeaseTtlSeconds = null,
     NoteView? Handoff = null,
-    IReadOnlyList<string>? ReservedPaths = null);
+    IReadOnlyList<string>? ReservedPaths = null,
+    string? PushedTo = null);
 
 /// <summary>What a heartbeat or release did: <c>applied</c>, or <c>queued</c> while Redis is away.</summary>
 public sealed record WriteView(string PrId, string Result);
@@ -187,6 +188,12 @@ public sealed record HealthView(
 
     /// <summary>The last git write failure (full disk, read-only .git) until a write succeeds again.</summary>
     public string? GitProblem { get; init; }
+
+    /// <summary>The remote branch every commit is pushed to before it is acknowledged (<c>origin/main</c>); null when commits stay local.</summary>
+    public string? Remote { get; init; }
+
+    /// <summary>Why the last push or fetch failed, until one succeeds again: milestones are refused (exit 69) meanwhile, hot work goes on.</summary>
+    public string? RemoteProblem { get; init; }
 
     /// <summary>True while edits are owed to a working copy that could not take them yet (a half-finished edit).</summary>
     public bool OwesWorkingCopy { get; init; }

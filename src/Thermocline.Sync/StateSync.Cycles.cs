@@ -64,6 +64,22 @@ public sealed partial class StateSync
     }
 
     /// <summary>
+    /// With a remote (<c>--remote</c>): fetches its branch now, and when someone pushed, follows it at once as after a
+    /// person's commit (reconciled, git wins; milestones a force-push dropped restored on top). A remote that does not
+    /// answer is kept for the health report, not thrown. Returns whether the remote branch had moved.
+    /// </summary>
+    public async Task<bool> FetchRemoteAsync(CancellationToken cancellationToken)
+    {
+        if (_cold.Remote is null || !await _cold.FetchAsync(cancellationToken))
+        {
+            return false;
+        }
+
+        await OnGitChangedAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
     /// Finds every conflict between Redis and git and, unless <paramref name="dryRun"/>, resolves them (git wins) and
     /// runs the dependency engine. Skipped while the task list at HEAD does not parse: no state is ever cleared
     /// because a PR "disappeared" from a broken file. Milestones the branch lost since the hub last looked (a reset, a

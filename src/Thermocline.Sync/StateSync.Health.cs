@@ -25,7 +25,8 @@ public sealed partial class StateSync
 
         var checkout = await _cold.InspectCheckoutAsync(cancellationToken);
         var gitProblem = Volatile.Read(ref _gitProblem);
-        var degraded = _hot.IsDegraded || checkout.Busy || gitProblem is not null;
+        var remoteProblem = _cold.RemoteProblem;
+        var degraded = _hot.IsDegraded || checkout.Busy || gitProblem is not null || remoteProblem is not null;
         return new HealthReport(
             problem is not null ? "unhealthy" : degraded ? "degraded" : "ok",
             _cold.WorkingDirectory,
@@ -39,7 +40,11 @@ public sealed partial class StateSync
             _cold.OwesWorkingCopy,
             _hot.Endpoint,
             _hot.IsDegraded,
-            _hot.QueuedUpdates);
+            _hot.QueuedUpdates)
+        {
+            Remote = _cold.Remote,
+            RemoteProblem = remoteProblem,
+        };
     }
 
     // Every git write goes through here: a failure to write (full disk, read-only .git) is kept for /healthz until the

@@ -367,7 +367,7 @@ public sealed partial class StateSync
         }
 
         var dependencies = await TryApplyDependenciesAsync($"{prId} → {StateNames.Of(target)}", cancellationToken);
-        return new TransitionResult(prId, from, target, false, held, commit.Sha, dependencies.Commit, dependencies.Changes);
+        return new TransitionResult(prId, from, target, false, held, commit.Sha, dependencies.Commit, dependencies.Changes) { PushedTo = commit.PushedTo };
     }
 
     private static Lease RequireHolder(PrHotSnapshot snapshot, string agent, Lease? lease)

@@ -15,6 +15,9 @@ public sealed class SyncOptions
     /// <summary>How often Redis is reconciled with git (default 60 s; 1 s to 1 day).</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How often the remote's branch is fetched when the hub has one (default 10 s; 1 s to 1 h).</summary>
+    public TimeSpan FetchInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The longest lease a claim may ask for (<c>claim --ttl</c>; default 1 hour; 1 s to 1 day).</summary>
     public TimeSpan MaxLeaseTtl { get; set; } = TimeSpan.FromHours(1);
 
@@ -27,6 +30,7 @@ public sealed class SyncOptions
         Check(nameof(DisplayInterval), DisplayInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         Check(nameof(SweepInterval), SweepInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
         Check(nameof(ReconcileInterval), ReconcileInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        Check(nameof(FetchInterval), FetchInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         Check(nameof(MaxLeaseTtl), MaxLeaseTtl, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         if (!AgentId.IsValid(HubAgent))
         {

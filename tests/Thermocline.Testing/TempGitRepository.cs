@@ -79,6 +79,40 @@ public sealed class TempGitRepository : IDisposable
         return repo;
     }
 
+    /// <summary>
+    /// Creates a clone of <paramref name="remote"/> (a bare repository's path, or a URL) as its remote <c>origin</c>, on
+    /// <paramref name="branch"/> tracking <c>origin/BRANCH</c>, in its own temporary directory with the test identity.
+    /// </summary>
+    public static TempGitRepository Clone(string remote, string branch = "main")
+    {
+        var repo = Create();
+        try
+        {
+            repo.Git("remote", "add", "origin", remote);
+            repo.Git("pull", "-q", "origin", branch);
+            repo.Git("branch", "-q", $"--set-upstream-to=origin/{branch}");
+            return repo;
+        }
+        catch
+        {
+            repo.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Makes a bare repository in this one's temporary directory (<c>Root/NAME.git</c>, deleted with it), adds it as the
+    /// remote <paramref name="name"/> and pushes <c>main</c> there, tracking it; returns the bare repository's path.
+    /// </summary>
+    public string PublishToBare(string name = "origin")
+    {
+        var bare = Path.Combine(Root, name + ".git");
+        Git("init", "-q", "--bare", "-b", "main", bare);
+        Git("remote", "add", name, bare);
+        Git("push", "-q", "-u", name, "main");
+        return bare;
+    }
+
     /// <summary>The full path of a file in the working directory.</summary>
     public string PathOf(string relativePath) => Path.Combine(WorkDir, relativePath.Replace('/', Path.DirectorySeparatorChar));
 

@@ -2,9 +2,9 @@ using System.ComponentModel;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Thermocline.Cli.Client;
-using Thermocline.Cli.Hooks;
 using Thermocline.Cli.Output;
 using Thermocline.Cli.Paths;
+using Thermocline.ColdStore.Git;
 using Thermocline.Domain.Errors;
 using Thermocline.Domain.Leases;
 

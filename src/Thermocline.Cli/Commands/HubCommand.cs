@@ -37,6 +37,10 @@ internal sealed class HubCommand : AsyncCommand<HubCommand.Settings>
         [Description("The branch the hub commits to. Default: THERMO_BRANCH, else the branch checked out now. While a person has HEAD elsewhere the hub moves only this branch; while a merge or rebase of it is in progress, milestones wait (exit 69).")]
         public string? Branch { get; init; }
 
+        [CommandOption("--remote <NAME>")]
+        [Description("A git remote (e.g. origin) whose copy of the branch is the branch of record: every milestone is pushed there (compare-and-swap) before it is acknowledged, and others' pushes are fetched every 10 s (fetchIntervalSeconds). While the remote does not answer, milestones are refused (exit 69) and hot work goes on. Default: THERMO_REMOTE, else none (commits stay in this clone).")]
+        public string? Remote { get; init; }
+
         [CommandOption("--key-prefix <PREFIX>")]
         [Description("Prefix of every Redis key, to share one Redis between hubs. Default: THERMO_KEY_PREFIX, else none.")]
         public string? KeyPrefix { get; init; }
@@ -50,7 +54,7 @@ internal sealed class HubCommand : AsyncCommand<HubCommand.Settings>
     {
         var streams = (CliStreams)context.Data!;
         var options = HubOptionsLoader.Load(
-            new HubOptionsLoader.Flags(settings.Repo, settings.Redis, settings.Port, settings.Bind, settings.Token, settings.KeyPrefix, settings.Branch),
+            new HubOptionsLoader.Flags(settings.Repo, settings.Redis, settings.Port, settings.Bind, settings.Token, settings.KeyPrefix, settings.Branch, settings.Remote),
             Environment.GetEnvironmentVariable);
         using var loggerFactory = LoggerFactory.Create(b => b
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Text;
 using Spectre.Console.Cli;
-using Thermocline.Cli.Hooks;
+using Thermocline.ColdStore.Git;
 using Thermocline.Domain.Commits;
 using Thermocline.Domain.Errors;
 using Thermocline.Domain.Leases;

@@ -1,3 +1,4 @@
+using Thermocline.ColdStore.Git;
 using Thermocline.Domain.Errors;
 
 namespace Thermocline.Cli.Hooks;

@@ -28,7 +28,7 @@ internal static class HubAnswers
             return;
         }
 
-        await streams.Out.WriteLineAsync($"{result.PrId}: {result.From} → {result.To}" + (result.Commit is { } sha ? $" (commit {sha[..10]})" : " (Redis only, no commit)"));
+        await streams.Out.WriteLineAsync($"{result.PrId}: {result.From} → {result.To}" + (result.Commit is { } sha ? $" (commit {sha[..10]}{(result.PushedTo is { } remote ? $", pushed to {remote}" : "")})" : " (Redis only, no commit)"));
         if (result.Lease is { } lease && result.Kind == "cold-to-hot")
         {
             await streams.Out.WriteLineAsync($"lease {lease}");

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Thermocline.Cli.Hooks;
+using Thermocline.ColdStore.Git;
 using Thermocline.Domain.Errors;
 using Thermocline.Domain.Leases;
 

@@ -68,7 +68,8 @@ internal static class ViewMapping
         r.Queued,
         r.LeaseTtl?.TotalSeconds,
         r.Handoff?.ToView(),
-        r.ReservedPaths?.Texts);
+        r.ReservedPaths?.Texts,
+        r.PushedTo);
 
     public static ReconcileView ToView(this ReconciliationReport r) => new(
         r.DryRun,

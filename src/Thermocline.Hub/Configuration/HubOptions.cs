@@ -34,6 +34,19 @@ public sealed class HubOptions
     /// </summary>
     public string? Branch { get; set; }
 
+    /// <summary>
+    /// A git remote whose copy of the branch is the branch of record (<c>--remote</c>, <c>THERMO_REMOTE</c>, <c>remote</c>),
+    /// e.g. <c>origin</c>: every milestone, dependency and display commit is pushed there before it is acknowledged.
+    /// Default null: commits stay in this clone.
+    /// </summary>
+    public string? Remote { get; set; }
+
+    /// <summary>Seconds between fetches of the remote's branch (<c>fetchIntervalSeconds</c>, <c>THERMO_FETCH_INTERVAL_SECONDS</c>); default 10.</summary>
+    public double FetchIntervalSeconds { get; set; } = 10;
+
+    /// <summary>The time between fetches of the remote's branch.</summary>
+    public TimeSpan FetchInterval => TimeSpan.FromSeconds(FetchIntervalSeconds);
+
     /// <summary>Prefix of every Redis key (<c>--key-prefix</c>, <c>THERMO_KEY_PREFIX</c>, <c>keyPrefix</c>); default empty.</summary>
     public string KeyPrefix { get; set; } = "";
 

@@ -15,7 +15,7 @@ namespace Thermocline.Hub.Configuration;
 public static class HubOptionsLoader
 {
     /// <summary>Values given as flags; null = not given.</summary>
-    public sealed record Flags(string? Repository, string? Redis, int? Port, string? Bind, string? Token, string? KeyPrefix, string? Branch = null);
+    public sealed record Flags(string? Repository, string? Redis, int? Port, string? Bind, string? Token, string? KeyPrefix, string? Branch = null, string? Remote = null);
 
     /// <summary>One setting: its configuration key (the file's), its flag and its environment variable, and whether the file may set it.</summary>
     private sealed record Setting(string Key, string? Flag, string? Variable, bool InFile = true);
@@ -27,6 +27,8 @@ public static class HubOptionsLoader
         new("port", "--port", "THERMO_PORT"),
         new("bind", "--bind", "THERMO_BIND"),
         new("branch", "--branch", "THERMO_BRANCH"),
+        new("remote", "--remote", "THERMO_REMOTE"),
+        new("fetchIntervalSeconds", null, "THERMO_FETCH_INTERVAL_SECONDS"),
         new("token", "--token", "THERMO_TOKEN", InFile: false), // a secret does not belong in the repository
         new("keyPrefix", "--key-prefix", "THERMO_KEY_PREFIX"),
         new("persist", null, null),
@@ -48,6 +50,7 @@ public static class HubOptionsLoader
             ["port"] = flags.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["bind"] = flags.Bind,
             ["branch"] = flags.Branch,
+            ["remote"] = flags.Remote,
             ["token"] = flags.Token,
             ["keyPrefix"] = flags.KeyPrefix,
         };

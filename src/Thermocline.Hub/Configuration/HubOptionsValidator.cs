@@ -47,6 +47,16 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
             return (nameof(o.Branch), $"'{o.Branch}' is not a branch name git accepts (no spaces, '..', '~', '^', ':', '?', '*', '[' or '\\')");
         }
 
+        if (o.Remote is not null && !ColdStore.ColdStoreOptions.IsValidRemoteName(o.Remote))
+        {
+            return (nameof(o.Remote), $"'{o.Remote}' is not a remote name the hub accepts (letters, digits, '-', '_', '.'; see git remote -v)");
+        }
+
+        if (o.FetchIntervalSeconds is < 1 or > 3600)
+        {
+            return (nameof(o.FetchIntervalSeconds), $"fetch interval {o.FetchIntervalSeconds} s is out of range (1-3600)");
+        }
+
         if (!RedisKeys.IsValidPrefix(o.KeyPrefix))
         {
             return (nameof(o.KeyPrefix), $"key prefix '{o.KeyPrefix}' is not valid: printable ASCII without spaces or braces, at most {RedisKeys.MaxPrefixLength} characters");

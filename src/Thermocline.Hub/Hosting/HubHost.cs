@@ -80,8 +80,8 @@ public sealed partial class HubHost : IAsyncDisposable
         // store (an embedded Garnet to start, then the connection) and the web host's build. The host takes the stores
         // once they are open; nothing resolves them before.
         var stores = new HubStores();
-        var syncOptions = new SyncOptions { DisplayInterval = options.DisplayInterval, MaxLeaseTtl = options.MaxLeaseTtl };
-        var opening = GitColdStore.OpenAsync(new ColdStoreOptions { RepositoryPath = repoPath, Branch = options.Branch }, time, loggerFactory.CreateLogger<GitColdStore>(), cancellationToken);
+        var syncOptions = new SyncOptions { DisplayInterval = options.DisplayInterval, MaxLeaseTtl = options.MaxLeaseTtl, FetchInterval = options.FetchInterval };
+        var opening = GitColdStore.OpenAsync(new ColdStoreOptions { RepositoryPath = repoPath, Branch = options.Branch, Remote = options.Remote }, time, loggerFactory.CreateLogger<GitColdStore>(), cancellationToken);
         var connecting = ConnectHotStoreAsync(options, gitDir, loggerFactory, time, cancellationToken);
         var building = Task.Run(() => Build(options, loggerFactory, time, services => stores.AddStateSync(services.AddSingleton(syncOptions))), cancellationToken);
         try
@@ -283,6 +283,10 @@ public sealed partial class HubHost : IAsyncDisposable
         builder.Services.AddHostedService<HeartbeatSweepCycle>();
         builder.Services.AddHostedService<ReconciliationCycle>();
         builder.Services.AddHostedService<GitWatchCycle>();
+        if (options.Remote is not null)
+        {
+            builder.Services.AddHostedService<RemoteFetchCycle>();
+        }
 
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -341,6 +345,8 @@ public sealed partial class HubHost : IAsyncDisposable
             CheckoutBusy = health.CheckoutBusy,
             GitProblem = health.GitProblem,
             OwesWorkingCopy = health.OwesWorkingCopy,
+            Remote = health.Remote,
+            RemoteProblem = health.RemoteProblem,
         };
         return Results.Json(view, statusCode: health.TaskListProblem is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }

@@ -27,4 +27,11 @@ public sealed record HealthReport(
     bool OwesWorkingCopy,
     string RedisEndpoint,
     bool RedisDegraded,
-    int QueuedHotUpdates);
+    int QueuedHotUpdates)
+{
+    /// <summary>The remote branch every commit is pushed to (<c>origin/main</c>); null when commits stay local.</summary>
+    public string? Remote { get; init; }
+
+    /// <summary>Why the last push or fetch failed, until one succeeds again (milestones are refused meanwhile).</summary>
+    public string? RemoteProblem { get; init; }
+}

@@ -26,6 +26,9 @@ public sealed record TransitionResult(
     /// <summary>True when Redis was unreachable and the hot → hot step was queued, to be replayed (and its lease checked) on reconnect.</summary>
     public bool Queued { get; init; }
 
+    /// <summary>For a milestone: the remote branch it was pushed to before it was acknowledged; null without a remote.</summary>
+    public string? PushedTo { get; init; }
+
     /// <summary>For a claim: the note the PR's previous holder left (<c>heartbeat --note</c>), handed over; else null.</summary>
     public LeaseNote? Handoff { get; init; }
 
