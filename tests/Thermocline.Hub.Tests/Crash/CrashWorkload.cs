@@ -8,9 +8,10 @@ namespace Thermocline.Hub.Tests.Crash;
 /// <summary>
 /// A random mixed workload of several agents against one hub: claims, hot steps, heartbeats, releases, milestones,
 /// reviews that approve or break, repairs of broken PRs. Every milestone the hub acknowledges (a response with a
-/// commit) is recorded, to be found in git after any crash.
+/// commit) is recorded, to be found in git after any crash. With <paramref name="carryOnWhenRefused"/>, a milestone
+/// refused as unavailable (the remote away) is retried later instead of ending the agent's round.
 /// </summary>
-internal sealed class CrashWorkload(Uri hub, int seed)
+internal sealed class CrashWorkload(Uri hub, int seed, bool carryOnWhenRefused = false)
 {
     private static readonly string[] HotSteps = ["planning", "in-progress", "under-review"];
 
@@ -18,7 +19,11 @@ internal sealed class CrashWorkload(Uri hub, int seed)
 
     public int Operations => _operations;
 
+    /// <summary>Requests refused as unavailable and retried (with carryOnWhenRefused).</summary>
+    public int Refused => _refused;
+
     private int _operations;
+    private int _refused;
 
     /// <summary>Runs <paramref name="agents"/> agents until cancelled or the hub is gone.</summary>
     public Task RunAsync(int agents, CancellationToken cancellationToken) =>
@@ -38,6 +43,11 @@ internal sealed class CrashWorkload(Uri hub, int seed)
                 catch (ThermoclineException ex) when (ex.Kind is ErrorKind.LeaseConflict or ErrorKind.InvalidTransition or ErrorKind.Usage)
                 {
                     // Races with other agents and lost leases are part of the workload.
+                }
+                catch (ThermoclineException ex) when (carryOnWhenRefused && ex.Kind == ErrorKind.Unavailable)
+                {
+                    Interlocked.Increment(ref _refused);
+                    await Task.Delay(50, cancellationToken);
                 }
             }
         }
