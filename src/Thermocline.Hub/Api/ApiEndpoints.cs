@@ -106,8 +106,12 @@ internal static class ApiEndpoints
             return Results.Ok((await sync.GetLeaseStandingAsync(id, number, ct)).ToView(id, number));
         });
 
+        // With a remote, "look at git now" includes the remote: its branch is fetched first (a failure is the health's, not this answer's).
         api.MapPost("/reconcile", async (ReconcileRequest? body, bool? dryRun, StateSync sync, CancellationToken ct) =>
-            Results.Ok((await sync.ReconcileAsync(dryRun ?? body?.DryRun ?? false, ct)).ToView()));
+        {
+            await sync.FetchRemoteAsync(ct);
+            return Results.Ok((await sync.ReconcileAsync(dryRun ?? body?.DryRun ?? false, ct)).ToView());
+        });
 
         api.MapGet("/events", (HttpContext http, StateSync sync, IHostApplicationLifetime lifetime, TimeProvider time, CancellationToken ct) =>
             EventStreamEndpoint.ServeAsync(http, sync.Events, lifetime, time, ct));

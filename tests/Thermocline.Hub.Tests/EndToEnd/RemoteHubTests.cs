@@ -77,6 +77,23 @@ public sealed class RemoteHubTests
     }
 
     [Fact]
+    public async Task Reconcile_FetchesTheRemoteFirst_APersonsPushIsSeenWithoutWaitingForTheTimer()
+    {
+        await using var world = HubWorld.Create(Store.Embedded, null, ContractTaskList.Settled);
+        var bare = world.Repo.PublishToBare();
+        using var person = TempGitRepository.Clone(bare);
+        await world.StartHubWithAsync(new Dictionary<string, string> { ["THERMO_FETCH_INTERVAL_SECONDS"] = "3600" }, "--remote", "origin");
+        person.WriteFile(ContractTaskList.Path, person.ReadFile(ContractTaskList.Path).Replace("title: Documentation\n", "title: User guide\n", StringComparison.Ordinal));
+        person.CommitFiles("Rename PR-004", ContractTaskList.Path);
+        person.Git("push", "-q", "origin", "main");
+
+        await world.ExpectAsync(0, "reconcile");
+
+        var pr = JsonDocument.Parse(await world.Http.GetStringAsync("api/prs/PR-004")).RootElement;
+        Assert.Equal("User guide", pr.GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task UnknownRemote_TheHubRefusesToStart_SayingWhatToRun()
     {
         await using var world = HubWorld.Create(Store.Embedded, null, ContractTaskList.Settled);
