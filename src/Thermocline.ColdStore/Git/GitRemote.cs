@@ -29,7 +29,7 @@ internal readonly record struct RemoteOutcome(PushVerdict Verdict, string? Why)
 /// person's, or another hub's — is refused rather than overwriting it. The fetch refspec is forced, so a person's
 /// force-push is seen as it is (and the milestones it dropped are restored on top).
 /// </summary>
-internal sealed class GitRemote(string name, string branch, string repositoryDirectory, TimeSpan timeout)
+internal sealed partial class GitRemote(string name, string branch, string repositoryDirectory, TimeSpan timeout)
 {
     /// <summary>The remote's name, e.g. <c>origin</c>.</summary>
     public string Name => name;
@@ -100,11 +100,14 @@ internal sealed class GitRemote(string name, string branch, string repositoryDir
             : new(PushVerdict.Unreachable, $"git fetch from {name} failed (exit {result.ExitCode}){Said(result.Error)}");
     }
 
-    // git's own words, one line, for a message (credentials never appear in git's errors; URLs with them are redacted by git).
-    private static string Said(string error)
+    // git's own words, one line, for a message and the log: a URL's credentials (https://user:token@host) are masked.
+    internal static string Said(string error)
     {
         var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(l => !l.StartsWith("hint:", StringComparison.Ordinal)).ToList();
-        return lines.Count == 0 ? "" : ": " + string.Join(" ", lines).Replace("fatal: ", "", StringComparison.Ordinal);
+        return lines.Count == 0 ? "" : ": " + Credentials().Replace(string.Join(" ", lines).Replace("fatal: ", "", StringComparison.Ordinal), "://***@");
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"://[^/\s@]+@")]
+    private static partial System.Text.RegularExpressions.Regex Credentials();
 }

@@ -163,12 +163,13 @@ public sealed class RemoteCommitTests
         var bare = Path.Combine(hub.Root, "empty.git");
         hub.Git("init", "-q", "--bare", "-b", "main", bare);
         hub.Git("remote", "add", "origin", bare);
+        var initial = hub.Head();
 
         await using var store = await GitColdStore.OpenAsync(new ColdStoreOptions { RepositoryPath = hub.WorkDir, Remote = "origin" });
         var result = await store.CommitTransitionAsync(Finish);
 
         Assert.Equal(result.Sha, hub.Git("--git-dir", bare, "rev-parse", "main").Trim());
-        Assert.Equal(hub.Git("rev-parse", "main~1").Trim(), hub.Git("--git-dir", bare, "rev-parse", "main~1").Trim());
+        Assert.Equal(initial, hub.Git("--git-dir", bare, "rev-parse", "main~1").Trim());
     }
 
     [Fact]
@@ -194,6 +195,20 @@ public sealed class RemoteCommitTests
         var ex = Assert.Throws<ArgumentException>(options.Validate);
 
         Assert.Equal(nameof(ColdStoreOptions.Remote), ex.ParamName);
+    }
+
+    [Fact]
+    public async Task CredentialsInTheRemotesUrl_NeverReachTheMessageOrTheLog()
+    {
+        await using var r = await RemoteRepo.CreateAsync();
+        r.Hub.Git("remote", "set-url", "origin", "http://hub-user:s3cr3t-token@127.0.0.1:9/team/project.git");
+
+        var ex = await Assert.ThrowsAsync<ThermoclineException>(() => r.Store.CommitTransitionAsync(Finish));
+
+        Assert.Equal(ErrorKind.Unavailable, ex.Kind);
+        Assert.DoesNotContain("s3cr3t-token", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t-token", r.Store.RemoteProblem, StringComparison.Ordinal);
+        Assert.DoesNotContain(r.Logger.Entries, e => e.Message.Contains("s3cr3t-token", StringComparison.Ordinal));
     }
 
     private static async Task<string> ReadTipAsync(RemoteRepo r) => (await r.Store.ReadTaskListAsync()).Text;
