@@ -23,8 +23,8 @@ public sealed class ColdStoreOptions
     /// </summary>
     public string? Remote { get; set; }
 
-    /// <summary>How long one push or fetch may take before the remote counts as unreachable. Default 20 s; 1 s–10 min.</summary>
-    public TimeSpan RemoteTimeout { get; set; } = TimeSpan.FromSeconds(20);
+    /// <summary>How long one push or fetch may take before the remote counts as unreachable. Default 10 s; 1 s–10 min.</summary>
+    public TimeSpan RemoteTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Author and committer name of every commit. Default <c>Thermocline Hub</c>.</summary>
     public string CommitterName { get; set; } = "Thermocline Hub";

@@ -202,5 +202,5 @@ public sealed partial class GitColdStore
 
     /// <summary>The task list at the tip of the hub's branch as git has it (parsed, cached by blob id).</summary>
     public Task<TaskList> ReadTaskListAsync(CancellationToken cancellationToken = default) =>
-        ReadAsync(_ => Load(ReadTip()).List, cancellationToken);
+        ListWhileTalkingToRemote() is { } last ? Task.FromResult(last) : ReadAsync(_ => Load(ReadTip()).List, cancellationToken);
 }

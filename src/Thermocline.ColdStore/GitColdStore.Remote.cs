@@ -2,6 +2,7 @@ using LibGit2Sharp;
 using Thermocline.ColdStore.Git;
 using Thermocline.ColdStore.Native;
 using Thermocline.Domain.Errors;
+using Thermocline.Domain.TaskLists;
 
 namespace Thermocline.ColdStore;
 
@@ -18,6 +19,7 @@ public sealed partial class GitColdStore
     private string? _remoteProblem;
     private string? _localBranchLag;
     private int _followScheduled;
+    private volatile bool _talkingToRemote;
     private Task _following = Task.CompletedTask;
 
     /// <summary>The remote branch commits go to, e.g. <c>origin/main</c>; null when the hub commits locally only.</summary>
@@ -45,7 +47,7 @@ public sealed partial class GitColdStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var before = _repo.Refs[_branchRef]?.TargetIdentifier;
-            var fetched = await _remote.FetchAsync(cancellationToken);
+            var fetched = await TalkToRemoteAsync(() => _remote.FetchAsync(cancellationToken));
             if (!fetched.Succeeded)
             {
                 RemoteFailed(fetched.Why!);
@@ -113,14 +115,14 @@ public sealed partial class GitColdStore
     // commit — nothing was acknowledged, and neither the remote nor this clone shows it.
     private async Task<bool> PushAsync(Commit commit, Commit tip, int moved, CancellationToken cancellationToken)
     {
-        var pushed = await _remote!.PushAsync(commit.Sha, tip.Sha, cancellationToken);
+        var pushed = await TalkToRemoteAsync(() => _remote!.PushAsync(commit.Sha, tip.Sha, cancellationToken));
         switch (pushed.Verdict)
         {
             case PushVerdict.Pushed:
                 RemoteAnswered();
                 return true;
             case PushVerdict.Stale:
-                var fetched = await _remote.FetchAsync(cancellationToken);
+                var fetched = await TalkToRemoteAsync(() => _remote!.FetchAsync(cancellationToken));
                 if (!fetched.Succeeded)
                 {
                     throw NotPushed(fetched.Why!);
@@ -129,15 +131,33 @@ public sealed partial class GitColdStore
                 RemoteAnswered();
                 if (moved + 1 >= _options.MaxHeadMovedRetries)
                 {
-                    throw ThermoclineException.Unavailable($"{_remote.Display} kept moving underneath ({moved + 1} pushes lost the race); nothing was committed. Retry when the other writers are done.");
+                    throw ThermoclineException.Unavailable($"{_remote!.Display} kept moving underneath ({moved + 1} pushes lost the race); nothing was committed. Retry when the other writers are done.");
                 }
 
-                ColdStoreLog.RemoteMoved(_logger, _remote.Display, tip.Sha[..12], pushed.Why ?? "rejected", moved + 1);
+                ColdStoreLog.RemoteMoved(_logger, _remote!.Display, tip.Sha[..12], pushed.Why ?? "rejected", moved + 1);
                 return false;
             default:
                 throw NotPushed(pushed.Why!);
         }
     }
+
+    // A push or fetch may take up to the remote timeout; meanwhile reads of the task list are answered from the last tip
+    // read (ReadTaskListAsync), which is still the branch of record: nothing is acknowledged until the push is done.
+    private async Task<RemoteOutcome> TalkToRemoteAsync(Func<Task<RemoteOutcome>> talk)
+    {
+        _talkingToRemote = true;
+        try
+        {
+            return await talk();
+        }
+        finally
+        {
+            _talkingToRemote = false;
+        }
+    }
+
+    /// <summary>The task list at the last tip read, while a push or fetch holds the store; else null.</summary>
+    private TaskList? ListWhileTalkingToRemote() => _talkingToRemote && _cache is { } cached ? cached.List : null;
 
     private ThermoclineException NotPushed(string why)
     {

@@ -211,5 +211,24 @@ public sealed class RemoteCommitTests
         Assert.DoesNotContain(r.Logger.Entries, e => e.Message.Contains("s3cr3t-token", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task SlowPush_ReadsAnswerFromTheLastTipMeanwhile_AndTheMilestoneLandsAfter()
+    {
+        await using var r = await RemoteRepo.CreateAsync();
+        r.Hub.Git("config", "remote.origin.receivepack", "sleep 3 && git-receive-pack");
+
+        var committing = r.Store.CommitTransitionAsync(Finish);
+        await Task.Delay(700);
+        Assert.False(committing.IsCompleted);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var list = await r.Store.ReadTaskListAsync();
+
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(1), $"a read waited {started.Elapsed} for the push");
+        Assert.Equal(ColdState.Ready, list.Find("PR-001")!.ColdState);
+        var result = await committing;
+        Assert.Equal(result.Sha, r.RemoteMain());
+        Assert.Equal(ColdState.Completed, (await r.Store.ReadTaskListAsync()).Find("PR-001")!.ColdState);
+    }
+
     private static async Task<string> ReadTipAsync(RemoteRepo r) => (await r.Store.ReadTaskListAsync()).Text;
 }
