@@ -32,9 +32,18 @@ public sealed class HotStoreOptions
 
     /// <summary>
     /// Whether concurrent per-PR scripts may share one script run on a standalone server (<c>ScriptBatcher</c>; never on a
-    /// cluster, whose PRs span slots). On by default; the hot benchmark measures both.
+    /// cluster, whose PRs span slots). On by default; the hot benchmark measures both, the cluster benchmark a cluster
+    /// (unbatched) next to a standalone server.
     /// </summary>
     public bool ScriptBatching { get; set; } = true;
+
+    /// <summary>
+    /// How long a claim waits for one replica of its master to have it (<c>WAIT 1</c>) on a Redis Cluster or a replicated
+    /// master (Sentinel), so that a failover cannot lose an acknowledged lease (default 500 ms; zero turns the wait off;
+    /// 0 to 5 minutes, and never longer than <see cref="OperationTimeout"/>). A standalone server, Garnet included, is
+    /// never waited for.
+    /// </summary>
+    public TimeSpan ReplicaWaitTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Throws <see cref="ThermoclineException"/> (usage) naming the first invalid property.</summary>
     public void Validate()
@@ -52,6 +61,7 @@ public sealed class HotStoreOptions
         CheckRange(nameof(HeartbeatTtl), HeartbeatTtl, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
         CheckRange(nameof(OperationTimeout), OperationTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
         CheckRange(nameof(ReplayInterval), ReplayInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
+        CheckRange(nameof(ReplicaWaitTimeout), ReplicaWaitTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(5));
         if (MaxQueuedUpdates is < 1 or > 1_000_000)
         {
             throw Invalid(nameof(MaxQueuedUpdates), $"must be between 1 and 1000000, not {MaxQueuedUpdates}");
