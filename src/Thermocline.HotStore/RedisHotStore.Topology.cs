@@ -9,6 +9,10 @@ public sealed partial class RedisHotStore
     // Found out once a server answers, forgotten on every reconnect (a failover can change it).
     private ServerTopology? _topology;
     private bool _slotsWereUnavailable;
+    private long _replicatedClaims;
+
+    /// <summary>Claims a replica acknowledged before they were answered (see <see cref="WaitForReplicaAsync"/>).</summary>
+    internal long ReplicatedClaims => Interlocked.Read(ref _replicatedClaims);
 
     /// <summary>
     /// What the store is connected to, or null while no server answers. Any server saying "cluster" makes it a cluster
@@ -116,7 +120,11 @@ public sealed partial class RedisHotStore
         }
 
         var acknowledged = (long)await master.ExecuteAsync("WAIT", 1, timeout);
-        if (acknowledged < 1)
+        if (acknowledged >= 1)
+        {
+            Interlocked.Increment(ref _replicatedClaims);
+        }
+        else
         {
             HotStoreLog.ClaimNotReplicated(_logger, prId, fence, timeout);
         }

@@ -10,7 +10,9 @@ namespace Thermocline.HotStore.Connection;
 public sealed class HotStoreOptions
 {
     /// <summary>
-    /// A StackExchange.Redis connection string, e.g. <c>localhost:6379,password=…,ssl=true,defaultDatabase=2</c>.
+    /// A StackExchange.Redis connection string, e.g. <c>localhost:6379,password=…,ssl=true,defaultDatabase=2</c>; for a
+    /// Redis Cluster, seed nodes as a comma list (<c>10.0.0.1:7000,10.0.0.2:7000,10.0.0.3:7000</c>: the rest are found);
+    /// for Sentinel, the sentinels and the service (<c>10.0.0.1:26379,10.0.0.2:26379,serviceName=mymaster</c>).
     /// Required. Only its endpoints are ever logged, never a password.
     /// </summary>
     public string ConnectionString { get; set; } = "";

@@ -61,6 +61,7 @@ public sealed class RedisClusterFailoverTests : IAsyncLifetime
         await Task.WhenAll(agents);
 
         Assert.True(log.Unavailable > 0, "some calls must have met the dead master");
+        Assert.True(store.ReplicatedClaims > 0, "claims on masters with a replica wait for it");
         Assert.Empty(log.LostLeases);
         foreach (var pr in prs)
         {
