@@ -34,7 +34,7 @@ public sealed partial class RedisHotStore
             }
         }
 
-        var cluster = IsCluster();
+        var cluster = IsCluster;
         await RunAsync("hydrate PR states", async () =>
         {
             var pending = new List<Task>(HydrationBatch + 4);
@@ -87,8 +87,6 @@ public sealed partial class RedisHotStore
         }, cancellationToken);
         HotStoreLog.Hydrated(_logger, prs.Count);
     }
-
-    private bool IsCluster() => _connection.GetServers().Any(s => s.IsConnected && s.ServerType == ServerType.Cluster);
 
     /// <summary>Caches git's cold state of one PR (after a milestone commit, or on reconciliation). Queued when Redis is away.</summary>
     public Task<HotWriteResult> SetColdStateAsync(string prId, ColdState coldState, CancellationToken cancellationToken)

@@ -71,7 +71,13 @@ public sealed partial class RedisHotStore
         var parts = (RedisResult[])reply!;
         if ((long)parts[0] == 1)
         {
-            return new Lease((long)parts[1], leaseId);
+            var fence = (long)parts[1];
+            await RunAsync($"wait for a replica to have the claim of {prId}", async () =>
+            {
+                await WaitForReplicaAsync(prId, keys.HotState, fence);
+                return true;
+            }, cancellationToken);
+            return new Lease(fence, leaseId);
         }
 
         var code = (string)parts[1]!;

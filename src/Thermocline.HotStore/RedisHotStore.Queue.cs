@@ -1,3 +1,4 @@
+using StackExchange.Redis;
 using Thermocline.Domain.Errors;
 using Thermocline.HotStore.Logging;
 using Thermocline.HotStore.Queueing;
@@ -7,6 +8,7 @@ namespace Thermocline.HotStore;
 public sealed partial class RedisHotStore
 {
     private readonly SemaphoreSlim _replayGate = new(1, 1);
+
 
     /// <summary>
     /// Applies <paramref name="update"/> now, or queues it when Redis is unreachable or older updates still wait (so
@@ -60,11 +62,24 @@ public sealed partial class RedisHotStore
         using var timer = new PeriodicTimer(_options.ReplayInterval, _time);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
+            WatchSlots();
+
             await ReplayAsync(cancellationToken);
         }
     }
 
-    /// <summary>Replays queued updates in order until the queue is empty or Redis fails again. One replayer at a time.</summary>
+    /// <summary>
+    /// Replays queued updates in order until the queue is empty or Redis fails again. One replayer at a time.
+    /// <para>
+    /// Up to <see cref="ReplayWindow"/> updates are sent at once (pipelined) and their answers read in order: replaying
+    /// one at a time, a queue that agents keep adding to (everything is queued while anything is, to keep the order)
+    /// drained no faster than it filled under load, and a store stayed degraded long after Redis was back (measured:
+    /// 8 agents after a cluster failover, ~90 updates queued for as long as they ran). Only the updates up to the first
+    /// one that met an outage leave the queue; that one and every one after it are sent again, in order, on the next
+    /// pass — each is idempotent, so one that had landed lands again, after the ones before it, and the last write of
+    /// each key is still the last one made.
+    /// </para>
+    /// </summary>
     private async Task ReplayAsync(CancellationToken cancellationToken)
     {
         if (_queue.Count == 0 || !await _replayGate.WaitAsync(0, cancellationToken))
@@ -75,28 +90,40 @@ public sealed partial class RedisHotStore
         var applied = 0;
         try
         {
-            while (!cancellationToken.IsCancellationRequested && _queue.TryPeek(out var update) && update is not null)
+            while (!cancellationToken.IsCancellationRequested && _queue.PeekMany(ReplayWindow) is { Count: > 0 } window)
             {
-                try
+                var replies = new Task<RedisResult>[window.Count];
+                for (var i = 0; i < window.Count; i++)
                 {
-                    update.Accept(await update.SendAsync().WaitAsync(cancellationToken));
-                    applied++;
-                }
-                catch (ThermoclineException e)
-                {
-                    // Stale by now (lease expired while Redis was away, state moved): git and the next claim decide.
-                    HotStoreLog.ReplayRefused(_logger, update.Description, e.Message);
-                }
-                catch (Exception e) when (IsUnavailable(e))
-                {
-                    return;
-                }
-                catch (Exception e) when (e is StackExchange.Redis.RedisException)
-                {
-                    HotStoreLog.ReplayRefused(_logger, update.Description, e.Message);
+                    replies[i] = Send(window[i]);
                 }
 
-                _queue.Remove(update);
+                for (var i = 0; i < window.Count; i++)
+                {
+                    var update = window[i];
+                    try
+                    {
+                        update.Accept(await replies[i].WaitAsync(cancellationToken));
+                        applied++;
+                    }
+                    catch (ThermoclineException e)
+                    {
+                        // Stale by now (lease expired while Redis was away, state moved): git and the next claim decide.
+                        HotStoreLog.ReplayRefused(_logger, update.Description, e.Message);
+                    }
+                    catch (Exception e) when (IsUnavailable(e))
+                    {
+                        // The rest of the window is sent again next time; its answers are not wanted.
+                        _ = Task.WhenAll(replies[(i + 1)..]).ContinueWith(static t => t.Exception, TaskScheduler.Default);
+                        return;
+                    }
+                    catch (Exception e) when (e is RedisException)
+                    {
+                        HotStoreLog.ReplayRefused(_logger, update.Description, e.Message);
+                    }
+
+                    _queue.Remove(update);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -116,6 +143,21 @@ public sealed partial class RedisHotStore
             }
 
             _replayGate.Release();
+        }
+    }
+
+    /// <summary>Queued updates sent at once in one replay pass.</summary>
+    private const int ReplayWindow = 64;
+
+    private static Task<RedisResult> Send(PendingHotUpdate update)
+    {
+        try
+        {
+            return update.SendAsync();
+        }
+        catch (Exception e) when (e is RedisException)
+        {
+            return Task.FromException<RedisResult>(e);
         }
     }
 }

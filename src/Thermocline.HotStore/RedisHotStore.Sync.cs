@@ -20,7 +20,13 @@ public sealed partial class RedisHotStore
     /// nothing across restarts. Hydrated from git, such a store holds exactly git's state, with nothing to reconcile.
     /// </summary>
     public Task<bool> HoldsNoPrsAsync(CancellationToken cancellationToken) =>
-        RunAsync("look for the PR indexes", async () => await _db.KeyExistsAsync([Keys.PrIndex, Keys.HotIndex]) == 0, cancellationToken);
+        RunAsync("look for the PR indexes", async () =>
+        {
+            // Two commands, not one EXISTS of both: on a cluster the two indexes live in different slots.
+            var known = _db.KeyExistsAsync(Keys.PrIndex);
+            var hot = _db.KeyExistsAsync(Keys.HotIndex);
+            return !await known & !await hot;
+        }, cancellationToken);
 
     /// <summary>
     /// True while <c>sync:crash_recovery_needed</c> is set. A running hub finding it gone knows Redis lost its data (a

@@ -35,7 +35,6 @@ public sealed partial class RedisHotStore : IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private readonly Task _replayLoop;
     private readonly ScriptBatcher _scripts;
-    private bool? _standalone;
 
     private RedisHotStore(ConnectionMultiplexer connection, HotStoreOptions options, string endpoint, TimeProvider time, ILogger logger)
     {
@@ -62,8 +61,11 @@ public sealed partial class RedisHotStore : IAsyncDisposable
     /// <summary>The server's endpoints (never credentials).</summary>
     public string Endpoint => _endpoint;
 
-    /// <summary>True while Redis is unreachable or queued updates still wait to be replayed.</summary>
-    public bool IsDegraded => !_connection.IsConnected || _queue.Count > 0;
+    /// <summary>
+    /// True while Redis is unreachable, queued updates still wait to be replayed, or — on a cluster — some slots have no
+    /// reachable master (a master died and its replica is not promoted yet). It clears by itself once they are back.
+    /// </summary>
+    public bool IsDegraded => !_connection.IsConnected || _queue.Count > 0 || UnavailableSlots().Length > 0;
 
     /// <summary>Hot updates waiting for Redis.</summary>
     public int QueuedUpdates => _queue.Count;
@@ -140,39 +142,22 @@ public sealed partial class RedisHotStore : IAsyncDisposable
     }
 
     /// <summary>True for failures that mean "Redis is away" rather than "the request is wrong".</summary>
+    /// <remarks>
+    /// A cluster answers CLUSTERDOWN for a slot whose master failed until its replica is promoted, and TRYAGAIN while a
+    /// slot moves: both pass, like LOADING and MASTERDOWN.
+    /// </remarks>
     private static bool IsUnavailable(Exception e) => e is RedisConnectionException or RedisTimeoutException
         || (e is RedisServerException s && (s.Message.StartsWith("LOADING", StringComparison.Ordinal)
-            || s.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)));
+            || s.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
+            || s.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal)
+            || s.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal)));
 
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) =>
         HotStoreLog.ConnectionLost(_logger, _endpoint, e.FailureType.ToString());
 
-    // Whether the server is standalone (batches allowed); found out once connected, again after each reconnect.
-    private bool CanBatch()
-    {
-        if (!_options.ScriptBatching)
-        {
-            return false;
-        }
-
-        if (_standalone is { } known)
-        {
-            return known;
-        }
-
-        var servers = _connection.GetServers();
-        if (servers.Length == 0 || !servers.All(s => s.IsConnected))
-        {
-            return false;
-        }
-
-        _standalone = servers.All(s => s.ServerType != ServerType.Cluster);
-        return _standalone.Value;
-    }
-
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
-        _standalone = null;
+        _topology = null;
         HotStoreLog.ConnectionRestored(_logger, _endpoint);
         KickReplay();
     }

@@ -9,7 +9,7 @@ namespace Thermocline.Testing;
 /// A real <c>redis-server</c> process on a free loopback port, in its own temporary directory, with no snapshots
 /// (<c>--save ""</c>) and, unless asked, no append-only file. It can be killed and restarted on the same port (and,
 /// with <c>appendOnly</c>, the same data). Disposing kills it by PID and deletes the directory.
-/// Without redis-server installed, <see cref="StartAsync"/> throws: tests fail rather than skip.
+/// Without redis-server installed, <see cref="StartAsync(bool, CancellationToken)"/> throws: tests fail rather than skip.
 /// <para>
 /// A test process that is itself killed (a CI timeout, Ctrl+C) cannot dispose its servers. So each server's directory
 /// records the test process that owns it and the server's pid; every start first stops the servers of owners that are
@@ -24,15 +24,15 @@ public sealed class RedisServer : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
 
     private readonly string _executable;
-    private readonly bool _appendOnly;
+    private readonly RedisServerSetup _setup;
     private Process? _process;
 
-    private RedisServer(string executable, string directory, int port, bool appendOnly)
+    private RedisServer(string executable, string directory, int port, RedisServerSetup setup)
     {
         _executable = executable;
         Directory = directory;
         Port = port;
-        _appendOnly = appendOnly;
+        _setup = setup;
     }
 
     /// <summary>The loopback port.</summary>
@@ -47,12 +47,20 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>True while the process runs.</summary>
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The process id while it runs.</summary>
+    public int? Pid => _process is { HasExited: false } p ? p.Id : null;
+
     /// <summary>
     /// Starts a server and waits until it answers PING. With <paramref name="appendOnly"/> every write is fsynced to an
     /// append-only file, so a kill and restart keeps acknowledged data.
     /// </summary>
-    public static async Task<RedisServer> StartAsync(bool appendOnly = false, CancellationToken cancellationToken = default)
+    public static Task<RedisServer> StartAsync(bool appendOnly = false, CancellationToken cancellationToken = default) =>
+        StartAsync(new RedisServerSetup { AppendOnly = appendOnly }, cancellationToken);
+
+    /// <summary>Starts a server set up as <paramref name="setup"/> says (a cluster node, a sentinel) and waits until it answers PING.</summary>
+    public static async Task<RedisServer> StartAsync(RedisServerSetup setup, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(setup);
         var executable = FindExecutable() ?? throw new InvalidOperationException(NotFoundMessage);
         ReapOrphans();
         Exception? last = null;
@@ -61,7 +69,7 @@ public sealed class RedisServer : IAsyncDisposable
             var dir = Path.Combine(Path.GetTempPath(), DirectoryPrefix + Guid.NewGuid().ToString("N"));
             System.IO.Directory.CreateDirectory(dir);
             await File.WriteAllTextAsync(Path.Combine(dir, OwnerFile), OwnerRecord(Environment.ProcessId, ProcessStart(Environment.ProcessId)), cancellationToken);
-            var server = new RedisServer(executable, dir, FreeLoopbackPort(), appendOnly);
+            var server = new RedisServer(executable, dir, setup.ClusterBus ? FreeClusterPort() : FreeLoopbackPort(), setup);
             try
             {
                 await server.RestartAsync(cancellationToken);
@@ -105,9 +113,33 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (_setup.ConfigFile is { } config)
+        {
+            // A config file the server may rewrite (a sentinel records what it learns there), written once.
+            var path = Path.Combine(Directory, "server.conf");
+            if (!File.Exists(path))
+            {
+                await File.WriteAllTextAsync(path, config(Port), cancellationToken);
+            }
+
+            info.ArgumentList.Add(path);
+        }
+
         foreach (var arg in (string[])["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-            "--dir", Directory, "--save", "", "--appendonly", _appendOnly ? "yes" : "no", "--appendfsync", "always",
-            "--protected-mode", "yes", "--logfile", Path.Combine(Directory, "redis.log"), "--pidfile", Path.Combine(Directory, PidFile)])
+            "--dir", Directory, "--logfile", Path.Combine(Directory, "redis.log"), "--pidfile", Path.Combine(Directory, PidFile)])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        if (!_setup.Sentinel)
+        {
+            foreach (var arg in (string[])["--save", "", "--appendonly", _setup.AppendOnly ? "yes" : "no", "--appendfsync", "always", "--protected-mode", "yes"])
+            {
+                info.ArgumentList.Add(arg);
+            }
+        }
+
+        foreach (var arg in _setup.Arguments)
         {
             info.ArgumentList.Add(arg);
         }
@@ -267,6 +299,35 @@ public sealed class RedisServer : IAsyncDisposable
         }
 
         return null;
+    }
+
+    // A port below 55535 whose cluster-bus port (+10000) is free too: ephemeral ports go up to 60999.
+    private static int FreeClusterPort()
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 45_535);
+            if (IsFree(port) && IsFree(port + 10_000))
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException("no free loopback port pair P, P+10000 below 55535 for a cluster node: too many ports in use");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private static int FreeLoopbackPort()

@@ -48,3 +48,24 @@ public sealed class GarnetFixture : IStoreServer, IAsyncLifetime
         }
     }
 }
+
+/// <summary>One real Redis Cluster (3 masters, 3 replicas) per test class, every node killed by PID at the end.</summary>
+public sealed class RedisClusterFixture : IStoreServer, IAsyncLifetime
+{
+    private RedisCluster? _cluster;
+
+    /// <summary>The cluster, for tests that kill a master.</summary>
+    public RedisCluster Cluster => _cluster ?? throw new InvalidOperationException("not started");
+
+    public string ConnectionString => Cluster.ConnectionString;
+
+    public async Task InitializeAsync() => _cluster = await RedisCluster.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+}

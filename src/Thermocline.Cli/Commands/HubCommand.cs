@@ -18,7 +18,7 @@ internal sealed class HubCommand : AsyncCommand<HubCommand.Settings>
         public string? Repo { get; init; }
 
         [CommandOption("--redis <CONN>")]
-        [Description("A Redis connection string (host:port,password=…,ssl=true,defaultDatabase=N). Default: THERMO_REDIS, else an embedded store in this process (no setup).")]
+        [Description("A Redis connection string (host:port,password=…,ssl=true,defaultDatabase=N); a Redis Cluster: its masters' host:port as a comma list (seed nodes); Sentinel: the sentinels' host:port list and serviceName=NAME. Default: THERMO_REDIS, else an embedded store in this process (no setup).")]
         public string? Redis { get; init; }
 
         [CommandOption("--port <N>")]

@@ -10,7 +10,9 @@ namespace Thermocline.HotStore.Connection;
 public sealed class HotStoreOptions
 {
     /// <summary>
-    /// A StackExchange.Redis connection string, e.g. <c>localhost:6379,password=…,ssl=true,defaultDatabase=2</c>.
+    /// A StackExchange.Redis connection string, e.g. <c>localhost:6379,password=…,ssl=true,defaultDatabase=2</c>; for a
+    /// Redis Cluster, seed nodes as a comma list (<c>10.0.0.1:7000,10.0.0.2:7000,10.0.0.3:7000</c>: the rest are found);
+    /// for Sentinel, the sentinels and the service (<c>10.0.0.1:26379,10.0.0.2:26379,serviceName=mymaster</c>).
     /// Required. Only its endpoints are ever logged, never a password.
     /// </summary>
     public string ConnectionString { get; set; } = "";
@@ -32,9 +34,18 @@ public sealed class HotStoreOptions
 
     /// <summary>
     /// Whether concurrent per-PR scripts may share one script run on a standalone server (<c>ScriptBatcher</c>; never on a
-    /// cluster, whose PRs span slots). On by default; the hot benchmark measures both.
+    /// cluster, whose PRs span slots). On by default; the hot benchmark measures both, the cluster benchmark a cluster
+    /// (unbatched) next to a standalone server.
     /// </summary>
     public bool ScriptBatching { get; set; } = true;
+
+    /// <summary>
+    /// How long a claim waits for one replica of its master to have it (<c>WAIT 1</c>) on a Redis Cluster or a replicated
+    /// master (Sentinel), so that a failover cannot lose an acknowledged lease (default 500 ms; zero turns the wait off;
+    /// 0 to 5 minutes, and never longer than <see cref="OperationTimeout"/>). A standalone server, Garnet included, is
+    /// never waited for.
+    /// </summary>
+    public TimeSpan ReplicaWaitTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Throws <see cref="ThermoclineException"/> (usage) naming the first invalid property.</summary>
     public void Validate()
@@ -52,6 +63,7 @@ public sealed class HotStoreOptions
         CheckRange(nameof(HeartbeatTtl), HeartbeatTtl, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
         CheckRange(nameof(OperationTimeout), OperationTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
         CheckRange(nameof(ReplayInterval), ReplayInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
+        CheckRange(nameof(ReplicaWaitTimeout), ReplicaWaitTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(5));
         if (MaxQueuedUpdates is < 1 or > 1_000_000)
         {
             throw Invalid(nameof(MaxQueuedUpdates), $"must be between 1 and 1000000, not {MaxQueuedUpdates}");

@@ -38,6 +38,15 @@ internal static partial class HotStoreLog
     [LoggerMessage(4011, LogLevel.Information, "Hydrated {Count} PRs into the hot store")]
     public static partial void Hydrated(ILogger logger, int count);
 
+    [LoggerMessage(4012, LogLevel.Warning, "Hot store at {Endpoint}: slots {Slots} have no reachable master; waiting for the cluster to promote a replica")]
+    public static partial void SlotsUnavailable(ILogger logger, string endpoint, string slots);
+
+    [LoggerMessage(4013, LogLevel.Information, "Hot store at {Endpoint}: every slot has a reachable master again")]
+    public static partial void SlotsAvailable(ILogger logger, string endpoint);
+
+    [LoggerMessage(4014, LogLevel.Warning, "Claim of {PrId} (fence {Fence}) reached no replica within {TimeoutMs} ms; a failover before it does may lose it")]
+    public static partial void ClaimNotReplicated(ILogger logger, string prId, long fence, long timeoutMs);
+
     [LoggerMessage(4020, LogLevel.Information, "Embedded Garnet listening on 127.0.0.1:{Port} (persistence: {Persistence})")]
     public static partial void GarnetStarted(ILogger logger, int port, string persistence);
 

@@ -48,6 +48,20 @@ internal sealed class HotUpdateQueue(int capacity)
         }
     }
 
+    /// <summary>
+    /// The oldest updates, left in place: at most <paramref name="count"/>, and all of the oldest one's type (the kinds
+    /// travel different paths — scripts through the batcher, plain commands straight — and could overtake each other
+    /// if sent together).
+    /// </summary>
+    public List<PendingHotUpdate> PeekMany(int count)
+    {
+        lock (_lock)
+        {
+            var kind = _items.TryPeek(out var head) ? head.GetType() : null;
+            return _items.Take(count).TakeWhile(u => u.GetType() == kind).ToList();
+        }
+    }
+
     /// <summary>Removes the oldest update, which must be <paramref name="update"/> (only the one replayer removes).</summary>
     public void Remove(PendingHotUpdate update)
     {

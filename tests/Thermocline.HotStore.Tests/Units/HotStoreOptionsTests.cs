@@ -57,4 +57,16 @@ public sealed class HotStoreOptionsTests
         Assert.DoesNotContain("hunter2", store.Endpoint, StringComparison.Ordinal);
         Assert.True(store.IsDegraded);
     }
+
+    [Theory]
+    [InlineData("127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002", null, "127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002")]
+    [InlineData("127.0.0.1:26379,127.0.0.1:26380,127.0.0.1:26381,serviceName=mymaster,password=hush", "mymaster", "127.0.0.1:26379,127.0.0.1:26380,127.0.0.1:26381")]
+    public void Configure_ClusterSeedsOrSentinels_KeepsEveryEndpointAndTheServiceAndShowsNoPassword(string connection, string? service, string shown)
+    {
+        var config = RedisEndpoint.Configure(new HotStoreOptions { ConnectionString = connection });
+
+        Assert.Equal(service, config.ServiceName);
+        Assert.Equal(shown, RedisEndpoint.Describe(config));
+        Assert.DoesNotContain("hush", RedisEndpoint.Describe(config), StringComparison.Ordinal);
+    }
 }
