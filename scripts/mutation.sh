@@ -5,6 +5,7 @@
 #   scripts/mutation.sh                     Domain, Sync and HotStore, one after the other
 #   scripts/mutation.sh Domain              only these projects (Domain, Sync, HotStore)
 #   scripts/mutation.sh --since[=REF] ...   only mutants in files changed since REF (default: main)
+#   scripts/mutation.sh Domain -- ARGS      ARGS go to Stryker as they are, e.g. -- --mutate '**/States/*.cs'
 #
 # Each project is mutated with its own test project (tests/Thermocline.X.Tests/stryker-config.json: per-test coverage,
 # so a mutant runs only the tests that reach it; two at a time). Reports: artifacts/mutation/X/reports/
@@ -17,13 +18,17 @@ root=$PWD
 
 since=()
 projects=()
-for arg in "$@"; do
+extra=()
+while [ "$#" -gt 0 ]; do
+  arg=$1
+  shift
   case "$arg" in
+    --) extra=("$@"); break ;;
     --since) since=(--since:main) ;;
     --since=*) since=("--since:${arg#--since=}") ;;
     Domain|Sync|HotStore) projects+=("$arg") ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "mutation.sh: unknown argument '$arg' (projects: Domain, Sync, HotStore; option: --since[=REF])" >&2; exit 2 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "mutation.sh: unknown argument '$arg' (projects: Domain, Sync, HotStore; option: --since[=REF]; -- ARGS for Stryker)" >&2; exit 2 ;;
   esac
 done
 [ "${#projects[@]}" -gt 0 ] || projects=(Domain Sync HotStore)
@@ -50,7 +55,7 @@ for p in "${projects[@]}"; do
   mkdir -p "$out"
   echo "mutation.sh: Thermocline.$p (log: $out/stryker.log)" >&2
   start=$(date +%s)
-  (cd "tests/Thermocline.$p.Tests" && dotnet tool run dotnet-stryker -- --skip-version-check --output "$out" "${since[@]}") \
+  (cd "tests/Thermocline.$p.Tests" && dotnet tool run dotnet-stryker -- --skip-version-check --output "$out" "${since[@]}" "${extra[@]}") \
     > "$out/stryker.log" 2>&1
   rc=$?
   seconds=$(( $(date +%s) - start ))
