@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs what the tests need, builds, runs every test project
-# against real redis-server, embedded Garnet and real git, and ends with the line "N passed, N failed".
+# against real redis-server, embedded Garnet and real git, and ends with the line "N passed, N failed". Every test run
+# collects line and branch coverage of src/ (coverlet); the merged report is artifacts/coverage/ and one line per src
+# project is printed before the last line. A project below its floor (scripts/coverage-floors.txt) fails the run.
+# COVERAGE=0 runs the tests without it (no report, no floors).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,8 +66,23 @@ else
 fi
 
 results=artifacts/test-results
-rm -rf "$results" artifacts/board-screenshots   # the browser tests' screenshots of this run only
+coverage_dir=artifacts/coverage
+rm -rf "$results" "$coverage_dir" artifacts/board-screenshots   # the browser tests' screenshots of this run only
 mkdir -p "$results"
+
+# The coverage tools (reportgenerator; dotnet-stryker for scripts/mutation.sh) come from the local tool manifest,
+# .config/dotnet-tools.json, so a fresh machine gets the pinned versions from NuGet.
+coverage=${COVERAGE:-1}
+coverage_args=()
+if [ "$coverage" != 0 ]; then
+  if dotnet tool restore > "$results/tool-restore.log" 2>&1; then
+    coverage_args=(--settings tests/coverage.runsettings --collect:"XPlat Code Coverage")
+  else
+    tail -n 20 "$results/tool-restore.log" >&2
+    echo "test.sh: dotnet tool restore failed (log: $results/tool-restore.log): no coverage report this run" >&2
+    coverage=failed
+  fi
+fi
 
 echo "test.sh: building (Release)" >&2
 if ! dotnet build Thermocline.slnx -c Release -nologo -v quiet > "$results/build.log" 2>&1; then
@@ -89,7 +107,10 @@ fi
 for project in tests/*.Tests/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   echo "test.sh: running $name" >&2
-  if ! dotnet test "$project" -c Release --no-build -nologo \
+  # Coverage lands in $results/<run id>/coverage.cobertura.xml. The thermo processes the tests start
+  # load the same instrumented assemblies from the test folder and add their hits when they exit by themselves or by
+  # SIGTERM; a process killed with SIGKILL (a crash test, a hub disposed at the end of a test) adds nothing.
+  if ! dotnet test "$project" -c Release --no-build -nologo "${coverage_args[@]}" \
       --logger "trx;LogFileName=$name.trx" --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=true >&2; then
     status=1
     [ -f "$results/$name.trx" ] || crashed=$((crashed + 1))
@@ -108,10 +129,62 @@ for trx in "$results"/*.trx; do
   done
   skipped=$((skipped + $(counter notExecuted "$counters")))
 done
+
+# Coverage: the runs' reports merged into one (artifacts/coverage: Cobertura.xml, index.html, Summary.txt), then one
+# line per src project (the Cli's assembly is thermo) and the total, each held to its floor in scripts/coverage-floors.txt.
+coverage_lines=()
+if [ "$coverage" = 1 ]; then
+  if compgen -G "$results/*/coverage.cobertura.xml" >/dev/null \
+      && dotnet tool run reportgenerator "-reports:$results/*/coverage.cobertura.xml" "-targetdir:$coverage_dir" \
+        "-reporttypes:Cobertura;Html;TextSummary" "-assemblyfilters:+Thermocline.*;+thermo;-*.Tests;-Thermocline.Testing*;-Thermocline.Benchmarks" \
+        "-filefilters:-*.g.cs;-*/obj/*" -verbosity:Warning > "$results/reportgenerator.log" 2>&1 \
+      && [ -f "$coverage_dir/Cobertura.xml" ]; then
+    figures=$(awk '
+      /<coverage / { match($0, /line-rate="[0-9.]+"/); l = substr($0, RSTART + 11, RLENGTH - 12)
+                     match($0, /branch-rate="[0-9.]+"/); b = substr($0, RSTART + 13, RLENGTH - 14)
+                     total = sprintf("all %.1f %.1f", l * 100, b * 100) }
+      /<package / { match($0, /name="[^"]+"/); n = substr($0, RSTART + 6, RLENGTH - 7); if (n == "thermo") n = "Thermocline.Cli"
+                    match($0, /line-rate="[0-9.]+"/); l = substr($0, RSTART + 11, RLENGTH - 12)
+                    match($0, /branch-rate="[0-9.]+"/); b = substr($0, RSTART + 13, RLENGTH - 14)
+                    printf "%s %.1f %.1f\n", n, l * 100, b * 100 }
+      END { print total }' "$coverage_dir/Cobertura.xml" | sort -k1,1)
+    while read -r project lines branches; do
+      coverage_lines+=("$(printf 'coverage: %-26s lines %5.1f %%  branches %5.1f %%' "$project" "$lines" "$branches")")
+    done < <(grep -v '^all ' <<<"$figures"; grep '^all ' <<<"$figures")
+    # Floors: "project lines branches" per line ('#' comments); a project under either floor, or with a floor and no
+    # figure, is one failure.
+    while read -r project floor_lines floor_branches; do
+      case "$project" in ''|'#'*) continue ;; esac
+      figure=$(awk -v p="$project" '$1 == p { print $2, $3 }' <<<"$figures")
+      if [ -z "$figure" ]; then
+        echo "test.sh: coverage: $project has a floor but no figure (was it built and tested?)" >&2
+        crashed=$((crashed + 1))
+        continue
+      fi
+      read -r lines branches <<<"$figure"
+      below() { awk -v g="$1" -v f="$2" 'BEGIN { exit !(g + 0 < f + 0) }'; }
+      if below "$lines" "$floor_lines" || below "$branches" "$floor_branches"; then
+        echo "test.sh: coverage: $project is below its floor: lines $lines % (floor $floor_lines %), branches $branches % (floor $floor_branches %); scripts/coverage-floors.txt" >&2
+        crashed=$((crashed + 1))
+      fi
+    done < scripts/coverage-floors.txt
+    echo "test.sh: coverage report: $coverage_dir/index.html (merged Cobertura: $coverage_dir/Cobertura.xml)" >&2
+  else
+    tail -n 20 "$results/reportgenerator.log" >&2 2>/dev/null
+    echo "test.sh: no coverage report could be made (log: $results/reportgenerator.log)" >&2
+    crashed=$((crashed + 1))
+  fi
+elif [ "$coverage" = failed ]; then
+  crashed=$((crashed + 1))
+fi
+
 failed=$((failed + crashed))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
 [ "$skipped" -gt 0 ] && echo "test.sh: $skipped skipped (not counted as passed)" >&2
+for line in "${coverage_lines[@]}"; do
+  echo "$line"
+done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
