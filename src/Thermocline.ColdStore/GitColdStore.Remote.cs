@@ -81,7 +81,7 @@ public sealed partial class GitColdStore
         }
 
         var fetched = await _remote.FetchAsync(cancellationToken);
-        if (fetched.Verdict == PushVerdict.Refused)
+        if (fetched.Verdict == RemoteVerdict.Refused)
         {
             var local = _repo.Refs[_localRef]?.TargetIdentifier
                 ?? throw ThermoclineException.BadTaskList($"neither {_remote.Display} nor {Branch} has commits yet; commit a task list on {Branch} first ('thermo init' does).");
@@ -118,10 +118,10 @@ public sealed partial class GitColdStore
         var pushed = await TalkToRemoteAsync(() => _remote!.PushAsync(commit.Sha, tip.Sha, cancellationToken));
         switch (pushed.Verdict)
         {
-            case PushVerdict.Pushed:
+            case RemoteVerdict.Done:
                 RemoteAnswered();
                 return true;
-            case PushVerdict.Stale:
+            case RemoteVerdict.Stale:
                 var fetched = await TalkToRemoteAsync(() => _remote!.FetchAsync(cancellationToken));
                 if (!fetched.Succeeded)
                 {

@@ -1,10 +1,10 @@
 namespace Thermocline.ColdStore.Git;
 
-/// <summary>How a push of one commit to the remote branch ended.</summary>
-internal enum PushVerdict
+/// <summary>How a push or fetch of the remote branch ended.</summary>
+internal enum RemoteVerdict
 {
-    /// <summary>The remote branch is at the commit now.</summary>
-    Pushed,
+    /// <summary>Done: the remote branch is at the pushed commit, or was fetched.</summary>
+    Done,
 
     /// <summary>The remote branch was not where this clone last saw it (someone pushed): fetch, re-plan, push again.</summary>
     Stale,
@@ -17,9 +17,9 @@ internal enum PushVerdict
 }
 
 /// <summary>What one push or fetch gave: the verdict and, for anything but success, what git said.</summary>
-internal readonly record struct RemoteOutcome(PushVerdict Verdict, string? Why)
+internal readonly record struct RemoteOutcome(RemoteVerdict Verdict, string? Why)
 {
-    public bool Succeeded => Verdict == PushVerdict.Pushed;
+    public bool Succeeded => Verdict == RemoteVerdict.Done;
 }
 
 /// <summary>
@@ -55,12 +55,12 @@ internal sealed partial class GitRemote(string name, string branch, string repos
             cancellationToken);
         if (result.ExitCode == 0)
         {
-            return new(PushVerdict.Pushed, null);
+            return new(RemoteVerdict.Done, null);
         }
 
         if (result.TimedOut)
         {
-            return new(PushVerdict.Unreachable, $"git push to {name} did not finish within {timeout.TotalSeconds:0.#} s (it may still have reached {name}; the next fetch tells)");
+            return new(RemoteVerdict.Unreachable, $"git push to {name} did not finish within {timeout.TotalSeconds:0.#} s (it may still have reached {name}; the next fetch tells)");
         }
 
         // --porcelain: one "FLAG\tFROM:TO\tSUMMARY (REASON)" line per ref; '!' is a rejection.
@@ -69,15 +69,15 @@ internal sealed partial class GitRemote(string name, string branch, string repos
         {
             var summary = refLine.Split('\t').LastOrDefault()?.Trim() ?? refLine;
             return summary.StartsWith("[remote rejected]", StringComparison.Ordinal)
-                ? new(PushVerdict.Refused, $"{name} refused the push: {summary}{Said(result.Error)}")
-                : new(PushVerdict.Stale, summary);
+                ? new(RemoteVerdict.Refused, $"{name} refused the push: {summary}{Said(result.Error)}")
+                : new(RemoteVerdict.Stale, summary);
         }
 
-        return new(PushVerdict.Unreachable, $"git push to {name} failed (exit {result.ExitCode}){Said(result.Error)}");
+        return new(RemoteVerdict.Unreachable, $"git push to {name} failed (exit {result.ExitCode}){Said(result.Error)}");
     }
 
     /// <summary>Fetches the remote branch into <see cref="TrackingRef"/> (forced: a force-push there is seen as it is).</summary>
-    /// <returns>Success; <see cref="PushVerdict.Refused"/> when the remote has no such branch; else unreachable.</returns>
+    /// <returns>Success; <see cref="RemoteVerdict.Refused"/> when the remote has no such branch; else unreachable.</returns>
     public async Task<RemoteOutcome> FetchAsync(CancellationToken cancellationToken)
     {
         var result = await GitProcess.RunAsync(
@@ -87,17 +87,17 @@ internal sealed partial class GitRemote(string name, string branch, string repos
             cancellationToken);
         if (result.ExitCode == 0)
         {
-            return new(PushVerdict.Pushed, null);
+            return new(RemoteVerdict.Done, null);
         }
 
         if (result.TimedOut)
         {
-            return new(PushVerdict.Unreachable, $"git fetch from {name} did not finish within {timeout.TotalSeconds:0.#} s");
+            return new(RemoteVerdict.Unreachable, $"git fetch from {name} did not finish within {timeout.TotalSeconds:0.#} s");
         }
 
         return result.Error.Contains("couldn't find remote ref", StringComparison.OrdinalIgnoreCase)
-            ? new(PushVerdict.Refused, $"{name} has no branch {branch}")
-            : new(PushVerdict.Unreachable, $"git fetch from {name} failed (exit {result.ExitCode}){Said(result.Error)}");
+            ? new(RemoteVerdict.Refused, $"{name} has no branch {branch}")
+            : new(RemoteVerdict.Unreachable, $"git fetch from {name} failed (exit {result.ExitCode}){Said(result.Error)}");
     }
 
     // git's own words, one line, for a message and the log: a URL's credentials (https://user:token@host) are masked.
