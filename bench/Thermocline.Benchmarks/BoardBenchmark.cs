@@ -33,8 +33,8 @@ internal sealed class BoardBenchmark : IBenchmark
 
     public async Task RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var count = Option(args, "--prs", 1_000);
-        var runs = Option(args, "--runs", 5);
+        var count = BenchArgs.Int(args, "--prs", 1_000);
+        var runs = BenchArgs.Int(args, "--runs", 5);
         if (!File.Exists(Chromium))
         {
             Console.WriteLine($"-- skipped: {Chromium} not found (apt-get install -y chromium)");
@@ -242,10 +242,4 @@ internal sealed class BoardBenchmark : IBenchmark
     }
 
     private static string Kb(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:F1} KiB");
-
-    private static int Option(IReadOnlyList<string> args, string name, int fallback)
-    {
-        var i = args.ToList().IndexOf(name);
-        return i >= 0 && i + 1 < args.Count && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : fallback;
-    }
 }

@@ -40,10 +40,10 @@ internal sealed class ClaimNextBenchmark : IBenchmark
 
     public async Task RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var prs = Option(args, "--prs", 1_000);
-        var claims = Option(args, "--claims", 200);
-        var wakeups = Option(args, "--wakeups", 20);
-        var callers = Option(args, "--callers", 16);
+        var prs = BenchArgs.Int(args, "--prs", 1_000);
+        var claims = BenchArgs.Int(args, "--claims", 200);
+        var wakeups = BenchArgs.Int(args, "--wakeups", 20);
+        var callers = BenchArgs.Int(args, "--callers", 16);
         var isolated = Directory.CreateTempSubdirectory("thermocline-claimnext-bench-home-").FullName;
         foreach (var level in new[] { ConfigurationLevel.Global, ConfigurationLevel.Xdg, ConfigurationLevel.System, ConfigurationLevel.ProgramData })
         {
@@ -365,11 +365,5 @@ internal sealed class ClaimNextBenchmark : IBenchmark
 
         line += $"  p50 = {Stats.Ratio(stats.Median, baseline.Median)} {baselineName}";
         Console.WriteLine(p99 ? line + $"  p99 = {Stats.Ratio(stats.P99, baseline.P99)}" : line);
-    }
-
-    private static int Option(IReadOnlyList<string> args, string name, int fallback)
-    {
-        var i = args.ToList().IndexOf(name);
-        return i >= 0 && i + 1 < args.Count && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : fallback;
     }
 }

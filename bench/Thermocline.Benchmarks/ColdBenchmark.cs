@@ -26,8 +26,8 @@ internal sealed class ColdBenchmark : IBenchmark
 
     public async Task RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var transitions = Option(args, "--transitions", 200);
-        var prs = Math.Max(Option(args, "--prs", 1_000), (transitions * 2) + (Warmup * 2));
+        var transitions = BenchArgs.Int(args, "--transitions", 200);
+        var prs = Math.Max(BenchArgs.Int(args, "--prs", 1_000), (transitions * 2) + (Warmup * 2));
         var text = TaskListGenerator.Uniform(prs, _ => "ready", i => i > 1 ? [i - 1] : []);
         var root = Path.Combine(Path.GetTempPath(), "thermocline-cold-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var home = Path.Combine(root, "home");
@@ -159,17 +159,4 @@ internal sealed class ColdBenchmark : IBenchmark
     }
 
     private static string Verdict(bool ok) => ok ? "[met]" : "[MISSED]";
-
-    private static int Option(IReadOnlyList<string> args, string name, int fallback)
-    {
-        for (var i = 0; i < args.Count - 1; i++)
-        {
-            if (args[i] == name && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0)
-            {
-                return v;
-            }
-        }
-
-        return fallback;
-    }
 }

@@ -33,7 +33,7 @@ internal sealed partial class HttpBenchmark : IBenchmark
 
     public async Task RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var cycles = Option(args, "--cycles", 500);
+        var cycles = BenchArgs.Int(args, "--cycles", 500);
         var kinds = args.Where(a => a is "garnet" or "redis").DefaultIfEmpty("garnet").Concat(args.Any(a => a is "garnet" or "redis") ? [] : ["redis"]).Distinct().ToList();
         var isolated = Directory.CreateTempSubdirectory("thermocline-http-bench-home-").FullName;
         foreach (var level in new[] { ConfigurationLevel.Global, ConfigurationLevel.Xdg, ConfigurationLevel.System, ConfigurationLevel.ProgramData })
@@ -262,13 +262,6 @@ internal sealed partial class HttpBenchmark : IBenchmark
 
         Console.WriteLine(line);
     }
-
-    private static int Option(IReadOnlyList<string> args, string name, int fallback)
-    {
-        var i = args.ToList().IndexOf(name);
-        return i >= 0 && i + 1 < args.Count && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : fallback;
-    }
-
     [GeneratedRegex(@"cold_state: \w+")]
     private static partial Regex ColdStateLine();
 

@@ -25,8 +25,8 @@ internal sealed class RemoteBenchmark : IBenchmark
 
     public async Task RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var transitions = Option(args, "--transitions", 100);
-        var prs = Math.Max(Option(args, "--prs", 1_000), (transitions + Warmup) * 2);
+        var transitions = BenchArgs.Int(args, "--transitions", 100);
+        var prs = Math.Max(BenchArgs.Int(args, "--prs", 1_000), (transitions + Warmup) * 2);
         var text = TaskListGenerator.Uniform(prs, _ => "ready", i => i > 1 ? [i - 1] : []);
         var root = Path.Combine(Path.GetTempPath(), "thermocline-remote-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var home = Path.Combine(root, "home");
@@ -126,18 +126,5 @@ internal sealed class RemoteBenchmark : IBenchmark
         }
 
         return dir;
-    }
-
-    private static int Option(IReadOnlyList<string> args, string name, int fallback)
-    {
-        for (var i = 0; i < args.Count - 1; i++)
-        {
-            if (args[i] == name && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0)
-            {
-                return v;
-            }
-        }
-
-        return fallback;
     }
 }
