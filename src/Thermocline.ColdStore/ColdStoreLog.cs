@@ -78,4 +78,7 @@ internal static partial class ColdStoreLog
 
     [LoggerMessage(EventId = 3027, Level = LogLevel.Information, Message = "The remote {Remote} had no branch {Branch}: published it there")]
     public static partial void BranchPublished(ILogger logger, string branch, string remote);
+
+    [LoggerMessage(EventId = 3028, Level = LogLevel.Warning, Message = "Taken over: {Why}; this hub commits nothing to {Remote} until it leads again")]
+    public static partial void Deposed(ILogger logger, string remote, string why);
 }

@@ -26,6 +26,12 @@ public sealed class ColdStoreOptions
     /// <summary>How long one push or fetch may take before the remote counts as unreachable. Default 10 s; 1 s–10 min.</summary>
     public TimeSpan RemoteTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// A hub of a group that shares one remote (a standby hub): it commits only while it leads
+    /// (<see cref="GitColdStore.ClaimLeadershipAsync"/>), every push atomic with the remote's leader ref. Needs <see cref="Remote"/>.
+    /// </summary>
+    public bool HubGroup { get; set; }
+
     /// <summary>Author and committer name of every commit. Default <c>Thermocline Hub</c>.</summary>
     public string CommitterName { get; set; } = "Thermocline Hub";
 
@@ -79,6 +85,7 @@ public sealed class ColdStoreOptions
 
         Require(Branch is null || IsValidBranchName(Branch), nameof(Branch), "a branch name such as main or team/hub (no spaces, '..', '~', '^', ':', '?', '*', '[', '\\' or control characters)");
         Require(Remote is null || IsValidRemoteName(Remote), nameof(Remote), "a remote's name such as origin (letters, digits, '-', '_', '.')");
+        Require(!HubGroup || Remote is not null, nameof(HubGroup), "only with a remote (the hubs of a group share it)");
         Require(RemoteTimeout >= TimeSpan.FromSeconds(1) && RemoteTimeout <= TimeSpan.FromMinutes(10), nameof(RemoteTimeout), "between 1 s and 10 min");
         Require(IsSingleLine(CommitterName) && !CommitterName.Contains('<', StringComparison.Ordinal) && !CommitterName.Contains('>', StringComparison.Ordinal), nameof(CommitterName), "one line without '<' or '>'");
         Require(IsSingleLine(CommitterEmail) && !CommitterEmail.Contains('<', StringComparison.Ordinal) && !CommitterEmail.Contains('>', StringComparison.Ordinal), nameof(CommitterEmail), "one line without '<' or '>'");

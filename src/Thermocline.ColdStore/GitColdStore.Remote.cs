@@ -21,6 +21,9 @@ public sealed partial class GitColdStore
     private int _followScheduled;
     private volatile bool _talkingToRemote;
     private Task _following = Task.CompletedTask;
+    private volatile Lead? _lead;
+    private volatile LeaderMark? _leaderMark;
+    private string? _deposed;
 
     /// <summary>The remote branch commits go to, e.g. <c>origin/main</c>; null when the hub commits locally only.</summary>
     public string? Remote => _remote?.Display;
@@ -85,7 +88,7 @@ public sealed partial class GitColdStore
         {
             var local = _repo.Refs[_localRef]?.TargetIdentifier
                 ?? throw ThermoclineException.BadTaskList($"neither {_remote.Display} nor {Branch} has commits yet; commit a task list on {Branch} first ('thermo init' does).");
-            var published = await _remote.PushAsync(local, null, cancellationToken);
+            var published = await _remote.PushAsync(local, null, null, cancellationToken);
             if (!published.Succeeded)
             {
                 throw ThermoclineException.Unavailable(
@@ -115,12 +118,16 @@ public sealed partial class GitColdStore
     // commit — nothing was acknowledged, and neither the remote nor this clone shows it.
     private async Task<bool> PushAsync(Commit commit, Commit tip, int moved, CancellationToken cancellationToken)
     {
-        var pushed = await TalkToRemoteAsync(() => _remote!.PushAsync(commit.Sha, tip.Sha, cancellationToken));
+        var leader = await LeaderMarkForPushAsync(cancellationToken);
+        var pushed = await TalkToRemoteAsync(() => _remote!.PushAsync(commit.Sha, tip.Sha, leader, cancellationToken));
         switch (pushed.Verdict)
         {
             case RemoteVerdict.Done:
                 RemoteAnswered();
+                MarkLanded(leader);
                 return true;
+            case RemoteVerdict.Deposed:
+                throw Deposed(pushed.Why!);
             case RemoteVerdict.Stale:
                 var fetched = await TalkToRemoteAsync(() => _remote!.FetchAsync(cancellationToken));
                 if (!fetched.Succeeded)
@@ -141,9 +148,110 @@ public sealed partial class GitColdStore
         }
     }
 
+    /// <summary>
+    /// Set when a push found that another hub of the group took over (moved the remote's leader ref): what it said. This
+    /// store commits nothing more until <see cref="ClaimLeadershipAsync"/> again.
+    /// </summary>
+    public string? DeposedBy => Volatile.Read(ref _deposed);
+
+    /// <summary>
+    /// A hub of a group (<see cref="ColdStoreOptions.HubGroup"/>) that took the leader lease in Redis with
+    /// <paramref name="fence"/>: marks the remote's leader ref as this hub's (a commit naming it, pushed as a
+    /// compare-and-swap), after which every push of the hub before it is refused. From now on each push is atomic with
+    /// that ref. When the remote does not answer, the mark goes with the first push. False when another hub's mark got
+    /// there first (this one must not lead).
+    /// </summary>
+    public async Task<bool> ClaimLeadershipAsync(long fence, string hubId, string address, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            (_lead, _leaderMark, _deposed) = (new Lead(fence, hubId, address), null, null);
+            var mark = await LeaderMarkForPushAsync(cancellationToken);
+            if (mark is null)
+            {
+                return true; // the remote does not answer: the first push carries the mark
+            }
+
+            var pushed = await TalkToRemoteAsync(() => _remote!.PushAsync(null, null, mark, cancellationToken));
+            switch (pushed.Verdict)
+            {
+                case RemoteVerdict.Done:
+                    RemoteAnswered();
+                    MarkLanded(mark);
+                    return true;
+                case RemoteVerdict.Deposed:
+                    (_lead, _leaderMark) = (null, null);
+                    return false;
+                default:
+                    RemoteFailed(pushed.Why!);
+                    return true;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>This hub stands by (it lost, gave up or never held the lead): it commits nothing until it leads again.</summary>
+    public void StandBy() => (_lead, _leaderMark) = (null, null);
+
+    // The mark a push must carry: none outside a group; refused while standing by or deposed; made (reading what the
+    // leader ref holds now) when the lead was taken and not yet marked. Null when the remote did not answer that read.
+    private async Task<LeaderMark?> LeaderMarkForPushAsync(CancellationToken cancellationToken)
+    {
+        if (!_options.HubGroup)
+        {
+            return null;
+        }
+
+        if (_lead is not { } lead)
+        {
+            throw ThermoclineException.Unavailable(_deposed is { } why
+                ? $"this hub was taken over ({why}); nothing was committed. Send the request to the active hub."
+                : "this hub stands by: another hub of the group is active; nothing was committed. Send the request to the active hub.");
+        }
+
+        if (_leaderMark is { } known)
+        {
+            return known;
+        }
+
+        var (read, current) = await TalkToRemoteAsync(() => _remote!.ReadRefAsync(GitRemote.LeaderRef, cancellationToken));
+        if (!read.Succeeded)
+        {
+            RemoteFailed(read.Why!);
+            return null;
+        }
+
+        var empty = _repo.ObjectDatabase.CreateTree(new TreeDefinition());
+        var signature = new Signature(_options.CommitterName, _options.CommitterEmail, _time.GetUtcNow());
+        var message = $"thermocline: hub {lead.HubId} leads (fence {lead.Fence})\n\nHub: {lead.HubId}\nAddress: {lead.Address}\nLeader-Fence: {lead.Fence}\n";
+        var commit = _repo.ObjectDatabase.CreateCommit(signature, signature, message, empty, [], prettifyMessage: false);
+        return _leaderMark = new LeaderMark(commit.Sha, current ?? "");
+    }
+
+    private void MarkLanded(LeaderMark? mark)
+    {
+        if (mark is not null && _lead is not null)
+        {
+            _leaderMark = mark with { Expected = mark.Sha };
+        }
+    }
+
+    private ThermoclineException Deposed(string why)
+    {
+        (_lead, _leaderMark) = (null, null);
+        Volatile.Write(ref _deposed, why);
+        ColdStoreLog.Deposed(_logger, _remote!.Display, why);
+        return ThermoclineException.Unavailable($"this hub was taken over ({why}); nothing was committed or acknowledged. Send the request to the active hub.");
+    }
+
     // A push or fetch may take up to the remote timeout; meanwhile reads of the task list are answered from the last tip
     // read (ReadTaskListAsync), which is still the branch of record: nothing is acknowledged until the push is done.
-    private async Task<RemoteOutcome> TalkToRemoteAsync(Func<Task<RemoteOutcome>> talk)
+    private async Task<T> TalkToRemoteAsync<T>(Func<Task<T>> talk)
     {
         _talkingToRemote = true;
         try
@@ -262,4 +370,7 @@ public sealed partial class GitColdStore
             ColdStoreLog.LocalBranchLags(_logger, why);
         }
     }
+
+    // The lead this hub holds: its fence, id and advertised address.
+    private sealed record Lead(long Fence, string HubId, string Address);
 }

@@ -197,6 +197,12 @@ public sealed record HealthView(
 
     /// <summary>True while edits are owed to a working copy that could not take them yet (a half-finished edit).</summary>
     public bool OwesWorkingCopy { get; init; }
+
+    /// <summary>In a group of hubs (<c>--advertise</c>): <c>active</c>, <c>taking-over</c> or <c>standby</c>; null for a hub on its own.</summary>
+    public string? Role { get; init; }
+
+    /// <summary>In a group: the URL of the active hub (null while none leads, during a failover).</summary>
+    public string? ActiveHub { get; init; }
 }
 
 /// <summary>

@@ -70,7 +70,7 @@ public sealed partial class StateSync
     /// </summary>
     public async Task<bool> FetchRemoteAsync(CancellationToken cancellationToken)
     {
-        if (_cold.Remote is null || !await _cold.FetchAsync(cancellationToken))
+        if (_cold.Remote is null || !await _cold.FetchAsync(cancellationToken) || !IsActive)
         {
             return false;
         }

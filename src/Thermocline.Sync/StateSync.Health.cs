@@ -44,6 +44,8 @@ public sealed partial class StateSync
         {
             Remote = _cold.Remote,
             RemoteProblem = remoteProblem,
+            Role = Role,
+            ActiveHub = ActiveHub,
         };
     }
 

@@ -82,6 +82,11 @@ public sealed partial class StateSync
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (!IsActive)
+        {
+            return; // a standby wrote nothing, and the crash mark is the active hub's
+        }
+
         try
         {
             await SyncDisplayAsync(cancellationToken);
@@ -100,6 +105,15 @@ public sealed partial class StateSync
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             SyncLog.ShutdownStepFailed(_logger, ex, "clear sync:crash_recovery_needed");
+        }
+
+        try
+        {
+            await ResignAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            SyncLog.ShutdownStepFailed(_logger, ex, "give up the leader lease");
         }
     }
 
@@ -130,6 +144,11 @@ public sealed partial class StateSync
     /// </summary>
     public async Task OnGitChangedAsync(CancellationToken cancellationToken)
     {
+        if (!IsActive)
+        {
+            return; // the active hub follows git; a standby reads what it fetched
+        }
+
         await RepairWorkingCopyAsync(waitForLock: false, cancellationToken);
         if (await _cold.BranchMovedAsync(cancellationToken) is not { } move)
         {

@@ -73,4 +73,16 @@ internal static partial class SyncLog
 
     [LoggerMessage(6020, LogLevel.Information, "{Branch} moved in git ({Previous} → {Current})")]
     public static partial void GitChanged(ILogger logger, string branch, string previous, string current);
+
+    [LoggerMessage(6040, LogLevel.Warning, "Took the lead of the hub group (leader fence {Fence}): fetching the remote and recovering as after a crash")]
+    public static partial void TookLead(ILogger logger, long fence);
+
+    [LoggerMessage(6041, LogLevel.Information, "Active: serving writes as the group's leader (fence {Fence}) after {Duration} ms of takeover")]
+    public static partial void Leading(ILogger logger, long fence, long duration);
+
+    [LoggerMessage(6042, LogLevel.Warning, "Standing by: {Why}")]
+    public static partial void SteppedDown(ILogger logger, string why);
+
+    [LoggerMessage(6043, LogLevel.Information, "Standing by: the active hub is {Active}")]
+    public static partial void StandingBy(ILogger logger, string active);
 }

@@ -24,6 +24,12 @@ public sealed class SyncOptions
     /// <summary>The agent name the hub's own commits (dependency changes) carry (default <c>thermocline-hub</c>).</summary>
     public string HubAgent { get; set; } = "thermocline-hub";
 
+    /// <summary>
+    /// Set for a hub of a group (several hubs on one Redis and one remote, one active, the others standing by); null
+    /// (default) for a hub on its own, which is always active.
+    /// </summary>
+    public HubGroupOptions? Group { get; set; }
+
     /// <summary>Throws <see cref="ThermoclineException"/> (usage) naming the first invalid property.</summary>
     public void Validate()
     {
@@ -32,6 +38,15 @@ public sealed class SyncOptions
         Check(nameof(ReconcileInterval), ReconcileInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         Check(nameof(FetchInterval), FetchInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         Check(nameof(MaxLeaseTtl), MaxLeaseTtl, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        if (Group is { } group)
+        {
+            Check(nameof(group.LeaseTtl), group.LeaseTtl, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
+            if (group.HubId.Length is 0 or > 64 || group.HubId.Any(c => c is <= ' ' or > '~') || group.Address.Any(c => c is <= ' ' or > '~'))
+            {
+                throw ThermoclineException.Usage($"the hub's id and advertised address must be printable ASCII without spaces ('{group.HubId}', '{group.Address}').");
+            }
+        }
+
         if (!AgentId.IsValid(HubAgent))
         {
             throw ThermoclineException.Usage($"{nameof(HubAgent)} '{HubAgent}' is not a valid agent name; expected {AgentId.FormatDescription}.");
@@ -46,3 +61,20 @@ public sealed class SyncOptions
         }
     }
 }
+
+/// <summary>What a hub of a group needs: who it is, where clients reach it, and how long its lead lasts unrenewed.</summary>
+public sealed class HubGroupOptions
+{
+    /// <summary>This hub's id in the leader lease: a new one per process by default.</summary>
+    public string HubId { get; init; } = Guid.NewGuid().ToString("N")[..16];
+
+    /// <summary>The URL standbys send clients to while this hub is active (<c>--advertise</c>).</summary>
+    public required string Address { get; init; }
+
+    /// <summary>
+    /// How long the leader lease lasts without renewal (default 5 s; 1 s–5 min): a standby takes over this long after the
+    /// active hub died. Renewed every fifth of it.
+    /// </summary>
+    public TimeSpan LeaseTtl { get; init; } = TimeSpan.FromSeconds(5);
+}
+

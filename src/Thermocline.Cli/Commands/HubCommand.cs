@@ -41,6 +41,10 @@ internal sealed class HubCommand : AsyncCommand<HubCommand.Settings>
         [Description("A git remote (e.g. origin) whose copy of the branch is the branch of record: every milestone is pushed there (compare-and-swap) before it is acknowledged, and others' pushes are fetched every 10 s (fetchIntervalSeconds). While the remote does not answer, milestones are refused (exit 69) and hot work goes on. Default: THERMO_REMOTE, else none (commits stay in this clone).")]
         public string? Remote { get; init; }
 
+        [CommandOption("--advertise <URL>")]
+        [Description("The URL clients reach this hub at, e.g. http://10.0.0.5:7420. Makes the hub one of a group on one shared Redis (--redis) and remote (--remote): one hub is active, the others stand by (they serve reads and answer writes with 503 naming the active hub) and take over within a few seconds when it dies (leaderTtlSeconds, default 5). Default: THERMO_ADVERTISE, else none (a hub on its own).")]
+        public string? Advertise { get; init; }
+
         [CommandOption("--key-prefix <PREFIX>")]
         [Description("Prefix of every Redis key, to share one Redis between hubs. Default: THERMO_KEY_PREFIX, else none.")]
         public string? KeyPrefix { get; init; }
@@ -54,7 +58,7 @@ internal sealed class HubCommand : AsyncCommand<HubCommand.Settings>
     {
         var streams = (CliStreams)context.Data!;
         var options = HubOptionsLoader.Load(
-            new HubOptionsLoader.Flags(settings.Repo, settings.Redis, settings.Port, settings.Bind, settings.Token, settings.KeyPrefix, settings.Branch, settings.Remote),
+            new HubOptionsLoader.Flags(settings.Repo, settings.Redis, settings.Port, settings.Bind, settings.Token, settings.KeyPrefix, settings.Branch, settings.Remote, settings.Advertise),
             Environment.GetEnvironmentVariable);
         using var loggerFactory = LoggerFactory.Create(b => b
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)

@@ -14,6 +14,9 @@ internal enum RemoteVerdict
 
     /// <summary>The remote could not be reached, or did not answer in time (the push may or may not have landed).</summary>
     Unreachable,
+
+    /// <summary>The group's leader ref on the remote is another hub's now: this hub was taken over and must not commit.</summary>
+    Deposed,
 }
 
 /// <summary>What one push or fetch gave: the verdict and, for anything but success, what git said.</summary>
@@ -45,14 +48,40 @@ internal sealed partial class GitRemote(string name, string branch, string repos
         value.Length is > 0 and <= 100 && !value.StartsWith('-') && !value.StartsWith('.') && !value.EndsWith(".lock", StringComparison.Ordinal)
         && !value.Contains("..", StringComparison.Ordinal) && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
-    /// <summary>Pushes <paramref name="sha"/> to the remote branch if the remote is still at <paramref name="expected"/> (null: the branch must not exist there).</summary>
-    public async Task<RemoteOutcome> PushAsync(string sha, string? expected, CancellationToken cancellationToken)
+    /// <summary>The ref on the remote that names the active hub of a group (<see cref="LeaderMark"/>).</summary>
+    public const string LeaderRef = "refs/thermocline/leader";
+
+    /// <summary>
+    /// Pushes <paramref name="sha"/> to the remote branch if the remote is still at <paramref name="expected"/> (null: the
+    /// branch must not exist there). With <paramref name="leader"/> (a hub of a group), the push is atomic with the
+    /// leader ref: it lands only while that ref is still at <see cref="LeaderMark.Expected"/>, and sets it to this hub's
+    /// mark — so after another hub took over (moved the ref), none of this hub's pushes lands: <see cref="RemoteVerdict.Deposed"/>.
+    /// </summary>
+    public async Task<RemoteOutcome> PushAsync(string? sha, string? expected, LeaderMark? leader, CancellationToken cancellationToken)
     {
-        var result = await GitProcess.RunAsync(
-            repositoryDirectory,
-            ["push", "--porcelain", "--no-verify", $"--force-with-lease=refs/heads/{branch}:{expected}", name, $"{sha}:refs/heads/{branch}"],
-            timeout,
-            cancellationToken);
+        List<string> args = ["push", "--porcelain", "--no-verify"];
+        if (sha is not null)
+        {
+            args.AddRange([$"--force-with-lease=refs/heads/{branch}:{expected}"]);
+        }
+
+        if (leader is not null)
+        {
+            args.AddRange(["--atomic", $"--force-with-lease={LeaderRef}:{leader.Expected}"]);
+        }
+
+        args.Add(name);
+        if (sha is not null)
+        {
+            args.Add($"{sha}:refs/heads/{branch}");
+        }
+
+        if (leader is not null)
+        {
+            args.Add($"{leader.Sha}:{LeaderRef}");
+        }
+
+        var result = await GitProcess.RunAsync(repositoryDirectory, args, timeout, cancellationToken);
         if (result.ExitCode == 0)
         {
             return new(RemoteVerdict.Done, null);
@@ -63,8 +92,15 @@ internal sealed partial class GitRemote(string name, string branch, string repos
             return new(RemoteVerdict.Unreachable, $"git push to {name} did not finish within {timeout.TotalSeconds:0.#} s (it may still have reached {name}; the next fetch tells)");
         }
 
-        // --porcelain: one "FLAG\tFROM:TO\tSUMMARY (REASON)" line per ref; '!' is a rejection.
-        var refLine = result.Out.Split('\n').FirstOrDefault(l => l.StartsWith("!\t", StringComparison.Ordinal));
+        // --porcelain: one "FLAG\tFROM:TO\tSUMMARY (REASON)" line per ref; '!' is a rejection. In an atomic push the ref that
+        // was not refused itself says "atomic push failed"; the other one says why.
+        var rejected = result.Out.Split('\n').Where(l => l.StartsWith("!\t", StringComparison.Ordinal)).ToList();
+        if (rejected.Any(l => l.Contains(":" + LeaderRef + "\t", StringComparison.Ordinal) && l.Contains("stale info", StringComparison.Ordinal)))
+        {
+            return new(RemoteVerdict.Deposed, $"another hub took over: {LeaderRef} on {name} is not this hub's any more");
+        }
+
+        var refLine = rejected.FirstOrDefault(l => !l.Contains("atomic push failed", StringComparison.Ordinal)) ?? rejected.FirstOrDefault();
         if (refLine is not null)
         {
             var summary = refLine.Split('\t').LastOrDefault()?.Trim() ?? refLine;
@@ -74,6 +110,21 @@ internal sealed partial class GitRemote(string name, string branch, string repos
         }
 
         return new(RemoteVerdict.Unreachable, $"git push to {name} failed (exit {result.ExitCode}){Said(result.Error)}");
+    }
+
+    /// <summary>Where <paramref name="refName"/> points on the remote: its sha, or null when the remote has no such ref.</summary>
+    public async Task<(RemoteOutcome Outcome, string? Sha)> ReadRefAsync(string refName, CancellationToken cancellationToken)
+    {
+        var result = await GitProcess.RunAsync(repositoryDirectory, ["ls-remote", "--refs", name, refName], timeout, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            return (new(RemoteVerdict.Unreachable, result.TimedOut
+                ? $"git ls-remote {name} did not finish within {timeout.TotalSeconds:0.#} s"
+                : $"git ls-remote {name} failed (exit {result.ExitCode}){Said(result.Error)}"), null);
+        }
+
+        var line = result.Out.Split('\n').FirstOrDefault(l => l.EndsWith("\t" + refName, StringComparison.Ordinal));
+        return (new(RemoteVerdict.Done, null), line?[..line.IndexOf('\t', StringComparison.Ordinal)]);
     }
 
     /// <summary>Fetches the remote branch into <see cref="TrackingRef"/> (forced: a force-push there is seen as it is).</summary>
@@ -111,3 +162,11 @@ internal sealed partial class GitRemote(string name, string branch, string repos
     [System.Text.RegularExpressions.GeneratedRegex(@"://[^/\s@]+@")]
     private static partial System.Text.RegularExpressions.Regex Credentials();
 }
+
+/// <summary>
+/// A hub's mark on the remote's <see cref="GitRemote.LeaderRef"/>: <paramref name="Sha"/>, a commit naming the hub and its
+/// leader fence, and <paramref name="Expected"/>, what the ref must still hold for a push to land (the mark itself once
+/// it is there; the previous leader's, or empty for none, until the takeover's push landed).
+/// </summary>
+internal sealed record LeaderMark(string Sha, string Expected);
+

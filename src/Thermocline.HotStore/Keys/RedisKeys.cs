@@ -25,6 +25,8 @@ namespace Thermocline.HotStore.Keys;
 /// <item><term><c>Pindex:prs</c></term><description>set: ids of every PR with any key here, for orphan clearing without <c>KEYS</c></description></item>
 /// <item><term><c>Psync:last_display_update</c></term><description>string: Unix milliseconds of the last display sync</description></item>
 /// <item><term><c>Psync:crash_recovery_needed</c></term><description>string: set while a hub runs; found set at start means the last run crashed</description></item>
+/// <item><term><c>Phubs:{leader}:lease</c></term><description>string with TTL: the active hub of a group sharing this Redis, <c>FENCE HUBID URL</c></description></item>
+/// <item><term><c>Phubs:{leader}:fence</c></term><description>integer, no TTL: the group's last leader fence; only grows</description></item>
 /// </list>
 /// The braces make every key of one PR hash to one Redis Cluster slot, so one script can touch them all. The
 /// hot-state keys all carry the same TTL and are written and refreshed together, so they expire together.
@@ -51,6 +53,8 @@ public sealed class RedisKeys
         ReservedIndex = new RedisKey(prefix + "index:reserved");
         LastDisplayUpdate = new RedisKey(prefix + "sync:last_display_update");
         CrashRecoveryNeeded = new RedisKey(prefix + "sync:crash_recovery_needed");
+        LeaderLease = new RedisKey(prefix + "hubs:{leader}:lease");
+        LeaderFence = new RedisKey(prefix + "hubs:{leader}:fence");
     }
 
     /// <summary>The prefix every key starts with.</summary>
@@ -77,6 +81,12 @@ public sealed class RedisKeys
 
     /// <summary><c>sync:crash_recovery_needed</c>.</summary>
     public RedisKey CrashRecoveryNeeded { get; }
+
+    /// <summary><c>hubs:{leader}:lease</c>: the leader lease of a group of hubs (one slot with <see cref="LeaderFence"/>).</summary>
+    public RedisKey LeaderLease { get; }
+
+    /// <summary><c>hubs:{leader}:fence</c>: the group's leader fencing number.</summary>
+    public RedisKey LeaderFence { get; }
 
     /// <summary>True when <paramref name="prefix"/> can start keys: printable ASCII, no spaces, no braces (braces would change the hash slot).</summary>
     public static bool IsValidPrefix(string? prefix)

@@ -47,6 +47,20 @@ public sealed class HubOptions
     /// <summary>The time between fetches of the remote's branch.</summary>
     public TimeSpan FetchInterval => TimeSpan.FromSeconds(FetchIntervalSeconds);
 
+    /// <summary>
+    /// The URL clients reach this hub at (<c>--advertise</c>, <c>THERMO_ADVERTISE</c>, <c>advertise</c>), e.g.
+    /// <c>http://10.0.0.5:7420</c>. Setting it makes the hub one of a group that shares one Redis (<c>--redis</c>) and one
+    /// remote (<c>--remote</c>): one of them is active, the others stand by, serve reads and send writers to the active
+    /// one, and take over when it dies. Default null: a hub on its own.
+    /// </summary>
+    public string? Advertise { get; set; }
+
+    /// <summary>Seconds the group's leader lease lasts unrenewed (<c>leaderTtlSeconds</c>, <c>THERMO_LEADER_TTL_SECONDS</c>); default 5.</summary>
+    public double LeaderTtlSeconds { get; set; } = 5;
+
+    /// <summary>How long the group's leader lease lasts unrenewed: a standby takes over about this long after the active hub died.</summary>
+    public TimeSpan LeaderTtl => TimeSpan.FromSeconds(LeaderTtlSeconds);
+
     /// <summary>Prefix of every Redis key (<c>--key-prefix</c>, <c>THERMO_KEY_PREFIX</c>, <c>keyPrefix</c>); default empty.</summary>
     public string KeyPrefix { get; set; } = "";
 

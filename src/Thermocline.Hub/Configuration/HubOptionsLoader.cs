@@ -15,7 +15,7 @@ namespace Thermocline.Hub.Configuration;
 public static class HubOptionsLoader
 {
     /// <summary>Values given as flags; null = not given.</summary>
-    public sealed record Flags(string? Repository, string? Redis, int? Port, string? Bind, string? Token, string? KeyPrefix, string? Branch = null, string? Remote = null);
+    public sealed record Flags(string? Repository, string? Redis, int? Port, string? Bind, string? Token, string? KeyPrefix, string? Branch = null, string? Remote = null, string? Advertise = null);
 
     /// <summary>One setting: its configuration key (the file's), its flag and its environment variable, and whether the file may set it.</summary>
     private sealed record Setting(string Key, string? Flag, string? Variable, bool InFile = true);
@@ -29,6 +29,8 @@ public static class HubOptionsLoader
         new("branch", "--branch", "THERMO_BRANCH"),
         new("remote", "--remote", "THERMO_REMOTE"),
         new("fetchIntervalSeconds", null, "THERMO_FETCH_INTERVAL_SECONDS"),
+        new("advertise", "--advertise", "THERMO_ADVERTISE"),
+        new("leaderTtlSeconds", null, "THERMO_LEADER_TTL_SECONDS"),
         new("token", "--token", "THERMO_TOKEN", InFile: false), // a secret does not belong in the repository
         new("keyPrefix", "--key-prefix", "THERMO_KEY_PREFIX"),
         new("persist", null, null),
@@ -51,6 +53,7 @@ public static class HubOptionsLoader
             ["bind"] = flags.Bind,
             ["branch"] = flags.Branch,
             ["remote"] = flags.Remote,
+            ["advertise"] = flags.Advertise,
             ["token"] = flags.Token,
             ["keyPrefix"] = flags.KeyPrefix,
         };

@@ -57,6 +57,25 @@ public sealed class HubOptionsValidator : IValidateOptions<HubOptions>
             return (nameof(o.FetchIntervalSeconds), $"fetch interval {o.FetchIntervalSeconds} s is out of range (1-3600)");
         }
 
+        if (o.Advertise is { } advertise)
+        {
+            if (!Uri.TryCreate(advertise, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)
+                || advertise.Any(c => c is <= ' ' or > '~') || url.UserInfo.Length > 0)
+            {
+                return (nameof(o.Advertise), $"'{advertise}' is not a URL clients can reach this hub at (e.g. http://10.0.0.5:7420)");
+            }
+
+            if (o.Remote is null || o.Redis is null)
+            {
+                return (nameof(o.Advertise), "a hub of a group needs the group's shared Redis (--redis) and remote (--remote); an embedded store or a clone's own branch cannot be shared");
+            }
+        }
+
+        if (o.LeaderTtlSeconds is < 1 or > 300)
+        {
+            return (nameof(o.LeaderTtlSeconds), $"leader lease {o.LeaderTtlSeconds} s is out of range (1-300)");
+        }
+
         if (!RedisKeys.IsValidPrefix(o.KeyPrefix))
         {
             return (nameof(o.KeyPrefix), $"key prefix '{o.KeyPrefix}' is not valid: printable ASCII without spaces or braces, at most {RedisKeys.MaxPrefixLength} characters");

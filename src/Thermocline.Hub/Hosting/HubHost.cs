@@ -80,8 +80,15 @@ public sealed partial class HubHost : IAsyncDisposable
         // store (an embedded Garnet to start, then the connection) and the web host's build. The host takes the stores
         // once they are open; nothing resolves them before.
         var stores = new HubStores();
-        var syncOptions = new SyncOptions { DisplayInterval = options.DisplayInterval, MaxLeaseTtl = options.MaxLeaseTtl, FetchInterval = options.FetchInterval };
-        var opening = GitColdStore.OpenAsync(new ColdStoreOptions { RepositoryPath = repoPath, Branch = options.Branch, Remote = options.Remote }, time, loggerFactory.CreateLogger<GitColdStore>(), cancellationToken);
+        var syncOptions = new SyncOptions
+        {
+            DisplayInterval = options.DisplayInterval,
+            MaxLeaseTtl = options.MaxLeaseTtl,
+            FetchInterval = options.FetchInterval,
+            Group = options.Advertise is { } advertise ? new HubGroupOptions { Address = advertise.TrimEnd('/'), LeaseTtl = options.LeaderTtl } : null,
+        };
+        var coldOptions = new ColdStoreOptions { RepositoryPath = repoPath, Branch = options.Branch, Remote = options.Remote, HubGroup = options.Advertise is not null };
+        var opening = GitColdStore.OpenAsync(coldOptions, time, loggerFactory.CreateLogger<GitColdStore>(), cancellationToken);
         var connecting = ConnectHotStoreAsync(options, gitDir, loggerFactory, time, cancellationToken);
         var building = Task.Run(() => Build(options, loggerFactory, time, services => stores.AddStateSync(services.AddSingleton(syncOptions))), cancellationToken);
         try
@@ -288,6 +295,11 @@ public sealed partial class HubHost : IAsyncDisposable
             builder.Services.AddHostedService<RemoteFetchCycle>();
         }
 
+        if (options.Advertise is not null)
+        {
+            builder.Services.AddHostedService<LeadershipCycle>();
+        }
+
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = HubDefaults.MaxRequestBodyBytes;
@@ -308,6 +320,11 @@ public sealed partial class HubHost : IAsyncDisposable
         if (options.Token is { } token)
         {
             app.UseMiddleware<TokenAuth>(Encoding.UTF8.GetBytes(token));
+        }
+
+        if (options.Advertise is not null)
+        {
+            app.UseMiddleware<StandbyGuard>();
         }
 
         app.UseMiddleware<BufferedRequestBody>();
@@ -347,6 +364,8 @@ public sealed partial class HubHost : IAsyncDisposable
             OwesWorkingCopy = health.OwesWorkingCopy,
             Remote = health.Remote,
             RemoteProblem = health.RemoteProblem,
+            Role = health.Role,
+            ActiveHub = health.ActiveHub,
         };
         return Results.Json(view, statusCode: health.TaskListProblem is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }

@@ -37,6 +37,12 @@ public abstract class SyncCycle : BackgroundService
     /// <summary>The cycle's name in logs.</summary>
     protected abstract string Name { get; }
 
+    /// <summary>
+    /// True for a cycle that runs on a standby hub of a group too (leadership, fetching the remote); the others tick only
+    /// while the hub is active (<see cref="StateSync.IsActive"/>).
+    /// </summary>
+    protected virtual bool RunsOnStandby => false;
+
     /// <summary>One tick's work.</summary>
     protected abstract Task TickAsync(CancellationToken cancellationToken);
 
@@ -48,6 +54,11 @@ public abstract class SyncCycle : BackgroundService
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                if (!RunsOnStandby && !Sync.IsActive)
+                {
+                    continue;
+                }
+
                 try
                 {
                     await TickAsync(stoppingToken);

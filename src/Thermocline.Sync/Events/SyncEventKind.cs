@@ -41,4 +41,6 @@ public enum SyncEventKind
     GitChanged,
     /// <summary>Redis lost its data while the hub ran and was rebuilt from git.</summary>
     Recovered,
+    /// <summary>A hub of a group took the lead (it serves writes now) or stepped down to standing by.</summary>
+    Leadership,
 }

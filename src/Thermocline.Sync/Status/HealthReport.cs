@@ -34,4 +34,10 @@ public sealed record HealthReport(
 
     /// <summary>Why the last push or fetch failed, until one succeeds again (milestones are refused meanwhile).</summary>
     public string? RemoteProblem { get; init; }
+
+    /// <summary>In a group of hubs: <c>active</c>, <c>taking-over</c> or <c>standby</c>; null for a hub on its own.</summary>
+    public string? Role { get; init; }
+
+    /// <summary>In a group: the active hub's URL as last seen (null while none leads, e.g. during a failover).</summary>
+    public string? ActiveHub { get; init; }
 }
