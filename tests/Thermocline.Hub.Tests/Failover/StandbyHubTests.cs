@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Thermocline.Cli.Demo;
+using Thermocline.Hub.Tests.Support;
+using Thermocline.Testing;
+
+namespace Thermocline.Hub.Tests.Failover;
+
+/// <summary>
+/// Two real <c>thermo hub --advertise</c> processes on two clones of one bare remote, sharing one redis-server: one is
+/// active, the other stands by (reads served, writes answered 503 naming the active hub). The active hub killed with
+/// SIGKILL: the standby takes over within a few seconds of its lease lapsing, recovers, and goes on — live leases
+/// kept, milestones pushed, each on the remote once.
+/// </summary>
+public sealed class StandbyHubTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+{
+    private static readonly Dictionary<string, string> Fast = new()
+    {
+        ["THERMO_LEADER_TTL_SECONDS"] = "2",
+        ["THERMO_FETCH_INTERVAL_SECONDS"] = "1",
+    };
+
+    [Fact]
+    public async Task ActiveHubKilled_TheStandbyTakesOver_LiveLeasesKept_MilestonesOnTheRemoteOnce()
+    {
+        await using var group = await Group.StartAsync(redis);
+        var (a, b) = (group.A, group.B);
+        Assert.Equal("active", (await Health(a)).GetProperty("role").GetString());
+        var standby = await Health(b);
+        Assert.Equal("standby", standby.GetProperty("role").GetString());
+        Assert.Equal(a.Url, standby.GetProperty("activeHub").GetString());
+
+        // The standby serves reads and sends writes to the active hub, doing nothing.
+        using var http = new HttpClient();
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(b.Url + "/api/prs")).StatusCode);
+        using var refused = await http.PostAsync(b.Url + "/api/prs/PR-001/claim", new StringContent("""{"agent":"mallory"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        var problem = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(problem.GetProperty("standby").GetBoolean());
+        Assert.Equal(a.Url, problem.GetProperty("activeHub").GetString());
+        Assert.Equal(69, problem.GetProperty("exitCode").GetInt32());
+        var viaStandby = await Group.RunAsync(b, "claim", "PR-001", "--agent", "mallory");
+        Assert.Equal(69, viaStandby.ExitCode);
+        Assert.Contains(a.Url, viaStandby.Error, StringComparison.Ordinal);
+
+        // Work on the active hub: a milestone, and a lease that must outlive the failover.
+        var alice = Lease(await group.ExpectAsync(a, 0, "claim", "PR-001", "--agent", "alice", "--json"));
+        await group.ExpectAsync(a, 0, "transition", "PR-001", "completed", "--agent", "alice", "--lease", alice);
+        var bob = Lease(await group.ExpectAsync(a, 0, "claim", "PR-004", "--agent", "bob", "--json"));
+
+        var killed = Stopwatch.StartNew();
+        await a.Process.KillAsync();
+        await Eventually.ReturnsAsync(() => Health(b), h => h.GetProperty("role").GetString() == "active", "the standby took over", TimeSpan.FromSeconds(30));
+        var failover = killed.Elapsed;
+
+        // Bob's lease lives on (it is in the shared Redis): another agent's claim is refused, his heartbeat accepted, and
+        // his milestone goes through the new active hub and is pushed.
+        await group.ExpectAsync(b, 4, "claim", "PR-004", "--agent", "carol");
+        await group.ExpectAsync(b, 0, "heartbeat", "PR-004", "--agent", "bob", "--lease", bob);
+        var done = await group.ExpectAsync(b, 0, "transition", "PR-004", "completed", "--agent", "bob", "--lease", bob);
+        Assert.Contains("pushed to origin/main", done.Out, StringComparison.Ordinal);
+
+        var remote = group.RemoteTaskList();
+        Assert.Contains("pr_id: PR-001\ntitle: Project skeleton\ncold_state: completed", remote, StringComparison.Ordinal);
+        Assert.Contains("cold_state: completed", remote[remote.IndexOf("pr_id: PR-004", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        var milestones = group.RemoteLog().Where(t => t.StartsWith("PR-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(milestones.Distinct().Count(), milestones.Count);
+        Assert.Contains($"Address: {b.Url}", group.LeaderMark(), StringComparison.Ordinal);
+        Assert.True(failover < TimeSpan.FromSeconds(15), $"failover took {failover.TotalSeconds:0.0} s");
+        var dryRun = await group.ExpectAsync(b, 0, "reconcile", "--dry-run", "--json");
+        Assert.Equal(0, JsonDocument.Parse(dryRun.Out).RootElement.GetProperty("conflicts").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task ActiveHubStoppedCleanly_GivesTheLeadUp_TheStandbyTakesOverBeforeTheLeaseWouldLapse()
+    {
+        await using var group = await Group.StartAsync(redis, new() { ["THERMO_LEADER_TTL_SECONDS"] = "30", ["THERMO_FETCH_INTERVAL_SECONDS"] = "1" });
+        Assert.Equal("standby", (await Health(group.B)).GetProperty("role").GetString());
+
+        var stopped = Stopwatch.StartNew();
+        Assert.Equal(0, await group.A.Process.TerminateAsync());
+        await Eventually.ReturnsAsync(() => Health(group.B), h => h.GetProperty("role").GetString() == "active", "the standby took over", TimeSpan.FromSeconds(25));
+
+        Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(25), $"takeover after a clean stop took {stopped.Elapsed.TotalSeconds:0.0} s; the lease was 30 s");
+        await group.ExpectAsync(group.B, 0, "claim", "PR-001", "--agent", "alice");
+    }
+
+    [Fact]
+    public async Task AdvertiseWithoutASharedRedisOrRemote_IsRefusedAtStart()
+    {
+        await using var world = HubWorld.Create(Store.Embedded, null, ContractTaskList.Settled);
+
+        var hub = world.LaunchHub("--advertise", "http://127.0.0.1:7999");
+        Assert.NotEqual(0, await hub.WaitForExitAsync());
+        Assert.Contains("shared Redis (--redis) and remote (--remote)", hub.Log, StringComparison.Ordinal);
+    }
+
+    private static string Lease(ThermoRun run) => JsonDocument.Parse(run.Out).RootElement.GetProperty("lease").GetString()!;
+
+    private static async Task<JsonElement> Health(Member hub)
+    {
+        using var http = new HttpClient();
+        return JsonDocument.Parse(await http.GetStringAsync(hub.Url + "/healthz")).RootElement.Clone();
+    }
+
+    internal sealed record Member(TempGitRepository Repo, HubProcess Process, string Url);
+
+    /// <summary>A bare remote, two clones of it, one redis-server prefix, and a hub on each clone.</summary>
+    private sealed class Group : IAsyncDisposable
+    {
+        private readonly HubWorld _world;
+        private readonly TempGitRepository _second;
+        private readonly string _bare;
+
+        private Group(HubWorld world, TempGitRepository second, string bare, Member a, Member b)
+        {
+            (_world, _second, _bare, A, B) = (world, second, bare, a, b);
+        }
+
+        public Member A { get; }
+
+        public Member B { get; }
+
+        public static async Task<Group> StartAsync(RedisServerFixture redis, Dictionary<string, string>? env = null)
+        {
+            var world = HubWorld.Create(Store.Redis, redis, ContractTaskList.Settled);
+            var bare = world.Repo.PublishToBare();
+            var second = TempGitRepository.Clone(bare);
+            var (portA, portB) = (FreePort(), FreePort());
+            var urlA = $"http://127.0.0.1:{portA}";
+            var urlB = $"http://127.0.0.1:{portB}";
+            var a = await world.StartHubWithAsync(env ?? Fast, "--remote", "origin", "--advertise", urlA, "--port", portA.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var b = await TestHubs.StartAsync(second.ConfigHome, second.WorkDir, [.. world.StoreArgs, "--remote", "origin", "--advertise", urlB, "--port", portB.ToString(System.Globalization.CultureInfo.InvariantCulture)], env ?? Fast);
+            return new Group(world, second, bare, new Member(world.Repo, a, urlA), new Member(second, b, urlB));
+        }
+
+        public static Task<ThermoRun> RunAsync(Member hub, params string[] args) =>
+            Thermo.RunAsync(hub.Repo.ConfigHome, hub.Repo.WorkDir, args, new Dictionary<string, string> { ["THERMO_HUB"] = hub.Url });
+
+        public async Task<ThermoRun> ExpectAsync(Member hub, int exitCode, params string[] args)
+        {
+            var run = await RunAsync(hub, args);
+            Assert.True(run.ExitCode == exitCode, $"thermo {string.Join(' ', args)} at {hub.Url}: expected exit {exitCode}, got {run}\n--- hub A\n{A.Process.Log}\n--- hub B\n{B.Process.Log}");
+            return run;
+        }
+
+        public string RemoteTaskList() => _second.Git("--git-dir", _bare, "show", $"main:{ContractTaskList.Path}");
+
+        public string[] RemoteLog() => _second.Git("--git-dir", _bare, "log", "--format=%s", "main").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        public string LeaderMark() => _second.Git("--git-dir", _bare, "log", "-1", "--format=%B", "refs/thermocline/leader");
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!B.Process.HasExited)
+            {
+                try
+                {
+                    await B.Process.TerminateAsync();
+                }
+                catch (Domain.Errors.ThermoclineException)
+                {
+                }
+            }
+
+            await B.Process.DisposeAsync();
+            await _world.DisposeAsync();
+            _second.Dispose();
+        }
+
+        private static int FreePort()
+        {
+            var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            return port;
+        }
+    }
+}
