@@ -89,7 +89,7 @@ public sealed class HubOptionsLoaderTests : IDisposable
         Assert.Contains("sets \"token\"; a secret does not belong in a file in the repository. Use THERMO_TOKEN.", Fails(), StringComparison.Ordinal);
 
         File("{\"port\": 7500, \"prot\": 1}");
-        Assert.Contains("has unknown setting(s): prot; known: redis, port, bind, branch, remote, fetchIntervalSeconds, keyPrefix, persist,", Fails(), StringComparison.Ordinal);
+        Assert.Contains("has unknown setting(s): prot; known: redis, port, bind, branch, remote, fetchIntervalSeconds, advertise, leaderTtlSeconds, keyPrefix, persist,", Fails(), StringComparison.Ordinal);
 
         File("{\"port\": 7500,");
         Assert.Contains(".thermocline.json is not valid JSON (", Fails(), StringComparison.Ordinal);
