@@ -10,7 +10,7 @@ namespace Thermocline.Cli.Client;
 /// </summary>
 internal sealed class HttpsTransport(Uri baseAddress, string? bearer) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+    private readonly HttpClient _http = new(new SocketsHttpHandler { ConnectTimeout = PlainHttp.ConnectTimeout }) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
 
     public async Task<PlainHttp.Response> SendAsync(string method, string path, byte[]? json, CancellationToken cancellationToken)
     {

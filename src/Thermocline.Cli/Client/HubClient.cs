@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Thermocline.Domain.Errors;
-using Thermocline.Hub;
 using Thermocline.Hub.Api;
 
 namespace Thermocline.Cli.Client;
@@ -19,21 +18,18 @@ internal sealed class HubClient : IDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     private readonly string? _bearer;
-    private HttpsTransport? _https;
+    private readonly Dictionary<Uri, HttpsTransport> _https = [];
 
+    /// <param name="url">The hub, or the hubs of a group separated by commas (<c>--hub</c>); null for <c>THERMO_HUB</c> or the default.</param>
+    /// <param name="token">The bearer token (<c>--token</c>); null for <c>THERMO_TOKEN</c>.</param>
     public HubClient(string? url, string? token)
     {
-        var address = url ?? (Environment.GetEnvironmentVariable("THERMO_HUB") is { Length: > 0 } env ? env : HubDefaults.Url);
-        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            throw ThermoclineException.Usage($"'{address}' is not a hub URL; expected e.g. {HubDefaults.Url}.");
-        }
-
-        BaseAddress = uri;
+        Route = HubRoute.Parse(url);
         _bearer = (token ?? Environment.GetEnvironmentVariable("THERMO_TOKEN")) is { Length: > 0 } bearer ? bearer : null;
     }
 
-    public Uri BaseAddress { get; }
+    /// <summary>The hubs this client talks to, and the one it talks to now.</summary>
+    public HubRoute Route { get; }
 
     /// <summary><c>GET /api/prs</c>: every PR.</summary>
     public Task<List<PrView>> ListAsync(CancellationToken cancellationToken) =>
@@ -99,7 +95,13 @@ internal sealed class HubClient : IDisposable
     public Task<ReconcileView> ReconcileAsync(ReconcileRequest body, CancellationToken cancellationToken) =>
         PostAsync("api/reconcile", body, Contract.ReconcileRequest, Contract.ReconcileView, cancellationToken);
 
-    public void Dispose() => _https?.Dispose();
+    public void Dispose()
+    {
+        foreach (var transport in _https.Values)
+        {
+            transport.Dispose();
+        }
+    }
 
     private static HubJsonContext Contract => HubJsonContext.Default;
 
@@ -110,31 +112,35 @@ internal sealed class HubClient : IDisposable
         string path, TRequest body, JsonTypeInfo<TRequest> request, JsonTypeInfo<TResponse> response, CancellationToken cancellationToken) =>
         SendAsync("POST", path, JsonSerializer.SerializeToUtf8Bytes(body, request), response, cancellationToken);
 
-    private async Task<T> SendAsync<T>(string method, string path, byte[]? json, JsonTypeInfo<T> responseType, CancellationToken cancellationToken, TimeSpan hubMayTake = default)
+    private Task<T> SendAsync<T>(string method, string path, byte[]? json, JsonTypeInfo<T> responseType, CancellationToken cancellationToken, TimeSpan hubMayTake = default) =>
+        Route.SendAsync((hub, ct) => SendToAsync(hub, method, path, json, responseType, hubMayTake, ct), cancellationToken);
+
+    private async Task<T> SendToAsync<T>(Uri hub, string method, string path, byte[]? json, JsonTypeInfo<T> responseType, TimeSpan hubMayTake, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout + hubMayTake);
         PlainHttp.Response response;
         try
         {
-            response = BaseAddress.Scheme == Uri.UriSchemeHttp
-                ? await PlainHttp.SendAsync(BaseAddress, method, path, _bearer, json, timeout.Token)
-                : await (_https ??= new HttpsTransport(BaseAddress, _bearer)).SendAsync(method, path, json, timeout.Token);
+            response = hub.Scheme == Uri.UriSchemeHttp
+                ? await PlainHttp.SendAsync(hub, method, path, _bearer, json, timeout.Token)
+                : await HttpsTo(hub).SendAsync(method, path, json, timeout.Token);
         }
         catch (SocketException ex)
         {
-            throw ThermoclineException.Unavailable(
-                $"no hub answers at {BaseAddress}: start one with 'thermo hub' in the repository, or point at it with --hub URL / THERMO_HUB.", ex);
+            // Nothing was sent: another hub of a group may serve it.
+            throw new HubDetour(ThermoclineException.Unavailable(
+                $"no hub answers at {hub}: start one with 'thermo hub' in the repository, or point at it with --hub URL / THERMO_HUB.", ex), null);
         }
         catch (IOException ex)
         {
-            // The hub went away mid-request: whether it acted is unknown, so say so rather than guess.
+            // The hub went away mid-request: whether it acted is unknown, so say so rather than guess (and never resend).
             throw ThermoclineException.Unavailable(
-                $"the connection to the hub at {BaseAddress} broke ({ex.Message}); the request may or may not have taken effect — check with 'thermo status' before retrying.", ex);
+                $"the connection to the hub at {hub} broke ({ex.Message}); the request may or may not have taken effect — check with 'thermo status' before retrying.", ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw ThermoclineException.Unavailable($"the hub at {BaseAddress} did not answer within {(Timeout + hubMayTake).TotalSeconds:0} s.", ex);
+            throw ThermoclineException.Unavailable($"the hub at {hub} did not answer within {(Timeout + hubMayTake).TotalSeconds:0} s.", ex);
         }
 
         return response.Status is >= 200 and < 300
@@ -142,21 +148,39 @@ internal sealed class HubClient : IDisposable
             : throw Problem(response);
     }
 
-    private static ThermoclineException Problem(PlainHttp.Response response)
+    private HttpsTransport HttpsTo(Uri hub)
+    {
+        lock (_https)
+        {
+            return _https.TryGetValue(hub, out var transport) ? transport : _https[hub] = new HttpsTransport(hub, _bearer);
+        }
+    }
+
+    private static Exception Problem(PlainHttp.Response response)
     {
         string? detail = null;
         string? kind = null;
+        var standby = false;
+        string? activeHub = null;
         try
         {
             using var json = JsonDocument.Parse(response.Body);
             detail = json.RootElement.TryGetProperty("detail", out var d) ? d.GetString() : null;
             kind = json.RootElement.TryGetProperty("kind", out var k) ? k.GetString() : null;
+            standby = json.RootElement.TryGetProperty("standby", out var s) && s.ValueKind == JsonValueKind.True;
+            activeHub = json.RootElement.TryGetProperty("activeHub", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
         }
         catch (JsonException)
         {
         }
 
         detail ??= $"the hub answered {response.Status} {response.Reason}";
+        if (standby && response.Status == 503)
+        {
+            // A standby did nothing: the active hub it names, or another of the group, may serve it.
+            return new HubDetour(ThermoclineException.Unavailable(detail), activeHub);
+        }
+
         return (kind, response.Status) switch
         {
             ("invalid-transition", _) => ThermoclineException.InvalidTransitionMessage(detail),

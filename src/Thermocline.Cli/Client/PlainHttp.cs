@@ -15,6 +15,9 @@ internal static class PlainHttp
     /// <summary>The largest response read (the hub's biggest answers, a 30 MB list's status, stay well below).</summary>
     private const int MaxResponseBytes = 256 * 1024 * 1024;
 
+    /// <summary>How long a connection may take to open; a hub that does not accept one by then is taken as not there.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>A response: status code, reason phrase and body.</summary>
     public sealed record Response(int Status, string Reason, byte[] Body);
 
@@ -22,7 +25,20 @@ internal static class PlainHttp
     public static async Task<Response> SendAsync(Uri baseAddress, string method, string pathAndQuery, string? bearer, byte[]? json, CancellationToken cancellationToken)
     {
         using var client = new TcpClient { NoDelay = true };
-        await client.ConnectAsync(baseAddress.Host, baseAddress.Port, cancellationToken);
+        using (var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            connecting.CancelAfter(ConnectTimeout);
+            try
+            {
+                await client.ConnectAsync(baseAddress.Host, baseAddress.Port, connecting.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A machine that does not answer at all: as good as refused (nothing was sent).
+                throw new SocketException((int)SocketError.TimedOut);
+            }
+        }
+
         var stream = client.GetStream();
         var head = new StringBuilder(256)
             .Append(CultureInfo.InvariantCulture, $"{method} {baseAddress.AbsolutePath.TrimEnd('/')}/{pathAndQuery} HTTP/1.1\r\n")

@@ -144,7 +144,7 @@ internal sealed class ClaimCommand : AsyncCommand<ClaimCommand.Settings>
         start.Environment["THERMO_PR"] = claim.PrId;
         start.Environment["THERMO_AGENT"] = agent;
         start.Environment["THERMO_LEASE"] = claim.Lease;
-        start.Environment["THERMO_HUB"] = hub.BaseAddress.ToString().TrimEnd('/');
+        start.Environment["THERMO_HUB"] = hub.Route.ToString();
         using var child = Process.Start(start) ?? throw ThermoclineException.Usage($"could not start '{command[0]}'.");
         using var beating = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var heartbeats = HeartbeatLoop.RunAsync(hub, claim.PrId, agent, claim.Lease!, every, streams, quiet: true, beating.Token);

@@ -8,7 +8,7 @@ namespace Thermocline.Cli.Commands;
 internal class HubSettings : CommandSettings
 {
     [CommandOption("--hub <URL>")]
-    [Description("The hub's URL. Default: THERMO_HUB, else http://127.0.0.1:7420.")]
+    [Description("The hub's URL, or the URLs of a hub group separated by commas (writes follow the active hub). Default: THERMO_HUB, else http://127.0.0.1:7420.")]
     public string? Hub { get; init; }
 
     [CommandOption("--token <TOKEN>")]

@@ -1,7 +1,6 @@
 using Spectre.Console.Cli;
+using Thermocline.Cli.Client;
 using Thermocline.Cli.Mcp;
-using Thermocline.Domain.Errors;
-using Thermocline.Hub;
 
 namespace Thermocline.Cli.Commands;
 
@@ -11,7 +10,7 @@ internal sealed class McpCommand : AsyncCommand<McpCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--hub <URL>")]
-        [System.ComponentModel.Description("The hub's URL. Default: THERMO_HUB, else http://127.0.0.1:7420.")]
+        [System.ComponentModel.Description("The hub's URL, or the URLs of a hub group separated by commas (calls follow the active hub). Default: THERMO_HUB, else http://127.0.0.1:7420.")]
         public string? Hub { get; init; }
 
         [CommandOption("--token <TOKEN>")]
@@ -21,14 +20,9 @@ internal sealed class McpCommand : AsyncCommand<McpCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var address = settings.Hub ?? (Environment.GetEnvironmentVariable("THERMO_HUB") is { Length: > 0 } env ? env : HubDefaults.Url);
-        if (!Uri.TryCreate(address.TrimEnd('/') + "/", UriKind.Absolute, out var hub) || (hub.Scheme != Uri.UriSchemeHttp && hub.Scheme != Uri.UriSchemeHttps))
-        {
-            throw ThermoclineException.Usage($"'{address}' is not a hub URL; expected e.g. {HubDefaults.Url}.");
-        }
-
+        var route = HubRoute.Parse(settings.Hub);
         var bearer = (settings.Token ?? Environment.GetEnvironmentVariable("THERMO_TOKEN")) is { Length: > 0 } token ? token : null;
-        using var bridge = new StdioBridge(hub, bearer, Console.In, Console.OpenStandardOutput(), Console.Error);
+        using var bridge = new StdioBridge(route, bearer, Console.In, Console.OpenStandardOutput(), Console.Error);
         return await bridge.RunAsync(cancellationToken);
     }
 }

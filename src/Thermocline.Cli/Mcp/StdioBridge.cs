@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Thermocline.Cli.Client;
 using Thermocline.Domain.Errors;
 
 namespace Thermocline.Cli.Mcp;
@@ -12,15 +13,16 @@ namespace Thermocline.Cli.Mcp;
 /// the hub answers (JSON, or the events of a <c>text/event-stream</c>) is written to stdout as one line. Messages are
 /// handled concurrently (a claim that waits does not hold up a status), answers written whole, one at a time. Stdout
 /// carries nothing but the protocol; problems go to stderr, and a request the hub cannot be reached for gets a JSON-RPC
-/// error answer.
+/// error answer. Given a hub group's URLs, a message follows the active hub as the agent commands do (<see cref="HubRoute"/>):
+/// a standby's refusal and a refused connection are detours, nothing else is sent twice.
 /// </summary>
-internal sealed class StdioBridge(Uri hub, string? bearer, TextReader input, Stream output, TextWriter log) : IDisposable
+internal sealed class StdioBridge(HubRoute route, string? bearer, TextReader input, Stream output, TextWriter log) : IDisposable
 {
     /// <summary>JSON-RPC's "server error" range: the hub could not be reached or refused the request.</summary>
     private const int HubUnreachable = -32000;
 
     private readonly SemaphoreSlim _write = new(1, 1);
-    private readonly HttpClient _http = new() { BaseAddress = hub, Timeout = Timeout.InfiniteTimeSpan };
+    private readonly HttpClient _http = new(new SocketsHttpHandler { ConnectTimeout = PlainHttp.ConnectTimeout }) { Timeout = Timeout.InfiniteTimeSpan };
     private string? _protocolVersion;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -60,25 +62,58 @@ internal sealed class StdioBridge(Uri hub, string? bearer, TextReader input, Str
         {
             var message = JsonNode.Parse(line) as JsonObject ?? throw new JsonException("not a JSON object");
             id = message["id"]?.DeepClone();
-            using var request = new HttpRequestMessage(HttpMethod.Post, "mcp") { Content = new StringContent(line, Encoding.UTF8, "application/json") };
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-            if (bearer is not null)
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-            }
+            await route.SendAsync((hub, ct) => ForwardToAsync(hub, line, ct), cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (ThermoclineException e)
+        {
+            await FailAsync(id, e.Message, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or JsonException)
+        {
+            await FailAsync(id, e is JsonException ? $"a message that is not JSON-RPC was ignored: {e.Message}" : $"the exchange with the hub at {route.Current} broke ({e.Message}); the request may or may not have taken effect.", cancellationToken);
+        }
+    }
 
-            if (Volatile.Read(ref _protocolVersion) is { } version)
-            {
-                request.Headers.Add("MCP-Protocol-Version", version);
-            }
+    private async Task<bool> ForwardToAsync(Uri hub, string line, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(hub, "mcp")) { Content = new StringContent(line, Encoding.UTF8, "application/json") };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
 
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (Volatile.Read(ref _protocolVersion) is { } version)
+        {
+            request.Headers.Add("MCP-Protocol-Version", version);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError)
+        {
+            throw new HubDetour(ThermoclineException.Unavailable($"no hub answers at {hub} ({e.Message}): start one with 'thermo hub', or point at it with THERMO_HUB."), null);
+        }
+
+        using (response)
+        {
             if (!response.IsSuccessStatusCode)
             {
                 var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                await FailAsync(id, $"the hub at {hub} answered {(int)response.StatusCode} {response.ReasonPhrase}: {Clip(body)}", cancellationToken);
-                return;
+                var why = $"the hub at {hub} answered {(int)response.StatusCode} {response.ReasonPhrase}: {Clip(body)}";
+                if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && StandbyOf(body) is { } standby)
+                {
+                    throw new HubDetour(ThermoclineException.Unavailable(why), standby.ActiveHub);
+                }
+
+                throw ThermoclineException.Unavailable(why);
             }
 
             if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
@@ -107,13 +142,23 @@ internal sealed class StdioBridge(Uri hub, string? bearer, TextReader input, Str
             {
                 await WriteAsync(json, cancellationToken);
             }
+
+            return true;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+    }
+
+    // A standby's refusal (a problem document with standby: true), with the active hub it names.
+    private static (string? ActiveHub, bool Standby)? StandbyOf(string body)
+    {
+        try
         {
+            return JsonNode.Parse(body) is JsonObject problem && problem["standby"]?.GetValueKind() == JsonValueKind.True
+                ? (problem["activeHub"]?.GetValueKind() == JsonValueKind.String ? problem["activeHub"]!.GetValue<string>() : null, true)
+                : null;
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or JsonException)
+        catch (JsonException)
         {
-            await FailAsync(id, e is JsonException ? $"a message that is not JSON-RPC was ignored: {e.Message}" : $"no hub answers at {hub} ({e.Message}): start one with 'thermo hub', or point at it with THERMO_HUB.", cancellationToken);
+            return null;
         }
     }
 

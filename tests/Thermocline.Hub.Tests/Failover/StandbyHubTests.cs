@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
 using Thermocline.Cli.Demo;
 using Thermocline.Hub.Tests.Support;
 using Thermocline.Testing;
@@ -15,6 +17,9 @@ namespace Thermocline.Hub.Tests.Failover;
 /// </summary>
 public sealed class StandbyHubTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
+    // A client waits up to 15 s for a group's active hub; the test allows a little more for the process start.
+    private static readonly TimeSpan HubFollowLimit = TimeSpan.FromSeconds(17);
+
     private static readonly Dictionary<string, string> Fast = new()
     {
         ["THERMO_LEADER_TTL_SECONDS"] = "2",
@@ -70,6 +75,43 @@ public sealed class StandbyHubTests(RedisServerFixture redis) : IClassFixture<Re
         Assert.True(failover < TimeSpan.FromSeconds(15), $"failover took {failover.TotalSeconds:0.0} s");
         var dryRun = await group.ExpectAsync(b, 0, "reconcile", "--dry-run", "--json");
         Assert.Equal(0, JsonDocument.Parse(dryRun.Out).RootElement.GetProperty("conflicts").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task ClientsGivenBothHubs_FollowTheActiveOne_AndWaitThroughAFailover()
+    {
+        await using var group = await Group.StartAsync(redis);
+        var (a, b) = (group.A, group.B);
+        var standbyFirst = $"{b.Url},{a.Url}"; // the standby's refusal names the active hub, which is in the list
+
+        var alice = Lease(await group.ExpectViaAsync(standbyFirst, 0, "claim", "PR-001", "--agent", "alice", "--json"));
+        Assert.Equal(69, (await Group.RunAsync(b, "claim", "PR-004", "--agent", "alice")).ExitCode); // one URL: no following
+
+        // MCP over stdio follows the same way: initialize and the call both reach the active hub.
+        var transport = new StdioClientTransport(new StdioClientTransportOptions
+        {
+            Name = "thermo mcp",
+            Command = Thermo.DotnetHost,
+            Arguments = [Thermo.Dll, "mcp"],
+            WorkingDirectory = b.Repo.WorkDir,
+            EnvironmentVariables = new Dictionary<string, string?> { ["THERMO_HUB"] = standbyFirst, ["HOME"] = b.Repo.ConfigHome },
+        });
+        await using (var mcp = await McpClient.CreateAsync(transport))
+        {
+            var claimed = await mcp.CallToolAsync("claim", new Dictionary<string, object?> { ["pr"] = "PR-004", ["agent"] = "mcp-agent" });
+            Assert.True(claimed.IsError is not true, string.Concat(claimed.Content.OfType<TextContentBlock>().Select(t => t.Text)));
+            Assert.Equal("mcp-agent", JsonDocument.Parse((await group.ExpectViaAsync(a.Url, 0, "status", "PR-004", "--json")).Out).RootElement.GetProperty("agent").GetString());
+        }
+
+        // The active hub dies; a milestone sent at once, active hub first, waits for the takeover and lands on the
+        // remote through the new active hub — sent once, not twice.
+        await a.Process.KillAsync();
+        var during = Stopwatch.StartNew();
+        var done = await group.ExpectViaAsync($"{a.Url},{b.Url}", 0, "transition", "PR-001", "completed", "--agent", "alice", "--lease", alice);
+        Assert.True(during.Elapsed < HubFollowLimit, $"the milestone through the failover took {during.Elapsed.TotalSeconds:0.0} s");
+        Assert.Contains("pushed to origin/main", done.Out, StringComparison.Ordinal);
+        Assert.Equal("active", (await Health(b)).GetProperty("role").GetString());
+        Assert.Single(group.RemoteLog(), t => t.StartsWith("PR-001: ", StringComparison.Ordinal) && t.EndsWith("→ completed", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -138,10 +180,13 @@ public sealed class StandbyHubTests(RedisServerFixture redis) : IClassFixture<Re
         public static Task<ThermoRun> RunAsync(Member hub, params string[] args) =>
             Thermo.RunAsync(hub.Repo.ConfigHome, hub.Repo.WorkDir, args, new Dictionary<string, string> { ["THERMO_HUB"] = hub.Url });
 
-        public async Task<ThermoRun> ExpectAsync(Member hub, int exitCode, params string[] args)
+        public Task<ThermoRun> ExpectAsync(Member hub, int exitCode, params string[] args) => ExpectViaAsync(hub.Url, exitCode, args);
+
+        /// <summary>Runs thermo with <c>THERMO_HUB</c> set to <paramref name="hubs"/> (one URL, or several separated by commas).</summary>
+        public async Task<ThermoRun> ExpectViaAsync(string hubs, int exitCode, params string[] args)
         {
-            var run = await RunAsync(hub, args);
-            Assert.True(run.ExitCode == exitCode, $"thermo {string.Join(' ', args)} at {hub.Url}: expected exit {exitCode}, got {run}\n--- hub A\n{A.Process.Log}\n--- hub B\n{B.Process.Log}");
+            var run = await Thermo.RunAsync(A.Repo.ConfigHome, A.Repo.WorkDir, args, new Dictionary<string, string> { ["THERMO_HUB"] = hubs });
+            Assert.True(run.ExitCode == exitCode, $"thermo {string.Join(' ', args)} at {hubs}: expected exit {exitCode}, got {run}\n--- hub A\n{A.Process.Log}\n--- hub B\n{B.Process.Log}");
             return run;
         }
 
