@@ -203,7 +203,7 @@ public sealed class HubLifecycleTests(RedisServerFixture redis) : IClassFixture<
 
     private static async Task<long> CrashFlagCountAsync(HubWorld world)
     {
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(world.Redis!.Server.ConnectionString);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(world.Redis!.ConnectionString);
         return await connection.GetDatabase().KeyExistsAsync(world.KeyPrefix + "sync:crash_recovery_needed") ? 1 : 0;
     }
 }

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
-using Thermocline.Cli.Demo;
 using Thermocline.Hub.Tests.Support;
 using Thermocline.Testing;
 
@@ -29,7 +28,7 @@ public sealed class StandbyHubTests(RedisServerFixture redis) : IClassFixture<Re
     [Fact]
     public async Task ActiveHubKilled_TheStandbyTakesOver_LiveLeasesKept_MilestonesOnTheRemoteOnce()
     {
-        await using var group = await Group.StartAsync(redis);
+        await using var group = await HubGroup.StartAsync(redis, ContractTaskList.Settled, Fast);
         var (a, b) = (group.A, group.B);
         Assert.Equal("active", (await Health(a)).GetProperty("role").GetString());
         var standby = await Health(b);
@@ -45,7 +44,7 @@ public sealed class StandbyHubTests(RedisServerFixture redis) : IClassFixture<Re
         Assert.True(problem.GetProperty("standby").GetBoolean());
         Assert.Equal(a.Url, problem.GetProperty("activeHub").GetString());
         Assert.Equal(69, problem.GetProperty("exitCode").GetInt32());
-        var viaStandby = await Group.RunAsync(b, "claim", "PR-001", "--agent", "mallory");
+        var viaStandby = await group.RunAsync(b, "claim", "PR-001", "--agent", "mallory");
         Assert.Equal(69, viaStandby.ExitCode);
         Assert.Contains(a.Url, viaStandby.Error, StringComparison.Ordinal);
 
@@ -80,12 +79,12 @@ public sealed class StandbyHubTests(RedisServerFixture redis) : IClassFixture<Re
     [Fact]
     public async Task ClientsGivenBothHubs_FollowTheActiveOne_AndWaitThroughAFailover()
     {
-        await using var group = await Group.StartAsync(redis);
+        await using var group = await HubGroup.StartAsync(redis, ContractTaskList.Settled, Fast);
         var (a, b) = (group.A, group.B);
         var standbyFirst = $"{b.Url},{a.Url}"; // the standby's refusal names the active hub, which is in the list
 
         var alice = Lease(await group.ExpectViaAsync(standbyFirst, 0, "claim", "PR-001", "--agent", "alice", "--json"));
-        Assert.Equal(69, (await Group.RunAsync(b, "claim", "PR-004", "--agent", "alice")).ExitCode); // one URL: no following
+        Assert.Equal(69, (await group.RunAsync(b, "claim", "PR-004", "--agent", "alice")).ExitCode); // one URL: no following
 
         // MCP over stdio follows the same way: initialize and the call both reach the active hub.
         var transport = new StdioClientTransport(new StdioClientTransportOptions
@@ -117,7 +116,7 @@ public sealed class StandbyHubTests(RedisServerFixture redis) : IClassFixture<Re
     [Fact]
     public async Task ActiveHubStoppedCleanly_GivesTheLeadUp_TheStandbyTakesOverBeforeTheLeaseWouldLapse()
     {
-        await using var group = await Group.StartAsync(redis, new() { ["THERMO_LEADER_TTL_SECONDS"] = "30", ["THERMO_FETCH_INTERVAL_SECONDS"] = "1" });
+        await using var group = await HubGroup.StartAsync(redis, ContractTaskList.Settled, new Dictionary<string, string> { ["THERMO_LEADER_TTL_SECONDS"] = "30", ["THERMO_FETCH_INTERVAL_SECONDS"] = "1" });
         Assert.Equal("standby", (await Health(group.B)).GetProperty("role").GetString());
 
         var stopped = Stopwatch.StartNew();
@@ -140,87 +139,5 @@ public sealed class StandbyHubTests(RedisServerFixture redis) : IClassFixture<Re
 
     private static string Lease(ThermoRun run) => JsonDocument.Parse(run.Out).RootElement.GetProperty("lease").GetString()!;
 
-    private static async Task<JsonElement> Health(Member hub)
-    {
-        using var http = new HttpClient();
-        return JsonDocument.Parse(await http.GetStringAsync(hub.Url + "/healthz")).RootElement.Clone();
-    }
-
-    internal sealed record Member(TempGitRepository Repo, HubProcess Process, string Url);
-
-    /// <summary>A bare remote, two clones of it, one redis-server prefix, and a hub on each clone.</summary>
-    private sealed class Group : IAsyncDisposable
-    {
-        private readonly HubWorld _world;
-        private readonly TempGitRepository _second;
-        private readonly string _bare;
-
-        private Group(HubWorld world, TempGitRepository second, string bare, Member a, Member b)
-        {
-            (_world, _second, _bare, A, B) = (world, second, bare, a, b);
-        }
-
-        public Member A { get; }
-
-        public Member B { get; }
-
-        public static async Task<Group> StartAsync(RedisServerFixture redis, Dictionary<string, string>? env = null)
-        {
-            var world = HubWorld.Create(Store.Redis, redis, ContractTaskList.Settled);
-            var bare = world.Repo.PublishToBare();
-            var second = TempGitRepository.Clone(bare);
-            var (portA, portB) = (FreePort(), FreePort());
-            var urlA = $"http://127.0.0.1:{portA}";
-            var urlB = $"http://127.0.0.1:{portB}";
-            var a = await world.StartHubWithAsync(env ?? Fast, "--remote", "origin", "--advertise", urlA, "--port", portA.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            var b = await TestHubs.StartAsync(second.ConfigHome, second.WorkDir, [.. world.StoreArgs, "--remote", "origin", "--advertise", urlB, "--port", portB.ToString(System.Globalization.CultureInfo.InvariantCulture)], env ?? Fast);
-            return new Group(world, second, bare, new Member(world.Repo, a, urlA), new Member(second, b, urlB));
-        }
-
-        public static Task<ThermoRun> RunAsync(Member hub, params string[] args) =>
-            Thermo.RunAsync(hub.Repo.ConfigHome, hub.Repo.WorkDir, args, new Dictionary<string, string> { ["THERMO_HUB"] = hub.Url });
-
-        public Task<ThermoRun> ExpectAsync(Member hub, int exitCode, params string[] args) => ExpectViaAsync(hub.Url, exitCode, args);
-
-        /// <summary>Runs thermo with <c>THERMO_HUB</c> set to <paramref name="hubs"/> (one URL, or several separated by commas).</summary>
-        public async Task<ThermoRun> ExpectViaAsync(string hubs, int exitCode, params string[] args)
-        {
-            var run = await Thermo.RunAsync(A.Repo.ConfigHome, A.Repo.WorkDir, args, new Dictionary<string, string> { ["THERMO_HUB"] = hubs });
-            Assert.True(run.ExitCode == exitCode, $"thermo {string.Join(' ', args)} at {hubs}: expected exit {exitCode}, got {run}\n--- hub A\n{A.Process.Log}\n--- hub B\n{B.Process.Log}");
-            return run;
-        }
-
-        public string RemoteTaskList() => _second.Git("--git-dir", _bare, "show", $"main:{ContractTaskList.Path}");
-
-        public string[] RemoteLog() => _second.Git("--git-dir", _bare, "log", "--format=%s", "main").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-
-        public string LeaderMark() => _second.Git("--git-dir", _bare, "log", "-1", "--format=%B", "refs/thermocline/leader");
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!B.Process.HasExited)
-            {
-                try
-                {
-                    await B.Process.TerminateAsync();
-                }
-                catch (Domain.Errors.ThermoclineException)
-                {
-                }
-            }
-
-            await B.Process.DisposeAsync();
-            await _world.DisposeAsync();
-            _second.Dispose();
-        }
-
-        private static int FreePort()
-        {
-            var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            return port;
-        }
-    }
+    private static Task<JsonElement> Health(HubGroup.Member hub) => HubGroup.HealthAsync(hub);
 }

@@ -6,14 +6,15 @@ namespace Thermocline.Hub.Tests.Support;
 
 /// <summary>
 /// One end-to-end test's world: a temporary git repository holding <see cref="ContractTaskList"/>, the store the hub
-/// runs on (with a key prefix of its own on a shared redis-server), and the real <c>thermo</c> binary to drive it.
+/// runs on (with a key prefix of its own on a shared Redis: a redis-server, a cluster), and the real <c>thermo</c> binary
+/// to drive it.
 /// </summary>
 internal sealed class HubWorld : IAsyncDisposable
 {
     private readonly List<HubProcess> _hubs = [];
     private HttpClient? _http;
 
-    private HubWorld(TempGitRepository repo, Store store, RedisServerFixture? redis)
+    private HubWorld(TempGitRepository repo, Store store, IStoreServer? redis)
     {
         Repo = repo;
         Store = store;
@@ -25,7 +26,7 @@ internal sealed class HubWorld : IAsyncDisposable
 
     public Store Store { get; }
 
-    public RedisServerFixture? Redis { get; }
+    public IStoreServer? Redis { get; }
 
     public string KeyPrefix { get; }
 
@@ -35,12 +36,12 @@ internal sealed class HubWorld : IAsyncDisposable
     /// <summary>An HTTP client for <see cref="Hub"/>'s API (set by <see cref="StartHubAsync"/>).</summary>
     public HttpClient Http => _http ?? throw new InvalidOperationException("no hub started");
 
-    public static HubWorld Create(Store store, RedisServerFixture? redis, string? taskList = null) =>
+    public static HubWorld Create(Store store, IStoreServer? redis, string? taskList = null) =>
         new(TempGitRepository.CreateWith(ContractTaskList.Path, taskList ?? ContractTaskList.Text), store, redis);
 
     /// <summary>The hub arguments that select this world's store.</summary>
     public IReadOnlyList<string> StoreArgs => Store == Store.Redis
-        ? ["--redis", Redis!.Server.ConnectionString, "--key-prefix", KeyPrefix]
+        ? ["--redis", Redis!.ConnectionString, "--key-prefix", KeyPrefix]
         : [];
 
     /// <summary>Launches <c>thermo hub</c> on this repository and store without waiting (for hubs expected to refuse).</summary>

@@ -6,6 +6,6 @@ public enum Store
     /// <summary>The embedded Garnet the hub starts in-process (no --redis).</summary>
     Embedded,
 
-    /// <summary>A real redis-server process (--redis 127.0.0.1:PORT, with a key prefix of the test's own).</summary>
+    /// <summary>A real Redis: a redis-server process or a cluster (--redis CONNECTION, with a key prefix of the test's own).</summary>
     Redis,
 }
