@@ -137,7 +137,19 @@ public sealed partial class StateSync
 
         await RequireListedAsync(prId, cancellationToken);
         await CheckHolderIfReachableAsync(prId, agent, lease, cancellationToken);
-        var beat = await _hot.HeartbeatAsync(prId, lease, cancellationToken);
+        HotWriteResult beat;
+        try
+        {
+            beat = await _hot.HeartbeatAsync(prId, lease, cancellationToken);
+        }
+        catch (ThermoclineException ex) when (ex.Kind == ErrorKind.LeaseConflict)
+        {
+            // The heartbeat put the PR in the hot index before its script found the lease gone (its work cleared, or
+            // lapsed): left there, reconciliation would report an expired heartbeat for a PR nobody holds.
+            await DropClearedFromHotIndexAsync(prId, cancellationToken);
+            throw;
+        }
+
         return note is null ? beat : await _hot.NoteAsync(prId, lease, agent, note, cancellationToken);
     }
 

@@ -1,3 +1,4 @@
+using Thermocline.Domain.Errors;
 using Thermocline.Domain.States;
 using Thermocline.Sync.Events;
 using Thermocline.Sync.Reconciliation;
@@ -104,6 +105,23 @@ public abstract partial class StateSyncContract
         var report = await sync.ReconcileAsync(dryRun: true, Ct);
 
         // A milestone and a release are not an "expired heartbeat": nothing is in conflict.
+        Assert.True(report.Clean, string.Join("; ", report.Conflicts));
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_AfterAHeartbeatOfALeaseThatEnded_FindsNothing()
+    {
+        var h = await HarnessAsync();
+        var sync = await h.StartSyncAsync();
+        var lease = (await sync.ClaimAsync("PR-001", "agent-1", HotState.InProgress, Ct)).Lease!;
+        await sync.ReleaseAsync("PR-001", "agent-1", lease, Ct);
+
+        // Its holder beats on, unaware (its work was cleared, or it lapsed): refused, and no trace left in the hot index.
+        var refused = await Assert.ThrowsAsync<ThermoclineException>(() => sync.HeartbeatAsync("PR-001", "agent-1", lease, Ct));
+
+        Assert.Equal(ErrorKind.LeaseConflict, refused.Kind);
+        Assert.DoesNotContain("PR-001", await h.Hot.ListHotIndexAsync(Ct));
+        var report = await sync.ReconcileAsync(dryRun: true, Ct);
         Assert.True(report.Clean, string.Join("; ", report.Conflicts));
     }
 
