@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -12,10 +13,10 @@ namespace Thermocline.Hub.Tests.Failover;
 /// Issue #15's whole topology under fire: a real Redis Cluster (3 masters, 3 replicas), a bare repository as the
 /// remote, two <c>thermo hub</c> processes on two clones (one active, one standing by), and 8 agents working through the
 /// real <c>thermo</c> binary with <c>THERMO_HUB</c> naming both hubs. In turn: a Redis master killed (its replica
-/// promoted), the active hub killed (the standby takes over), a person's push to the remote, the remote away for a
-/// while — the load going on through each. After each: every acknowledged milestone is on the remote's branch exactly
-/// once, no PR was held by two agents at once (as the agents saw it, and as the fences in the commits show it), and a
-/// dry-run reconciliation finds nothing.
+/// promoted), the active hub killed (the standby takes over; the killed one comes back as a standby), a person's pushes
+/// to the remote, the remote away for a while — the load going on through each. After each: every acknowledged
+/// milestone is on the remote's branch exactly once, no PR was held by two agents at once (as the agents saw it, and as
+/// the fences in the commits show it), and a dry-run reconciliation finds nothing.
 /// </summary>
 [Collection(CrashTestGroup.Name)]
 public sealed class GroupUnderFireTests(RedisClusterFixture cluster, ITestOutputHelper output) : IClassFixture<RedisClusterFixture>
@@ -33,86 +34,57 @@ public sealed class GroupUnderFireTests(RedisClusterFixture cluster, ITestOutput
     private static readonly int Seed =
         int.TryParse(Environment.GetEnvironmentVariable("THERMO_LOAD_SEED"), CultureInfo.InvariantCulture, out var seed) ? seed : 20261215;
 
+    private readonly Stopwatch _watch = Stopwatch.StartNew();
+
     [Fact]
     public async Task EightAgents_MasterKilled_ActiveHubKilled_PersonPushes_RemoteAway_EachAcknowledgedMilestoneOnTheRemoteOnce_NoPrHeldTwice()
     {
-        output.WriteLine($"seed {Seed} (THERMO_LOAD_SEED={Seed} repeats the agents' choices)");
-        var watch = Stopwatch.StartNew();
+        output.WriteLine($"seed {Seed} (THERMO_LOAD_SEED={Seed} repeats the agents' choices; their timing is the machine's)");
         await using var group = await HubGroup.StartAsync(cluster, TaskList(), Fast);
         using var person = TempGitRepository.Clone(group.Bare);
         var load = new GroupLoad(group, Seed);
         var ledger = load.Ledger;
-        output.WriteLine($"{watch.Elapsed.TotalSeconds:0.0} s: cluster and two hubs up (A {group.A.Url} active, B {group.B.Url} standing by)");
+        Say($"cluster and two hubs up: A {group.A.Url} active, B {group.B.Url} standing by");
         using var stop = new CancellationTokenSource();
         var running = load.RunAsync(Agents, stop.Token);
         var passed = false;
         try
         {
-            // (1) Steady load.
             ledger.Phase = "steady";
             await UntilAsync(() => ledger.Milestones.Count >= 6, "6 milestones were acknowledged under steady load");
-            await CheckAsync(group, load, "steady");
+            await CheckAsync(group, load);
 
-            // (2) A Redis master killed: the one serving the group's leader lease (and a third of the PRs).
             ledger.Phase = "master killed";
-            var victim = await cluster.Cluster.KillMasterOfAsync($"{group.KeyPrefix}hubs:{{leader}}:lease");
-            var killedAt = ledger.Now;
-            var promotion = await cluster.Cluster.WaitForPromotionAsync(victim);
-            output.WriteLine($"redis master on port {victim.Port} killed; its replica promoted after {promotion.TotalSeconds:0.0} s");
-            await UntilAsync(() => ledger.Milestones.Count(m => m.Sent > killedAt + promotion.TotalMilliseconds) >= 3, "the load went on after the promotion");
-            await CheckAsync(group, load, "master killed");
+            await KillARedisMasterAsync(group, ledger);
+            await CheckAsync(group, load);
 
-            // (3) The active hub killed (SIGKILL): the other takes over within a few seconds of its lease lapsing.
             ledger.Phase = "hub killed";
-            var active = await group.ActiveAsync() ?? throw new InvalidOperationException("no hub is active\n" + group.Logs());
-            var standby = group.Members.Single(m => m != active);
-            var hubKilled = Stopwatch.StartNew();
-            await active.Process.KillAsync();
-            await Eventually.ReturnsAsync(() => HubGroup.HealthAsync(standby), h => h.GetProperty("role").GetString() == "active", "the standby took over", TimeSpan.FromSeconds(30));
-            var failover = hubKilled.Elapsed;
-            var tookOverAt = ledger.Now;
-            output.WriteLine($"active hub {active.Url} killed; {standby.Url} took over after {failover.TotalSeconds:0.0} s");
-            Assert.True(failover < TimeSpan.FromSeconds(15), $"the failover took {failover.TotalSeconds:0.0} s\n{group.Logs()}");
-            await UntilAsync(() => ledger.Milestones.Count(m => m.Sent > tookOverAt) >= 3, "milestones were acknowledged by the hub that took over");
-            await CheckAsync(group, load, "hub killed");
+            var (survivor, killed) = await KillTheActiveHubAsync(group, ledger);
+            await CheckAsync(group, load);
 
-            // (4) A person adds a PR and pushes it to the remote while the agents work, retrying as a person would.
             ledger.Phase = "person pushes";
-            var (sha, races) = await PersonPushesAsync(person);
-            output.WriteLine($"the person's push landed after {races} lost race(s)");
+            var rejoining = group.RestartAsync(killed);
+            var landed = await PersonPushesAsync(person);
             await Eventually.ReturnsAsync(
-                () => group.RunAsync(standby, "status", PersonsPr, "--json"),
+                () => group.RunAsync(group.Urls, "status", PersonsPr, "--json"),
                 r => r.ExitCode == 0 && JsonDocument.Parse(r.Out).RootElement.GetProperty("coldState").GetString() != "new",
                 "the hub fetched the person's PR and the dependency engine moved it on", TimeSpan.FromSeconds(20));
+            var rejoined = await rejoining;
+            var role = await Eventually.ReturnsAsync(() => HubGroup.HealthAsync(rejoined), h => h.GetProperty("role").GetString() == "standby", "the killed hub, restarted, stands by");
+            Assert.Equal(survivor.Url, role.GetProperty("activeHub").GetString());
+            Say($"the killed hub {rejoined.Url} came back as a standby");
             var pushedAt = ledger.Now;
-            await UntilAsync(() => ledger.Milestones.Count(m => m.Sent > pushedAt) >= 2, "the load went on after the person's push");
-            var remote = await CheckAsync(group, load, "person pushes");
-            Assert.True(remote.Shas.Contains(sha), $"the person's commit {sha[..10]} is not on the remote's main any more");
+            await UntilAsync(() => ledger.Milestones.Count(m => m.Sent > pushedAt) >= 2, "the load went on after the person's pushes");
+            var remote = await CheckAsync(group, load);
+            Assert.All(landed, sha => Assert.True(remote.Shas.Contains(sha), $"the person's commit {sha[..10]} is not on the remote's main any more"));
 
-            // (5) The remote away: milestones refused with 69 (nothing acknowledged), hot work goes on; then it comes back.
             ledger.Phase = "remote away";
-            var away = group.Bare + ".away";
-            Directory.Move(group.Bare, away);
-            var blockedAt = ledger.Now;
-            try
-            {
-                await UntilAsync(() => ledger.Outcomes("milestone", 69, "remote away") >= 3 && ledger.Leases.Count(l => l.ClaimSent > blockedAt) >= 2, "milestones were refused and claims went on while the remote was away");
-                var health = await HubGroup.HealthAsync(standby);
-                Assert.Equal("degraded", health.GetProperty("status").GetString());
-                Assert.False(string.IsNullOrEmpty(health.GetProperty("remoteProblem").GetString()));
-            }
-            finally
-            {
-                Directory.Move(away, group.Bare);
-            }
-
-            var unblockedAt = ledger.Now;
-            var duringBlock = ledger.Milestones.Where(m => m.Sent > blockedAt && m.Answered < unblockedAt && !m.NoOp).ToList();
-            Assert.True(duringBlock.Count == 0, "milestones acknowledged while the remote was away: " + string.Join("; ", duringBlock));
+            await TakeTheRemoteAwayAsync(group, survivor, ledger);
             ledger.Phase = "remote back";
-            await Eventually.ReturnsAsync(() => HubGroup.HealthAsync(standby), h => h.GetProperty("status").GetString() == "ok", "the hub found the remote back", TimeSpan.FromSeconds(20));
-            await UntilAsync(() => ledger.Milestones.Count(m => m.Sent > unblockedAt) >= 3, "milestones were acknowledged again once the remote was back");
-            await CheckAsync(group, load, "remote back");
+            await Eventually.ReturnsAsync(() => HubGroup.HealthAsync(survivor), h => h.GetProperty("status").GetString() == "ok", "the hub found the remote back", TimeSpan.FromSeconds(20));
+            var backAt = ledger.Now;
+            await UntilAsync(() => ledger.Milestones.Count(m => m.Sent > backAt) >= 3, "milestones were acknowledged again once the remote was back");
+            await CheckAsync(group, load);
             passed = true;
         }
         finally
@@ -120,33 +92,103 @@ public sealed class GroupUnderFireTests(RedisClusterFixture cluster, ITestOutput
             await stop.CancelAsync();
             load.Resume();
             await running;
-            foreach (var line in ledger.Summary())
-            {
-                output.WriteLine(line);
-            }
+            Report(ledger, passed ? null : group);
+        }
+    }
 
-            foreach (var lease in ledger.Leases.Where(l => l.Ending is not null && !l.Ending.StartsWith("milestone", StringComparison.Ordinal) && l.Ending != "released"))
-            {
-                output.WriteLine($"not ended by its holder: {lease}");
-            }
+    // The master serving the group's leader lease (and a third of the PRs): while its slots are down claims on them are
+    // refused and the leader cannot renew; its 2 s lease usually lapses before the promotion, and a hub takes the lead anew.
+    private async Task KillARedisMasterAsync(HubGroup group, LoadLedger ledger)
+    {
+        var leaderBefore = await group.ActiveAsync();
+        var victim = await cluster.Cluster.KillMasterOfAsync($"{group.KeyPrefix}hubs:{{leader}}:lease");
+        var killedAt = ledger.Now;
+        using var watching = new CancellationTokenSource();
+        var said = new ConcurrentBag<string>();
+        var watcher = WatchHealthAsync(group, said, watching.Token);
+        var promotion = await cluster.Cluster.WaitForPromotionAsync(victim);
+        await watching.CancelAsync();
+        await watcher;
+        var promotedAt = killedAt + promotion.TotalMilliseconds;
+        Say($"redis master on port {victim.Port} killed; its replica promoted after {promotion.TotalSeconds:0.0} s; the hubs said meanwhile: {string.Join(", ", said.Distinct().Order(StringComparer.Ordinal))}");
+        await UntilAsync(() => ledger.Milestones.Count(m => m.Sent > promotedAt) >= 3, "the load went on after the promotion");
+        var leaderAfter = await group.ActiveAsync();
+        Say($"the active hub was {leaderBefore?.Url ?? "none"} before the kill, {leaderAfter?.Url ?? "none"} after it");
+    }
 
-            var (median, p90) = ledger.CommandTimes();
-            output.WriteLine($"{ledger.Leases.Count} leases, {ledger.Milestones.Count} acknowledged milestones in {watch.Elapsed.TotalSeconds:0.0} s; a command took {median:0} ms (median), {p90:0} ms (p90)");
-            if (!passed)
+    private static async Task WatchHealthAsync(HubGroup group, ConcurrentBag<string> said, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (var (member, name) in new[] { (group.A, "A"), (group.B, "B") })
             {
-                foreach (var line in ledger.LastErrors())
+                try
                 {
-                    output.WriteLine(line);
+                    var h = await HubGroup.HealthAsync(member);
+                    said.Add($"{name} {h.GetProperty("role").GetString()} {h.GetProperty("status").GetString()}{(h.GetProperty("redisDegraded").GetBoolean() ? " (redis degraded)" : "")}");
                 }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    said.Add($"{name} not answering");
+                }
+            }
 
-                output.WriteLine(group.Logs());
+            try
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
         }
     }
 
-    // Holds the agents, then checks the remote against what they were told, and a dry-run reconciliation on the active hub.
-    private async Task<RemoteMilestones> CheckAsync(HubGroup group, GroupLoad load, string phase)
+    // SIGKILL of the active hub: the other takes over within a few seconds of its lease lapsing, and goes on.
+    private async Task<(HubGroup.Member Survivor, HubGroup.Member Killed)> KillTheActiveHubAsync(HubGroup group, LoadLedger ledger)
     {
+        var active = await group.ActiveAsync() ?? throw new InvalidOperationException("no hub is active\n" + group.Logs());
+        var standby = group.Members.Single(m => m != active);
+        var killed = Stopwatch.StartNew();
+        await active.Process.KillAsync();
+        await Eventually.ReturnsAsync(() => HubGroup.HealthAsync(standby), h => h.GetProperty("role").GetString() == "active", "the standby took over", TimeSpan.FromSeconds(30));
+        var failover = killed.Elapsed;
+        var tookOverAt = ledger.Now;
+        Say($"active hub {active.Url} killed (SIGKILL); {standby.Url} took over after {failover.TotalSeconds:0.0} s");
+        Assert.True(failover < TimeSpan.FromSeconds(15), $"the failover took {failover.TotalSeconds:0.0} s\n{group.Logs()}");
+        await UntilAsync(() => ledger.Milestones.Count(m => m.Sent > tookOverAt) >= 3, "milestones were acknowledged by the hub that took over");
+        return (standby, active);
+    }
+
+    // The bare repository renamed away: milestones refused with 69 (none acknowledged), claims go on; then it is back.
+    private static async Task TakeTheRemoteAwayAsync(HubGroup group, HubGroup.Member active, LoadLedger ledger)
+    {
+        var away = group.Bare + ".away";
+        Directory.Move(group.Bare, away);
+        var blockedAt = ledger.Now;
+        try
+        {
+            await UntilAsync(
+                () => ledger.Outcomes("milestone", 69, "remote away") >= 3 && ledger.Leases.Count(l => l.ClaimSent > blockedAt) >= 2,
+                "milestones were refused and claims went on while the remote was away");
+            var health = await HubGroup.HealthAsync(active);
+            Assert.Equal("degraded", health.GetProperty("status").GetString());
+            Assert.False(string.IsNullOrEmpty(health.GetProperty("remoteProblem").GetString()));
+        }
+        finally
+        {
+            Directory.Move(away, group.Bare);
+        }
+
+        var unblockedAt = ledger.Now;
+        var acknowledged = ledger.Milestones.Where(m => m.Sent > blockedAt && m.Answered < unblockedAt && !m.NoOp).ToList();
+        Assert.True(acknowledged.Count == 0, "milestones acknowledged while the remote was away: " + string.Join("; ", acknowledged));
+    }
+
+    // Holds the agents, then checks the remote against what they were told, and a dry-run reconciliation on the active hub.
+    private async Task<RemoteMilestones> CheckAsync(HubGroup group, GroupLoad load)
+    {
+        var phase = load.Ledger.Phase;
         await load.PauseAsync();
         try
         {
@@ -164,8 +206,8 @@ public sealed class GroupUnderFireTests(RedisClusterFixture cluster, ITestOutput
             var report = JsonDocument.Parse(dryRun.Out).RootElement;
             Assert.True(
                 report.GetProperty("conflicts").GetArrayLength() == 0 && report.GetProperty("skipped").ValueKind == JsonValueKind.Null,
-                $"after '{phase}': the dry-run reconciliation found {dryRun.Out}");
-            output.WriteLine($"{load.Ledger.Now / 1000:0.0} s, after '{phase}': {load.Ledger.Milestones.Count} acknowledged milestones, each on the remote once; {remote.Milestones.Count} milestone commits; {load.Ledger.Leases.Count} leases, none overlapping; reconciliation clean");
+                $"after '{phase}': the dry-run reconciliation on {active.Url} found {dryRun.Out}");
+            Say($"after '{phase}': {load.Ledger.Milestones.Count} acknowledged milestones, each on the remote once ({remote.Milestones.Count} milestone commits); {load.Ledger.Leases.Count} leases, none held twice; reconciliation clean");
             return remote;
         }
         finally
@@ -174,23 +216,33 @@ public sealed class GroupUnderFireTests(RedisClusterFixture cluster, ITestOutput
         }
     }
 
-    // A person adds a PR in their own clone and pushes; a push that lost the race is pulled (rebased) and pushed again,
-    // as a person would, a bounded number of times. Returns the commit that landed and the races lost.
-    private static async Task<(string Sha, int Races)> PersonPushesAsync(TempGitRepository person)
+    // A person in their own clone: adds a PR, then writes notes twice, pushing each while the agents work. A push that
+    // lost the race is followed by `git pull --rebase` and pushed again, as a person would, a bounded number of times.
+    private async Task<List<string>> PersonPushesAsync(TempGitRepository person)
+    {
+        var landed = new List<string>();
+        landed.Add(await PushAsync(person, "Add " + PersonsPr, ContractTaskList.Path, text =>
+            text.Insert(text.IndexOf("### PR-001:", StringComparison.Ordinal), $"### {PersonsPr}: A person's idea\n\n---\npr_id: {PersonsPr}\ntitle: A person's idea\ncold_state: new\npriority: high\ndependencies: []\n---\n\nAdded by hand.\n\n")));
+        landed.Add(await PushAsync(person, "Notes from the stand-up", "docs/notes.md", _ => "# Notes\n\n- the group failed over twice today\n"));
+        landed.Add(await PushAsync(person, "More notes", "docs/notes.md", text => text + "- the remote went away for a while\n"));
+        return landed;
+    }
+
+    private async Task<string> PushAsync(TempGitRepository person, string message, string path, Func<string, string> edit)
     {
         const int Attempts = 10;
+        await Task.Delay(500); // a person is not a script
         await Task.Run(() => person.Git("pull", "-q", "--rebase"));
-        var text = person.ReadFile(ContractTaskList.Path);
-        var first = text.IndexOf("### PR-001:", StringComparison.Ordinal);
-        person.WriteFile(ContractTaskList.Path, text.Insert(first, $"### {PersonsPr}: A person's idea\n\n---\npr_id: {PersonsPr}\ntitle: A person's idea\ncold_state: new\npriority: high\ndependencies: []\n---\n\nAdded by hand.\n\n"));
-        person.CommitFiles($"Add {PersonsPr}", ContractTaskList.Path);
+        person.WriteFile(path, edit(File.Exists(person.PathOf(path)) ? person.ReadFile(path) : ""));
+        person.CommitFiles(message, path);
         var lost = new List<string>();
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var push = await Task.Run(() => person.TryGit("push", "-q", "origin", "main"));
             if (push.ExitCode == 0)
             {
-                return (person.Head(), attempt);
+                Say($"the person's push '{message}' landed after {attempt} lost race(s)");
+                return person.Head();
             }
 
             lost.Add(push.Stderr.Trim());
@@ -199,9 +251,36 @@ public sealed class GroupUnderFireTests(RedisClusterFixture cluster, ITestOutput
             Assert.True(pull.ExitCode == 0, $"the person's git pull --rebase failed: {pull.Stderr}");
         }
 
-        Assert.Fail($"the person's push lost {Attempts} races in a row against the hub's pushes (git pull --rebase && git push each time):\n{string.Join("\n", lost)}");
-        return default;
+        Assert.Fail($"the person's push '{message}' lost {Attempts} races in a row against the hub's pushes (git pull --rebase && git push each time):\n{string.Join("\n", lost)}");
+        return "";
     }
+
+    private void Report(LoadLedger ledger, HubGroup? failed)
+    {
+        foreach (var line in ledger.Summary())
+        {
+            output.WriteLine(line);
+        }
+
+        foreach (var lease in ledger.Leases.Where(l => l.Ending is { } e && e != "milestone" && e != "released"))
+        {
+            output.WriteLine($"not ended by its holder: {lease}");
+        }
+
+        var (median, p90) = ledger.CommandTimes();
+        Say($"{ledger.Leases.Count} leases, {ledger.Milestones.Count} acknowledged milestones; a thermo command took {median:0} ms (median), {p90:0} ms (p90)");
+        if (failed is not null)
+        {
+            foreach (var line in ledger.LastErrors())
+            {
+                output.WriteLine(line);
+            }
+
+            output.WriteLine(failed.Logs());
+        }
+    }
+
+    private void Say(string what) => output.WriteLine($"{_watch.Elapsed.TotalSeconds,5:0.0} s  {what}");
 
     private static Task UntilAsync(Func<bool> condition, string what) => Eventually.TrueAsync(condition, what, TimeSpan.FromSeconds(45));
 
