@@ -1,0 +1,239 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using LibGit2Sharp;
+using Thermocline.ColdStore.Git;
+using Thermocline.Domain.Commits;
+using Thermocline.Domain.Errors;
+
+namespace Thermocline.ColdStore;
+
+/// <summary>
+/// With a remote, commits go in groups: every commit asked for while a push is under way waits for the next one, and
+/// that push carries them all (a chain of commits, each with its own message, acknowledged together once the remote
+/// has the last). A remote that takes 20–500 ms per push then takes as many milestones per second as agents make.
+/// <para>
+/// People push to the same branch. A hub that pushed back to back would never leave them a moment between its
+/// pushes, and their <c>git pull --rebase &amp;&amp; git push</c> would lose every race. So the hub holds the remote for
+/// at most <see cref="BusyStreak"/> (or four of its pushes, when pushes are slow) before it leaves a gap of
+/// <see cref="Courtesy"/> (or two pushes' time) with no push; what is asked for meanwhile goes in the next group.
+/// An idle hub pushes at once.
+/// </para>
+/// </summary>
+public sealed partial class GitColdStore
+{
+    /// <summary>The longest the hub pushes back to back before it leaves the remote to others for a moment.</summary>
+    internal static readonly TimeSpan BusyStreak = TimeSpan.FromSeconds(1);
+
+    /// <summary>The shortest moment left to others after a busy streak.</summary>
+    internal static readonly TimeSpan Courtesy = TimeSpan.FromMilliseconds(300);
+
+    // A push that starts less than a courtesy gap after the last one ended continues its streak: a shorter pause is no
+    // room for a person's fetch, rebase and push.
+    private static readonly TimeSpan BackToBack = Courtesy;
+
+    private readonly ConcurrentQueue<Waiting> _toPush = new();
+    private long _streakStarted;
+    private long _lastPushEnded;
+    private TimeSpan _lastPushTook;
+
+    /// <summary>How many pushes carried more than one commit (a measure of grouping, for tests and logs).</summary>
+    internal int GroupedPushes { get; private set; }
+
+    /// <summary>How many gaps the hub left to others on the remote.</summary>
+    internal int CourtesyGaps { get; private set; }
+
+    private sealed class Waiting(Plan plan)
+    {
+        public Plan Plan { get; } = plan;
+
+        public TaskCompletionSource<ColdCommit> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public PlannedEdit? Edit { get; set; }
+
+        public Commit? Commit { get; set; }
+    }
+
+    // The remote's write path: queued, then committed and pushed by whichever caller holds the gate, in a group with every
+    // commit asked for up to then.
+    private async Task<ColdCommit> CommitToRemoteAsync(Plan plan, CancellationToken cancellationToken)
+    {
+        var mine = new Waiting(plan);
+        _toPush.Enqueue(mine);
+        while (!mine.Done.Task.IsCompleted)
+        {
+            try
+            {
+                await _gate.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (mine.Done.TrySetCanceled(cancellationToken))
+            {
+                throw; // not planned yet: the group skips it
+            }
+
+            try
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (mine.Done.Task.IsCompleted)
+                {
+                    break; // the group before took it
+                }
+
+                await LeaveTheRemoteAMomentAsync(cancellationToken);
+                var group = new List<Waiting>();
+                while (_toPush.TryDequeue(out var waiting))
+                {
+                    group.Add(waiting);
+                }
+
+                await Task.Run(() => CommitGroupAsync(group), CancellationToken.None);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        return await mine.Done.Task;
+    }
+
+    // After a busy streak, a gap with no push: a person's fetch, rebase and push fit in it.
+    private async Task LeaveTheRemoteAMomentAsync(CancellationToken cancellationToken)
+    {
+        if (_lastPushEnded == 0 || _time.GetElapsedTime(_lastPushEnded) > BackToBack)
+        {
+            return;
+        }
+
+        var streak = Max(BusyStreak, 4 * _lastPushTook);
+        if (_time.GetElapsedTime(_streakStarted) < streak)
+        {
+            return;
+        }
+
+        CourtesyGaps++;
+        await Task.Delay(Max(Courtesy, 2 * _lastPushTook), _time, cancellationToken);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    // Plans each commit of the group on the one before (on the remote branch's tip for the first), pushes the last, and
+    // answers every caller once the remote has it. Someone pushed meanwhile: fetched, the whole group is planned again on
+    // the new tip. A plan that refuses (a conflict, an unknown PR) answers its caller alone; a failure of the push or of
+    // git answers every caller of the group, and nothing of it is acknowledged.
+    private async Task CommitGroupAsync(List<Waiting> group)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            for (var moved = 0; ; moved++)
+            {
+                var tip = ReadTip();
+                var snapshot = Load(tip);
+                var now = CommitText.WholeSeconds(_time.GetUtcNow());
+                var parent = tip;
+                foreach (var waiting in group.Where(w => !w.Done.Task.IsCompleted))
+                {
+                    (waiting.Edit, waiting.Commit) = (null, null);
+                    try
+                    {
+                        waiting.Edit = waiting.Plan(snapshot, parent, now);
+                    }
+                    catch (Exception e) when (e is ThermoclineException or ArgumentException)
+                    {
+                        waiting.Done.TrySetException(e);
+                        continue;
+                    }
+
+                    if (waiting.Edit is { } edit)
+                    {
+                        var (blob, updated) = WriteBlob(edit, snapshot);
+                        waiting.Commit = WriteCommitOn(parent, blob, snapshot.Mode, edit.Message, now);
+                        (parent, snapshot) = (waiting.Commit, updated);
+                    }
+                }
+
+                var pending = group.Where(w => !w.Done.Task.IsCompleted).ToList();
+                if (parent == tip)
+                {
+                    pending.ForEach(w => w.Done.TrySetResult(new ColdCommit(tip.Sha, false, now, moved, WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged)));
+                    return;
+                }
+
+                BeforeRefUpdate?.Invoke();
+                var pushStarted = _time.GetTimestamp();
+                var landed = await PushAsync(parent, tip, moved, CancellationToken.None);
+                NotePush(pushStarted);
+                if (!landed)
+                {
+                    continue;
+                }
+
+                var last = MilestoneParser.Title(pending.Last(w => w.Commit is not null).Edit!.Message);
+                if (!await MoveBranchAsync(parent.Id, tip.Id, last, CancellationToken.None))
+                {
+                    throw ThermoclineException.Unavailable(
+                        $"the tracking ref of {_remote!.Display} moved while the hub pushed; the commits reached the remote but were not acknowledged. A retry is answered from git.");
+                }
+
+                AfterRefUpdate?.Invoke();
+                _cache = snapshot;
+                if (_knownTip is null || _knownTip == tip.Sha)
+                {
+                    RememberTip(parent.Sha);
+                }
+
+                if (pending.Any(w => w.Edit?.IsColdChange == true))
+                {
+                    _lastColdCommitAt = _time.GetUtcNow();
+                }
+
+                if (pending.Count(w => w.Commit is not null) > 1)
+                {
+                    GroupedPushes++;
+                }
+
+                ScheduleFollow();
+                SchedulePackCheck();
+                var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                foreach (var waiting in pending)
+                {
+                    // A no-op planned on a commit of the group stands on that commit, now on the remote too.
+                    var sha = waiting.Commit?.Sha ?? tip.Sha;
+                    if (waiting.Commit is not null)
+                    {
+                        var title = MilestoneParser.Title(waiting.Edit!.Message);
+                        ColdStoreLog.Committed(_logger, title, sha, elapsedMs);
+                    }
+
+                    waiting.Done.TrySetResult(new ColdCommit(sha, waiting.Commit is not null, now, moved, WorkingTreeUpdate.Unchanged, IndexUpdate.Unchanged) { PushedTo = _remote!.Display });
+                }
+
+                return;
+            }
+        }
+        catch (Exception e)
+        {
+            var failure = e switch
+            {
+                LibGit2SharpException => ThermoclineException.Unavailable($"git failed ({e.Message}); nothing was committed.", e),
+                IOException or UnauthorizedAccessException => ThermoclineException.Unavailable($"the repository cannot be written ({e.Message}: a full disk or a read-only .git?); nothing was committed.", e),
+                _ => e,
+            };
+            foreach (var waiting in group)
+            {
+                waiting.Done.TrySetException(failure);
+            }
+        }
+    }
+
+    private void NotePush(long started)
+    {
+        var ended = _time.GetTimestamp();
+        if (_lastPushEnded == 0 || _time.GetElapsedTime(_lastPushEnded, started) > BackToBack)
+        {
+            _streakStarted = started;
+        }
+
+        (_lastPushEnded, _lastPushTook) = (ended, _time.GetElapsedTime(started, ended));
+    }
+}
