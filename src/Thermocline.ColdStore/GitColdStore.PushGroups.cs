@@ -51,6 +51,9 @@ public sealed partial class GitColdStore
         public PlannedEdit? Edit { get; set; }
 
         public Commit? Commit { get; set; }
+
+        /// <summary>The commit it was planned on: the remote's tip, or the commit of the group before it.</summary>
+        public Commit? Base { get; set; }
     }
 
     // The remote's write path: queued, then committed and pushed by whichever caller holds the gate, in a group with every
@@ -133,7 +136,7 @@ public sealed partial class GitColdStore
                 var parent = tip;
                 foreach (var waiting in group.Where(w => !w.Done.Task.IsCompleted))
                 {
-                    (waiting.Edit, waiting.Commit) = (null, null);
+                    (waiting.Edit, waiting.Commit, waiting.Base) = (null, null, parent);
                     try
                     {
                         waiting.Edit = waiting.Plan(snapshot, parent, now);
@@ -198,7 +201,7 @@ public sealed partial class GitColdStore
                 foreach (var waiting in pending)
                 {
                     // A no-op planned on a commit of the group stands on that commit, now on the remote too.
-                    var sha = waiting.Commit?.Sha ?? tip.Sha;
+                    var sha = (waiting.Commit ?? waiting.Base!).Sha;
                     if (waiting.Commit is not null)
                     {
                         var title = MilestoneParser.Title(waiting.Edit!.Message);
