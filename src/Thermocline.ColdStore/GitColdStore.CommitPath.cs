@@ -246,11 +246,17 @@ public sealed partial class GitColdStore
         return (blob, new TaskListSnapshot(blob.Id, snapshot.Mode, bytes, edit.NewList));
     }
 
-    // A commit on parent whose tree is parent's with the task list replaced by blob; nothing points at it yet.
+    // A commit on parent whose tree is parent's with the task list replaced by blob; nothing points at it yet. A group's
+    // leader names its leader fence in the message.
     private Commit WriteCommitOn(Commit parent, Blob blob, Mode mode, string message, DateTimeOffset now)
     {
         var tree = _repo.ObjectDatabase.CreateTree(TreeDefinition.From(parent.Tree).Add(_options.TaskListPath, blob, mode));
         var signature = new Signature(_options.CommitterName, _options.CommitterEmail, now);
+        if (_lead is { } lead)
+        {
+            message = CommitMessages.WithLeaderFence(message, lead.Fence); // which leader of the group made it
+        }
+
         return _repo.ObjectDatabase.CreateCommit(signature, signature, message, tree, [parent], prettifyMessage: false);
     }
 
