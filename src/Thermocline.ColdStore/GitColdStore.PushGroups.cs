@@ -27,6 +27,9 @@ public sealed partial class GitColdStore
     /// <summary>The shortest moment left to others after a busy streak.</summary>
     internal static readonly TimeSpan Courtesy = TimeSpan.FromMilliseconds(300);
 
+    // The longest gap, whatever a push took.
+    private static readonly TimeSpan MaxCourtesy = TimeSpan.FromSeconds(3);
+
     // A push that starts less than a courtesy gap after the last one ended continues its streak: a shorter pause is no
     // room for a person's fetch, rebase and push.
     private static readonly TimeSpan BackToBack = Courtesy;
@@ -34,6 +37,7 @@ public sealed partial class GitColdStore
     private readonly ConcurrentQueue<Waiting> _toPush = new();
     private long _streakStarted;
     private long _lastPushEnded;
+    private long _quietUntil;
     private TimeSpan _lastPushTook;
 
     /// <summary>How many pushes carried more than one commit (a measure of grouping, for tests and logs).</summary>
@@ -44,7 +48,15 @@ public sealed partial class GitColdStore
 
     private sealed class Waiting(Plan plan)
     {
+        private int _state; // 0 queued, 1 taken into a group, 2 cancelled
+
         public Plan Plan { get; } = plan;
+
+        /// <summary>Takes it into a group, unless its caller gave up first.</summary>
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
+
+        /// <summary>Gives it up, unless a group took it first.</summary>
+        public bool TryCancel() => Interlocked.CompareExchange(ref _state, 2, 0) == 0;
 
         public TaskCompletionSource<ColdCommit> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -57,35 +69,56 @@ public sealed partial class GitColdStore
     }
 
     // The remote's write path: queued, then committed and pushed by whichever caller holds the gate, in a group with every
-    // commit asked for up to then.
+    // commit asked for up to then. A caller's cancellation counts only while its request is not taken into a group; once
+    // taken, it is answered as the group is (its commit may be on the remote by then). The courtesy gap is waited out
+    // without the gate, so reads and fetches go on meanwhile.
     private async Task<ColdCommit> CommitToRemoteAsync(Plan plan, CancellationToken cancellationToken)
     {
         var mine = new Waiting(plan);
         _toPush.Enqueue(mine);
+        using var cancelled = cancellationToken.Register(() =>
+        {
+            if (mine.TryCancel())
+            {
+                mine.Done.TrySetCanceled(cancellationToken);
+            }
+        });
         while (!mine.Done.Task.IsCompleted)
         {
-            try
+            if (CourtesyDue() is { } gap)
             {
-                await _gate.WaitAsync(cancellationToken);
+                await Task.WhenAny(mine.Done.Task, Task.Delay(gap, _time, CancellationToken.None));
+                continue;
             }
-            catch (OperationCanceledException) when (mine.Done.TrySetCanceled(cancellationToken))
+
+            var gate = _gate.WaitAsync(CancellationToken.None);
+            if (await Task.WhenAny(mine.Done.Task, gate) != gate)
             {
-                throw; // not planned yet: the group skips it
+                // Answered (or cancelled) while waiting: the gate, once had, goes straight back.
+                _ = gate.ContinueWith(ReleaseGate, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                break;
             }
 
             try
             {
-                ObjectDisposedException.ThrowIf(_disposed, this);
-                if (mine.Done.Task.IsCompleted)
+                if (mine.Done.Task.IsCompleted || CourtesyDue() is not null)
                 {
-                    break; // the group before took it
+                    continue; // the group before took it; or a push just ended a busy streak: the gap first
                 }
 
-                await LeaveTheRemoteAMomentAsync(cancellationToken);
+                if (_disposed && mine.TryCancel())
+                {
+                    mine.Done.TrySetException(new ObjectDisposedException(nameof(GitColdStore)));
+                    break;
+                }
+
                 var group = new List<Waiting>();
                 while (_toPush.TryDequeue(out var waiting))
                 {
-                    group.Add(waiting);
+                    if (waiting.TryTake())
+                    {
+                        group.Add(waiting);
+                    }
                 }
 
                 await Task.Run(() => CommitGroupAsync(group), CancellationToken.None);
@@ -99,22 +132,47 @@ public sealed partial class GitColdStore
         return await mine.Done.Task;
     }
 
-    // After a busy streak, a gap with no push: a person's fetch, rebase and push fit in it.
-    private async Task LeaveTheRemoteAMomentAsync(CancellationToken cancellationToken)
+    private void ReleaseGate(Task acquired)
     {
-        if (_lastPushEnded == 0 || _time.GetElapsedTime(_lastPushEnded) > BackToBack)
+        if (acquired.IsCompletedSuccessfully && !_disposed)
         {
-            return;
+            _gate.Release();
+        }
+    }
+
+    // After a busy streak (pushes back to back for a second, or four pushes' time), how long to leave the remote alone
+    // — a person's fetch, rebase and push fit in it; null when the hub may push now.
+    private TimeSpan? CourtesyDue()
+    {
+        var now = _time.GetTimestamp();
+        var quietUntil = Interlocked.Read(ref _quietUntil);
+        if (now < quietUntil)
+        {
+            return _time.GetElapsedTime(now, quietUntil);
         }
 
-        var streak = Max(BusyStreak, 4 * _lastPushTook);
-        if (_time.GetElapsedTime(_streakStarted) < streak)
+        var ended = Interlocked.Read(ref _lastPushEnded);
+        if (ended == 0 || _time.GetElapsedTime(ended, now) > BackToBack)
         {
-            return;
+            return null;
         }
 
-        CourtesyGaps++;
-        await Task.Delay(Max(Courtesy, 2 * _lastPushTook), _time, cancellationToken);
+        var took = _lastPushTook;
+        if (_time.GetElapsedTime(Interlocked.Read(ref _streakStarted), now) < Max(BusyStreak, 4 * took))
+        {
+            return null;
+        }
+
+        // The gap ends the streak (the next push starts a new one); every waiter keeps it until it is over.
+        var gap = Max(Courtesy, 2 * took);
+        gap = gap < MaxCourtesy ? gap : MaxCourtesy;
+        if (Interlocked.CompareExchange(ref _lastPushEnded, 0, ended) == ended)
+        {
+            CourtesyGaps++;
+            Interlocked.Exchange(ref _quietUntil, now + (long)(gap.TotalSeconds * _time.TimestampFrequency));
+        }
+
+        return gap;
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
@@ -232,11 +290,13 @@ public sealed partial class GitColdStore
     private void NotePush(long started)
     {
         var ended = _time.GetTimestamp();
-        if (_lastPushEnded == 0 || _time.GetElapsedTime(_lastPushEnded, started) > BackToBack)
+        var last = Interlocked.Read(ref _lastPushEnded);
+        if (last == 0 || _time.GetElapsedTime(last, started) > BackToBack)
         {
-            _streakStarted = started;
+            Interlocked.Exchange(ref _streakStarted, started);
         }
 
-        (_lastPushEnded, _lastPushTook) = (ended, _time.GetElapsedTime(started, ended));
+        _lastPushTook = _time.GetElapsedTime(started, ended);
+        Interlocked.Exchange(ref _lastPushEnded, ended);
     }
 }

@@ -97,7 +97,10 @@ internal sealed partial class GitRemote(string name, string branch, string repos
         var rejected = result.Out.Split('\n').Where(l => l.StartsWith("!\t", StringComparison.Ordinal)).ToList();
         // A push that passed the lease check but found the ref moved when it locked it (another push landed in between)
         // lost the same race: git says "cannot lock ref '<ref>': is at X but expected Y".
-        bool MovedAtLock(string refName) => result.Error.Contains($"cannot lock ref '{refName}': is at", StringComparison.Ordinal);
+        // Stock git says so on stderr; hosted remotes (GitHub) in the rejection's reason on the porcelain line.
+        bool MovedAtLock(string refName) =>
+            result.Error.Contains($"cannot lock ref '{refName}': is at", StringComparison.Ordinal)
+            || rejected.Any(l => l.Contains($"cannot lock ref '{refName}': is at", StringComparison.Ordinal));
         if (MovedAtLock(LeaderRef) || rejected.Any(l => l.Contains(":" + LeaderRef + "\t", StringComparison.Ordinal) && l.Contains("stale info", StringComparison.Ordinal)))
         {
             return new(RemoteVerdict.Deposed, $"another hub took over: {LeaderRef} on {name} is not this hub's any more");

@@ -60,6 +60,77 @@ public sealed class PushGroupTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ACallerThatGivesUpBeforeItsRequestIsTaken_IsNeverCommitted()
+    {
+        await using var r = await RemoteRepo.CreateAsync(taskList: ManyReady);
+        using var pushing = new ManualResetEventSlim();
+        using var goOn = new ManualResetEventSlim();
+        r.Store.BeforeRefUpdate = () =>
+        {
+            r.Store.BeforeRefUpdate = null;
+            pushing.Set();
+            goOn.Wait();
+        };
+        var first = Task.Run(() => r.Store.CommitTransitionAsync(Finish(1)));
+        Assert.True(pushing.Wait(TimeSpan.FromSeconds(20)), "the first push started");
+
+        using var giveUp = new CancellationTokenSource();
+        var late = Task.Run(() => r.Store.CommitTransitionAsync(Finish(2), giveUp.Token));
+        await Task.Delay(100);
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => late);
+        goOn.Set();
+        Assert.True((await first).Committed);
+        Assert.True((await r.Store.CommitTransitionAsync(Finish(3))).Committed);
+
+        var titles = RemoteTitles(r);
+        Assert.Contains(titles, t => t.StartsWith("PR-001: ", StringComparison.Ordinal));
+        Assert.Contains(titles, t => t.StartsWith("PR-003: ", StringComparison.Ordinal));
+        Assert.DoesNotContain(titles, t => t.StartsWith("PR-002: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ACallerThatGivesUpOnceItsRequestIsInAGroup_IsAnsweredAsTheGroupIs()
+    {
+        await using var r = await RemoteRepo.CreateAsync(taskList: ManyReady);
+        using var firstPushing = new ManualResetEventSlim();
+        using var firstGoesOn = new ManualResetEventSlim();
+        using var groupPushing = new ManualResetEventSlim();
+        using var groupGoesOn = new ManualResetEventSlim();
+        var pushes = 0;
+        r.Store.BeforeRefUpdate = () =>
+        {
+            if (Interlocked.Increment(ref pushes) == 1)
+            {
+                firstPushing.Set();
+                firstGoesOn.Wait();
+            }
+            else
+            {
+                r.Store.BeforeRefUpdate = null;
+                groupPushing.Set();
+                groupGoesOn.Wait();
+            }
+        };
+        var first = Task.Run(() => r.Store.CommitTransitionAsync(Finish(1)));
+        Assert.True(firstPushing.Wait(TimeSpan.FromSeconds(20)), "the first push started");
+        using var giveUp = new CancellationTokenSource();
+        var grouped = Task.Run(() => r.Store.CommitTransitionAsync(Finish(2), giveUp.Token));
+        var other = Task.Run(() => r.Store.CommitTransitionAsync(Finish(3)));
+        await Task.Delay(200);
+        firstGoesOn.Set();
+        Assert.True(groupPushing.Wait(TimeSpan.FromSeconds(20)), "the group of PR-002 and PR-003 is being pushed");
+
+        await giveUp.CancelAsync(); // too late: its commit is in the push under way
+        groupGoesOn.Set();
+        var answer = await grouped;
+        Assert.True(answer.Committed);
+        Assert.True((await other).Committed);
+        Assert.True((await first).Committed);
+        Assert.Equal(answer.Sha, r.Person.Git("--git-dir", r.Bare, "log", "--format=%H", "--grep=^PR-002: ", "main").Trim());
+    }
+
+    [Fact]
     public async Task ABusyHub_LeavesThePersonAMoment_TheirPullRebaseAndPushGetsThrough()
     {
         await using var r = await RemoteRepo.CreateAsync(taskList: ManyReady);
