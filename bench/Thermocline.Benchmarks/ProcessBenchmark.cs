@@ -14,9 +14,8 @@ namespace Thermocline.Benchmarks;
 /// <c>/healthz</c> ok on a fresh list and on a restart, and its RSS after start and after 2,000 API operations.
 /// </summary>
 /// <remarks>
-/// The binary measured: <c>--thermo PATH</c> (a thermo.dll), else <c>THERMO_DLL</c>, else <c>artifacts/thermo/thermo.dll</c>
-/// (the README's publish command, ReadyToRun), else the JIT-only build copied beside this benchmark. Both thermo and hello
-/// run through the same <c>dotnet</c> host. Every process started here is stopped by its PID before the run ends.
+/// The binary measured is <see cref="ThermoBinary.Find"/>'s. Both thermo and hello run through the same <c>dotnet</c>
+/// host. Every process started here is stopped by its PID before the run ends.
 /// </remarks>
 internal sealed class ProcessBenchmark : IBenchmark
 {
@@ -29,40 +28,11 @@ internal sealed class ProcessBenchmark : IBenchmark
 
     public async Task RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var thermo = FindThermo(args);
-        Console.WriteLine($"thermo: {thermo.Path} ({thermo.How}); host: {Dotnet}");
+        var thermo = ThermoBinary.Find(args);
+        Console.WriteLine($"thermo: {thermo.Path} ({thermo.How}); host: {ThermoBinary.Dotnet}");
         await CommandsAsync(thermo.Path, cancellationToken);
         Console.WriteLine();
         await HubAsync(thermo.Path, cancellationToken);
-    }
-
-    private static string Dotnet { get; } =
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-
-    private static (string Path, string How) FindThermo(IReadOnlyList<string> args)
-    {
-        var flag = args.ToList().IndexOf("--thermo");
-        if (flag >= 0 && flag + 1 < args.Count)
-        {
-            return (Path.GetFullPath(args[flag + 1]), "--thermo");
-        }
-
-        if (Environment.GetEnvironmentVariable("THERMO_DLL") is { Length: > 0 } env)
-        {
-            return (Path.GetFullPath(env), "THERMO_DLL");
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var published = Path.Combine(dir.FullName, "artifacts", "thermo", "thermo.dll");
-            if (File.Exists(published))
-            {
-                return (published, "published folder");
-            }
-        }
-
-        Console.WriteLine("warning: no published thermo (dotnet publish src/Thermocline.Cli -c Release -r linux-x64 -o artifacts/thermo); measuring the JIT-only build beside the benchmark.");
-        return (Path.Combine(AppContext.BaseDirectory, "thermo.dll"), "build output");
     }
 
     // (a) One agent command, whole process, against a hub that already serves; interleaved with hello-world starts.
@@ -186,7 +156,7 @@ internal sealed class ProcessBenchmark : IBenchmark
 
     private static async Task<(double Ms, string Out)> TimeAsync(IReadOnlyList<string> dllAndArgs, IReadOnlyDictionary<string, string>? env, CancellationToken cancellationToken)
     {
-        var info = new ProcessStartInfo(Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(ThermoBinary.Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in dllAndArgs)
         {
             info.ArgumentList.Add(a);
@@ -198,7 +168,7 @@ internal sealed class ProcessBenchmark : IBenchmark
         }
 
         var sw = Stopwatch.StartNew();
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {Dotnet}");
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {ThermoBinary.Dotnet}");
         try
         {
             var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
@@ -242,7 +212,7 @@ internal sealed class ProcessBenchmark : IBenchmark
 
         public static async Task<HubChild> StartAsync(string thermo, TempGitRepository repo, CancellationToken cancellationToken)
         {
-            var info = new ProcessStartInfo(Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = repo.WorkDir };
+            var info = new ProcessStartInfo(ThermoBinary.Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = repo.WorkDir };
             foreach (var a in new[] { thermo, "hub", "--repo", repo.WorkDir, "--port", "0", "--json" })
             {
                 info.ArgumentList.Add(a);

@@ -12,7 +12,8 @@ namespace Thermocline.Benchmarks;
 /// Milestone latency with <c>--remote</c> (pushed to a local bare repository before the answer) next to the same
 /// milestone committed locally only, interleaved in one run on two identical repositories; the baseline of the push
 /// itself is a bare <c>git push</c> of one commit to a bare repository, timed in the same loop. Arguments:
-/// <c>[--transitions N] [--prs N]</c>.
+/// <c>[--transitions N] [--prs N] [--writers N]</c>. Then the same milestones from several writers at once, which the
+/// store pushes in groups: throughput next to one at a time.
 /// </summary>
 internal sealed class RemoteBenchmark : IBenchmark
 {
@@ -90,6 +91,27 @@ internal sealed class RemoteBenchmark : IBenchmark
             Print("bare 'git push' of one commit (baseline of the push)", bs, ls);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"push overhead: p50 {Stats.Ms(ps.Median - ls.Median)} over a local commit; {Stats.Ratio(ps.Median - ls.Median, bs.Median)} of a bare git push"));
+
+            // Agents at once: milestones asked for during a push go in the next one (push groups).
+            var writers = BenchArgs.Int(args, "--writers", 8);
+            var next = Warmup + transitions;
+            var last = Math.Min(prs, next + (transitions * 2));
+            var concurrentMs = new System.Collections.Concurrent.ConcurrentBag<double>();
+            var wall = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
+            {
+                while (Interlocked.Increment(ref next) is var i && i <= last)
+                {
+                    var transition = new ColdTransition(TaskListGenerator.Id(i), HotState.InProgress, ColdState.Completed, "agent-2") { Lease = i, ClaimedFrom = ColdState.Ready };
+                    var timed = await TimeAsync(() => pushed.CommitTransitionAsync(transition, cancellationToken));
+                    concurrentMs.Add(timed.Ms);
+                }
+            }, cancellationToken)));
+            var elapsed = wall.Elapsed.TotalSeconds;
+            var cs = new Stats([.. concurrentMs]);
+            Print($"milestone pushed, {writers} writers at once (push groups)", cs, ls);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"throughput with a push: {concurrentMs.Count / elapsed:F0} milestones/s with {writers} writers ({concurrentMs.Count} in {elapsed:F2} s) vs {1000 / ps.Median:F0}/s one at a time; {Stats.Ratio(concurrentMs.Count / elapsed, 1000 / ps.Median)}"));
         }
         finally
         {

@@ -31,6 +31,14 @@ public sealed partial class GitColdStore
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var span = ColdStoreTracing.Source.StartActivity("commit");
+        if (_remote is not null)
+        {
+            // The remote's branch is the branch of record: the person's checkout is theirs, and commits go in push groups.
+            var pushed = await CommitToRemoteAsync(plan, cancellationToken);
+            span?.SetTag(ColdStoreTracing.CommitTag, pushed.Sha).SetTag(ColdStoreTracing.CommittedTag, pushed.Committed).SetTag(ColdStoreTracing.RetriesTag, pushed.HeadMovedRetries);
+            return pushed;
+        }
+
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -152,9 +160,7 @@ public sealed partial class GitColdStore
             }
 
             // The blob first: the index copy prepared next points at it.
-            var bytes = edit.NewList.ToBytes();
-            var blob = _repo.ObjectDatabase.CreateBlob(new MemoryStream(bytes, writable: false));
-            var updated = new TaskListSnapshot(blob.Id, snapshot.Mode, bytes, edit.NewList);
+            var (blob, updated) = WriteBlob(edit, snapshot);
 
             // The working copy is written beside the real files before anything visible changes (on another thread, while
             // the tree and commit are written here), so a full disk or an unwritable folder refuses the commit rather than
@@ -171,9 +177,7 @@ public sealed partial class GitColdStore
             Commit commit;
             try
             {
-                var tree = _repo.ObjectDatabase.CreateTree(TreeDefinition.From(tip.Tree).Add(_options.TaskListPath, blob, snapshot.Mode));
-                var signature = new Signature(_options.CommitterName, _options.CommitterEmail, now);
-                commit = _repo.ObjectDatabase.CreateCommit(signature, signature, edit.Message, tree, [tip], prettifyMessage: false);
+                commit = WriteCommitOn(tip, blob, snapshot.Mode, edit.Message, now);
             }
             catch
             {
@@ -193,10 +197,6 @@ public sealed partial class GitColdStore
 
             BeforeRefUpdate?.Invoke();
             var title = MilestoneParser.Title(edit.Message);
-            if (_remote is not null && !await PushAsync(commit, tip, moved, cancellationToken))
-            {
-                continue;
-            }
 
             if (!await MoveBranchAsync(commit.Id, tip.Id, title, cancellationToken))
             {
@@ -232,11 +232,32 @@ public sealed partial class GitColdStore
                 RecordWrite(copy, workingTree, owedAndThis);
             }
 
-            ScheduleFollow();
             var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             ColdStoreLog.Committed(_logger, title, commit.Sha, elapsedMs);
-            return new ColdCommit(commit.Sha, true, now, moved, workingTree, index) { PushedTo = _remote?.Display };
+            return new ColdCommit(commit.Sha, true, now, moved, workingTree, index);
         }
+    }
+
+    // The edited task list as a blob (fsynced when durable), and the snapshot of the tip it makes.
+    private (Blob Blob, TaskListSnapshot Updated) WriteBlob(PlannedEdit edit, TaskListSnapshot snapshot)
+    {
+        var bytes = edit.NewList.ToBytes();
+        var blob = _repo.ObjectDatabase.CreateBlob(new MemoryStream(bytes, writable: false));
+        return (blob, new TaskListSnapshot(blob.Id, snapshot.Mode, bytes, edit.NewList));
+    }
+
+    // A commit on parent whose tree is parent's with the task list replaced by blob; nothing points at it yet. A group's
+    // leader names its leader fence in the message.
+    private Commit WriteCommitOn(Commit parent, Blob blob, Mode mode, string message, DateTimeOffset now)
+    {
+        var tree = _repo.ObjectDatabase.CreateTree(TreeDefinition.From(parent.Tree).Add(_options.TaskListPath, blob, mode));
+        var signature = new Signature(_options.CommitterName, _options.CommitterEmail, now);
+        if (_lead is { } lead)
+        {
+            message = CommitMessages.WithLeaderFence(message, lead.Fence); // which leader of the group made it
+        }
+
+        return _repo.ObjectDatabase.CreateCommit(signature, signature, message, tree, [parent], prettifyMessage: false);
     }
 
     // Moves the branch from expected to the new commit: true when moved, false when it points elsewhere now. Waits while

@@ -30,15 +30,24 @@ internal sealed class HttpsTransport(Uri baseAddress, string? bearer) : IDisposa
             using var response = await _http.SendAsync(request, cancellationToken);
             return new PlainHttp.Response((int)response.StatusCode, response.ReasonPhrase ?? "", await response.Content.ReadAsByteArrayAsync(cancellationToken));
         }
-        catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError)
+        catch (HttpRequestException ex) when (NothingSent(ex))
         {
             throw new SocketException((int)SocketError.ConnectionRefused, ex.Message);
+        }
+        catch (OperationCanceledException ex) when (ex.InnerException is TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            // The connect timeout: nobody accepted the connection.
+            throw new SocketException((int)SocketError.TimedOut, ex.Message);
         }
         catch (HttpRequestException ex)
         {
             throw new IOException(ex.Message, ex);
         }
     }
+
+    /// <summary>Whether the request failed before any of it reached the hub: no connection, no name, no TLS session.</summary>
+    public static bool NothingSent(HttpRequestException ex) =>
+        ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError;
 
     public void Dispose() => _http.Dispose();
 }

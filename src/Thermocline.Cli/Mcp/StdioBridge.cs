@@ -71,9 +71,14 @@ internal sealed class StdioBridge(HubRoute route, string? bearer, TextReader inp
         {
             await FailAsync(id, e.Message, cancellationToken);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or JsonException)
+        catch (JsonException e)
         {
-            await FailAsync(id, e is JsonException ? $"a message that is not JSON-RPC was ignored: {e.Message}" : $"the exchange with the hub at {route.Current} broke ({e.Message}); the request may or may not have taken effect.", cancellationToken);
+            await FailAsync(id, $"a message that is not JSON-RPC was ignored: {e.Message}", cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Whatever else went wrong, the client gets an answer rather than silence.
+            await FailAsync(id, $"the exchange with the hub broke ({e.GetType().Name}: {e.Message}); the request may or may not have taken effect.", cancellationToken);
         }
     }
 
@@ -97,9 +102,17 @@ internal sealed class StdioBridge(HubRoute route, string? bearer, TextReader inp
         {
             response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
-        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError)
+        catch (HttpRequestException e) when (HttpsTransport.NothingSent(e))
         {
             throw new HubDetour(ThermoclineException.Unavailable($"no hub answers at {hub} ({e.Message}): start one with 'thermo hub', or point at it with THERMO_HUB."), null);
+        }
+        catch (OperationCanceledException e) when (e.InnerException is TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new HubDetour(ThermoclineException.Unavailable($"no hub accepted a connection at {hub} within {PlainHttp.ConnectTimeout.TotalSeconds:0} s: start one with 'thermo hub', or point at it with THERMO_HUB."), null);
+        }
+        catch (HttpRequestException e)
+        {
+            throw ThermoclineException.Unavailable($"the exchange with the hub at {hub} broke ({e.Message}); the request may or may not have taken effect.", e);
         }
 
         using (response)

@@ -45,6 +45,9 @@ public static class GitProcess
             StandardErrorEncoding = Encoding.UTF8,
         };
         start.Environment["GIT_TERMINAL_PROMPT"] = "0";
+        // git's own words, untranslated: the hub reads some of them (a push's rejection reasons).
+        start.Environment["LC_ALL"] = "C";
+        start.Environment.Remove("LANGUAGE");
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GIT_SSH_COMMAND")))
         {
             start.Environment["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes";

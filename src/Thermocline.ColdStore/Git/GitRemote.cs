@@ -95,7 +95,13 @@ internal sealed partial class GitRemote(string name, string branch, string repos
         // --porcelain: one "FLAG\tFROM:TO\tSUMMARY (REASON)" line per ref; '!' is a rejection. In an atomic push the ref that
         // was not refused itself says "atomic push failed"; the other one says why.
         var rejected = result.Out.Split('\n').Where(l => l.StartsWith("!\t", StringComparison.Ordinal)).ToList();
-        if (rejected.Any(l => l.Contains(":" + LeaderRef + "\t", StringComparison.Ordinal) && l.Contains("stale info", StringComparison.Ordinal)))
+        // A push that passed the lease check but found the ref moved when it locked it (another push landed in between)
+        // lost the same race: git says "cannot lock ref '<ref>': is at X but expected Y".
+        // Stock git says so on stderr; hosted remotes (GitHub) in the rejection's reason on the porcelain line.
+        bool MovedAtLock(string refName) =>
+            result.Error.Contains($"cannot lock ref '{refName}': is at", StringComparison.Ordinal)
+            || rejected.Any(l => l.Contains($"cannot lock ref '{refName}': is at", StringComparison.Ordinal));
+        if (MovedAtLock(LeaderRef) || rejected.Any(l => l.Contains(":" + LeaderRef + "\t", StringComparison.Ordinal) && l.Contains("stale info", StringComparison.Ordinal)))
         {
             return new(RemoteVerdict.Deposed, $"another hub took over: {LeaderRef} on {name} is not this hub's any more");
         }
@@ -104,7 +110,7 @@ internal sealed partial class GitRemote(string name, string branch, string repos
         if (refLine is not null)
         {
             var summary = refLine.Split('\t').LastOrDefault()?.Trim() ?? refLine;
-            return summary.StartsWith("[remote rejected]", StringComparison.Ordinal)
+            return summary.StartsWith("[remote rejected]", StringComparison.Ordinal) && !MovedAtLock($"refs/heads/{branch}")
                 ? new(RemoteVerdict.Refused, $"{name} refused the push: {summary}{Said(result.Error)}")
                 : new(RemoteVerdict.Stale, summary);
         }

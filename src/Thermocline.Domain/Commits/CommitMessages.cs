@@ -121,6 +121,23 @@ public static class CommitMessages
         static string Name(Priority? p) => p is { } known ? known.ToString().ToLowerInvariant() : "(none)";
     }
 
+    /// <summary>
+    /// A message written by the active hub of a hub group: <c>- Leader-Fence: N</c> (its leader lease's fencing number)
+    /// added at the end of the message's metadata, so the history tells which leader made each commit; a message without
+    /// a metadata block at its end (a display sync) is left as it is.
+    /// </summary>
+    public static string WithLeaderFence(string message, long leaderFence)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var metadata = message.LastIndexOf("\nMetadata:\n", StringComparison.Ordinal);
+        return metadata < 0 || !message.EndsWith('\n') || message.AsSpan(metadata + 11).Contains("\n\n", StringComparison.Ordinal)
+            ? message
+            : message + string.Create(CultureInfo.InvariantCulture, $"- {LeaderFenceKey}: {leaderFence}\n");
+    }
+
+    /// <summary>The metadata key of <see cref="WithLeaderFence"/>.</summary>
+    public const string LeaderFenceKey = "Leader-Fence";
+
     /// <summary>The message of a dependency update: every change listed, one commit.</summary>
     public static string Dependencies(DependencyUpdate update, DateTimeOffset timestamp, int maxCauseLength)
     {

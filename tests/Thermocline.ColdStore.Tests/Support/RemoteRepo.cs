@@ -30,9 +30,9 @@ internal sealed class RemoteRepo : IAsyncDisposable
 
     public RecordingLogger Logger { get; }
 
-    public static async Task<RemoteRepo> CreateAsync(Action<ColdStoreOptions>? configure = null)
+    public static async Task<RemoteRepo> CreateAsync(Action<ColdStoreOptions>? configure = null, string? taskList = null)
     {
-        var person = TempGitRepository.CreateWith(ColdRepo.Path, TestTaskList.Text);
+        var person = TempGitRepository.CreateWith(ColdRepo.Path, taskList ?? TestTaskList.Text);
         TempGitRepository? hub = null;
         try
         {

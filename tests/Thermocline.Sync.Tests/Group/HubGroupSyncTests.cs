@@ -94,6 +94,7 @@ public sealed class HubGroupSyncTests(RedisServerFixture server) : IClassFixture
         var claim = await a.Sync.ClaimAsync("PR-001", "bob", HotState.Investigating, Ct);
         var planned = await a.Sync.TransitionAsync("PR-001", ColdState.Planned, "bob", claim.Lease, null, Ct);
         Assert.Contains("PR-001: investigating → planned", RemoteMainMessage(), StringComparison.Ordinal);
+        Assert.Contains("\n- Leader-Fence: 1\n", RemoteMainMessage(), StringComparison.Ordinal); // which leader made it
         Assert.Equal(planned.Commit, _person.Git("--git-dir", _bare, "rev-parse", "main").Trim());
         Assert.False(await b.Sync.FetchRemoteAsync(Ct), "a standby follows the remote but does not act on it");
         await b.Sync.StopAsync(Ct); // a standby's stop writes nothing and resigns nothing
@@ -114,6 +115,7 @@ public sealed class HubGroupSyncTests(RedisServerFixture server) : IClassFixture
         Assert.Equal(HotWriteResult.Applied, beat);
         await b.Sync.TransitionAsync("PR-002", ColdState.Planned, "carol", second.Lease, null, Ct);
         Assert.Contains("PR-002: investigating → planned", RemoteMainMessage(), StringComparison.Ordinal);
+        Assert.Contains("\n- Leader-Fence: 2\n", RemoteMainMessage(), StringComparison.Ordinal);
         Assert.Contains("Hub: hub-b", _person.Git("--git-dir", _bare, "log", "-1", "--format=%B", "refs/thermocline/leader"), StringComparison.Ordinal);
 
         // A wakes up: its renewal fails, it stands by, and a write that needs a push is refused without landing.
