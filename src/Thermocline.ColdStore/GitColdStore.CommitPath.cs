@@ -31,14 +31,16 @@ public sealed partial class GitColdStore
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var span = ColdStoreTracing.Source.StartActivity("commit");
-        if (_remote is not null)
-        {
-            // The remote's branch is the branch of record: the person's checkout is theirs, and commits go in push groups.
-            var pushed = await CommitToRemoteAsync(plan, cancellationToken);
-            span?.SetTag(ColdStoreTracing.CommitTag, pushed.Sha).SetTag(ColdStoreTracing.CommittedTag, pushed.Committed).SetTag(ColdStoreTracing.RetriesTag, pushed.HeadMovedRetries);
-            return pushed;
-        }
+        // With a remote its branch is the branch of record (the person's checkout is theirs) and commits go in push groups.
+        var result = _remote is not null
+            ? await CommitToRemoteAsync(plan, cancellationToken)
+            : await CommitLocallyAsync(plan, waitWhileBusy, cancellationToken);
+        span?.SetTag(ColdStoreTracing.CommitTag, result.Sha).SetTag(ColdStoreTracing.CommittedTag, result.Committed).SetTag(ColdStoreTracing.RetriesTag, result.HeadMovedRetries);
+        return result;
+    }
 
+    private async Task<ColdCommit> CommitLocallyAsync(Plan plan, bool waitWhileBusy, CancellationToken cancellationToken)
+    {
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -47,7 +49,6 @@ public sealed partial class GitColdStore
             using (indexLock)
             {
                 var result = await Task.Run(() => CommitOnBranchAsync(plan, checkout, cancellationToken), cancellationToken);
-                span?.SetTag(ColdStoreTracing.CommitTag, result.Sha).SetTag(ColdStoreTracing.CommittedTag, result.Committed).SetTag(ColdStoreTracing.RetriesTag, result.HeadMovedRetries);
                 if (result.Committed)
                 {
                     SchedulePackCheck();
@@ -56,19 +57,23 @@ public sealed partial class GitColdStore
                 return result;
             }
         }
-        catch (LibGit2SharpException e)
+        catch (Exception e) when (NothingCommitted(e) is { } failure)
         {
-            throw ThermoclineException.Unavailable($"git failed ({e.Message}); nothing was committed.", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw ThermoclineException.Unavailable($"the repository cannot be written ({e.Message}: a full disk or a read-only .git?); nothing was committed.", e);
+            throw failure;
         }
         finally
         {
             _gate.Release();
         }
     }
+
+    // git or the file system failed before the branch moved: what the caller is told (null for anything else).
+    private static ThermoclineException? NothingCommitted(Exception e) => e switch
+    {
+        LibGit2SharpException => ThermoclineException.Unavailable($"git failed ({e.Message}); nothing was committed.", e),
+        IOException or UnauthorizedAccessException => ThermoclineException.Unavailable($"the repository cannot be written ({e.Message}: a full disk or a read-only .git?); nothing was committed.", e),
+        _ => null,
+    };
 
     // The checkout as a commit may treat it, and the index lock when the working copy is to be kept in step. A person may
     // start a merge or switch branch while we wait for the lock, so the checkout is looked at again under it.
@@ -95,11 +100,7 @@ public sealed partial class GitColdStore
 
             if (checkout.Mode == CopyMode.RefOnly)
             {
-                if (_remote is null)
-                {
-                    ColdStoreLog.RefOnly(_logger, Branch, checkout.Why!);
-                }
-
+                ColdStoreLog.RefOnly(_logger, Branch, checkout.Why!);
                 return (checkout, null);
             }
 

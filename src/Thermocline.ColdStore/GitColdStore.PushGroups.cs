@@ -274,12 +274,7 @@ public sealed partial class GitColdStore
         }
         catch (Exception e)
         {
-            var failure = e switch
-            {
-                LibGit2SharpException => ThermoclineException.Unavailable($"git failed ({e.Message}); nothing was committed.", e),
-                IOException or UnauthorizedAccessException => ThermoclineException.Unavailable($"the repository cannot be written ({e.Message}: a full disk or a read-only .git?); nothing was committed.", e),
-                _ => e,
-            };
+            var failure = NothingCommitted(e) ?? e;
             foreach (var waiting in group)
             {
                 waiting.Done.TrySetException(failure);

@@ -160,22 +160,18 @@ internal sealed class HubClient : IDisposable
     {
         string? detail = null;
         string? kind = null;
-        var standby = false;
-        string? activeHub = null;
         try
         {
             using var json = JsonDocument.Parse(response.Body);
             detail = json.RootElement.TryGetProperty("detail", out var d) ? d.GetString() : null;
             kind = json.RootElement.TryGetProperty("kind", out var k) ? k.GetString() : null;
-            standby = json.RootElement.TryGetProperty("standby", out var s) && s.ValueKind == JsonValueKind.True;
-            activeHub = json.RootElement.TryGetProperty("activeHub", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString() : null;
         }
         catch (JsonException)
         {
         }
 
         detail ??= $"the hub answered {response.Status} {response.Reason}";
-        if (standby && response.Status == 503)
+        if (HubDetour.IsStandbyRefusal(response.Status, response.Body, out var activeHub))
         {
             // A standby did nothing: the active hub it names, or another of the group, may serve it.
             return new HubDetour(ThermoclineException.Unavailable(detail), activeHub);

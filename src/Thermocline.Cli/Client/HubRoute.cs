@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Thermocline.Domain.Errors;
 using Thermocline.Hub;
 
@@ -119,4 +120,34 @@ internal sealed class HubDetour(ThermoclineException error, string? activeHub) :
     public ThermoclineException Error { get; } = error;
 
     public string? ActiveHub { get; } = activeHub;
+
+    /// <summary>
+    /// Whether an answer is a standby's refusal — 503 with a problem document saying <c>standby: true</c> — and the active
+    /// hub it names (null during a takeover).
+    /// </summary>
+    public static bool IsStandbyRefusal(int status, byte[] body, out string? activeHub)
+    {
+        activeHub = null;
+        if (status != 503)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var problem = JsonDocument.Parse(body);
+            if (problem.RootElement.ValueKind != JsonValueKind.Object
+                || !problem.RootElement.TryGetProperty("standby", out var standby) || standby.ValueKind != JsonValueKind.True)
+            {
+                return false;
+            }
+
+            activeHub = problem.RootElement.TryGetProperty("activeHub", out var active) && active.ValueKind == JsonValueKind.String ? active.GetString() : null;
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
 }

@@ -121,9 +121,9 @@ internal sealed class StdioBridge(HubRoute route, string? bearer, TextReader inp
             {
                 var body = await response.Content.ReadAsStringAsync(cancellationToken);
                 var why = $"the hub at {hub} answered {(int)response.StatusCode} {response.ReasonPhrase}: {Clip(body)}";
-                if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && StandbyOf(body) is { } standby)
+                if (HubDetour.IsStandbyRefusal((int)response.StatusCode, Encoding.UTF8.GetBytes(body), out var activeHub))
                 {
-                    throw new HubDetour(ThermoclineException.Unavailable(why), standby.ActiveHub);
+                    throw new HubDetour(ThermoclineException.Unavailable(why), activeHub);
                 }
 
                 throw ThermoclineException.Unavailable(why);
@@ -157,21 +157,6 @@ internal sealed class StdioBridge(HubRoute route, string? bearer, TextReader inp
             }
 
             return true;
-        }
-    }
-
-    // A standby's refusal (a problem document with standby: true), with the active hub it names.
-    private static (string? ActiveHub, bool Standby)? StandbyOf(string body)
-    {
-        try
-        {
-            return JsonNode.Parse(body) is JsonObject problem && problem["standby"]?.GetValueKind() == JsonValueKind.True
-                ? (problem["activeHub"]?.GetValueKind() == JsonValueKind.String ? problem["activeHub"]!.GetValue<string>() : null, true)
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
         }
     }
 
