@@ -203,7 +203,7 @@ public sealed class RedisServer : IAsyncDisposable
             {
                 var owner = File.ReadAllText(Path.Combine(dir, OwnerFile)).Split(' ');
                 if (owner.Length != 2 || !int.TryParse(owner[0], out var ownerPid) || !long.TryParse(owner[1], out var ownerStart)
-                    || ProcessStart(ownerPid) == ownerStart)
+                    || IsSameStart(ProcessStart(ownerPid), ownerStart))
                 {
                     continue; // unreadable, or its test process still runs
                 }
@@ -230,6 +230,12 @@ public sealed class RedisServer : IAsyncDisposable
 
     /// <summary>What the owner file says: the pid and its start time, so a reused pid is not taken for the owner.</summary>
     public static string OwnerRecord(int pid, long? start) => $"{pid} {start ?? 0}";
+
+    // A process's start time, as two processes read it, differs by a few milliseconds (.NET derives it from the boot time
+    // each process computes for itself): the same start within a second, as the hub's own lock markers judge it. Exact
+    // equality made two test processes running at once (Stryker runs two) take each other's servers for orphans.
+    internal static bool IsSameStart(long? start, long recorded) =>
+        start is { } ticks && Math.Abs(ticks - recorded) < TimeSpan.TicksPerSecond;
 
     // The process's start time in ticks, or null when there is no such process.
     private static long? ProcessStart(int pid)

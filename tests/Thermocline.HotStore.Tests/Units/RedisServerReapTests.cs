@@ -50,6 +50,29 @@ public sealed class RedisServerReapTests
     }
 
     [Fact]
+    public async Task ReapOrphans_ServerOfAnotherLiveTestProcess_KeepsRunning()
+    {
+        // Another test process (Stryker runs two at once) wrote the owner record with the start time it read for itself;
+        // this process reads that start a few milliseconds apart. Such a server is not an orphan.
+        await using var server = await RedisServer.StartAsync();
+        using var owner = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
+        try
+        {
+            var start = owner.StartTime.ToUniversalTime().Ticks + (3 * TimeSpan.TicksPerMillisecond);
+            await File.WriteAllTextAsync(Path.Combine(server.Directory, "owner"), RedisServer.OwnerRecord(owner.Id, start));
+
+            RedisServer.ReapOrphans();
+
+            Assert.True(server.IsRunning, "a server whose owner still runs was taken for an orphan");
+            Assert.True(Directory.Exists(server.Directory));
+        }
+        finally
+        {
+            owner.Kill();
+        }
+    }
+
+    [Fact]
     public async Task ReapOrphans_ServerOfThisTestProcess_KeepsRunning()
     {
         await using var server = await RedisServer.StartAsync();
