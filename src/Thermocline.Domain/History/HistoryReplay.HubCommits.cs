@@ -12,6 +12,20 @@ public sealed partial class HistoryReplay
 
     private static bool IsRestored(HistoryCommit commit) => commit.Message.Contains(RestoredLine, StringComparison.Ordinal);
 
+    // The sha a restored commit names ("Restored: <sha> was dropped …"), or null.
+    private static string? RestoredSha(HistoryCommit commit)
+    {
+        var at = commit.Message.IndexOf(RestoredLine, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var rest = commit.Message.AsSpan(at + RestoredLine.Length);
+        var end = rest.IndexOfAny(' ', '\n');
+        return (end < 0 ? rest : rest[..end]).ToString();
+    }
+
     private void CheckTransition(HistoryCommit commit, List<Milestone> milestones, List<Delta> diff, TaskList? before)
     {
         if (milestones is not [var m])
@@ -133,6 +147,23 @@ public sealed partial class HistoryReplay
     {
         if (m.Lease is not { } fence)
         {
+            return;
+        }
+
+        _milestoneFences[(commit.Sha, m.PrId)] = fence;
+
+        // A restored milestone re-states one the branch still holds (a merge undid it, and both sides stay in history):
+        // it carries that one's fence, however many leases came after it, and is judged against that one alone. One whose
+        // original the branch no longer holds (a reset dropped it) is judged as a new milestone, below.
+        if (RestoredSha(commit) is { } original && _milestoneFences.TryGetValue((original, m.PrId), out var originalFence))
+        {
+            if (fence != originalFence)
+            {
+                Find(commit, AuditFindingKind.FenceRegression,
+                    $"{m.PrId}'s restored milestone has lease fence {fence}, but the milestone it restores had fence {originalFence}",
+                    m.PrId, otherSha: original);
+            }
+
             return;
         }
 

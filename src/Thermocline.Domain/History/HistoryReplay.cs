@@ -21,6 +21,7 @@ public sealed partial class HistoryReplay(Func<string, TaskList> readList, strin
     private readonly List<Holding> _holdings = [];
     private readonly Dictionary<string, Holding> _shown = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Fence, string Sha)> _fences = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Sha, string PrId), long> _milestoneFences = [];
     private readonly HashSet<string> _prs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _brokenLists = new(StringComparer.Ordinal);
     private DateTimeOffset? _lastCommitted;

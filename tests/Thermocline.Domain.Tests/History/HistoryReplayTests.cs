@@ -75,6 +75,40 @@ public sealed class HistoryReplayTests
     }
 
     [Fact]
+    public void Run_TwoMilestonesUndoneAndRestoredInOrder_IsClean()
+    {
+        // A person's commit from an old copy undid two milestones of one PR; the hub commits both again, oldest first. The
+        // first restored one repeats fence 7 after the original fence 9: a re-statement, not a lease that went back.
+        var h = new FakeHistory();
+        h.Commit("Add the task list", FakeHistory.List(Start));
+        var first = h.Milestone(FakeHistory.List(("PR-001", "completed"), ("PR-002", "blocked")), "PR-001", HotState.InProgress, ColdState.Completed, lease: 7);
+        var second = h.Milestone(FakeHistory.List(("PR-001", "approved"), ("PR-002", "blocked")), "PR-001", HotState.UnderReview, ColdState.Approved, lease: 9);
+        h.Commit("A copy saved over the hub's edits", FakeHistory.List(Start));
+        h.Milestone(FakeHistory.List(("PR-001", "completed"), ("PR-002", "blocked")), "PR-001", HotState.InProgress, ColdState.Completed, lease: 7, restores: first);
+        h.Milestone(FakeHistory.List(("PR-001", "approved"), ("PR-002", "blocked")), "PR-001", HotState.UnderReview, ColdState.Approved, lease: 9, restores: second);
+
+        var report = h.Replay().Report;
+
+        Assert.True(report.IsClean, string.Join("\n", report.Findings));
+    }
+
+    [Fact]
+    public void Run_RestoredMilestoneWithAnotherFenceThanItsOriginal_FenceRegression()
+    {
+        var h = new FakeHistory();
+        h.Commit("Add the task list", FakeHistory.List(Start));
+        var original = h.Milestone(FakeHistory.List(("PR-001", "completed"), ("PR-002", "blocked")), "PR-001", HotState.InProgress, ColdState.Completed, lease: 7);
+        h.Commit("A copy saved over the hub's edit", FakeHistory.List(Start));
+        var restored = h.Milestone(FakeHistory.List(("PR-001", "completed"), ("PR-002", "blocked")), "PR-001", HotState.InProgress, ColdState.Completed, lease: 5, restores: original);
+
+        var report = h.Replay().Report;
+
+        var finding = Assert.Single(report.Violations);
+        Assert.Equal((AuditFindingKind.FenceRegression, restored, original), (finding.Kind, finding.Sha, finding.OtherSha));
+        Assert.Contains("fence 5, but the milestone it restores had fence 7", finding.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_ColdToColdNotInTheTable_DisallowedTransition()
     {
         var h = new FakeHistory();
