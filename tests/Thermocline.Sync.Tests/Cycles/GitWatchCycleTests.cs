@@ -81,7 +81,15 @@ public sealed class GitWatchCycleTests(RedisServerFixture server, Xunit.Abstract
 
         _h.Repo.WriteFile(SyncTaskList.Path, mine); // the person finishes, from their copy that still says ready
         await Eventually.TrueAsync(() => _h.Repo.ReadFile(SyncTaskList.Path).Contains("pr_id: PR-001\ntitle: Work item PR-001\ncold_state: completed", StringComparison.Ordinal), "the owed edit reached the file", Noticed);
-        _h.Repo.Git("commit", "-q", "-am", "A person's rewording");
+        // The hub may still be writing the dependency engine's follow-up into the index: a person whose git says another
+        // process holds index.lock tries again, as git's message tells them to.
+        bool PersonCommits()
+        {
+            var (code, _, stderr) = _h.Repo.TryGit("commit", "-q", "-am", "A person's rewording");
+            return code == 0 || (stderr.Contains("index.lock", StringComparison.Ordinal) ? false : throw new InvalidOperationException(stderr));
+        }
+
+        await Eventually.TrueAsync(PersonCommits, "the person's commit went in", Noticed);
 
         var committed = _h.HeadTaskList();
         Assert.Contains("pr_id: PR-001\ntitle: Work item PR-001\ncold_state: completed", committed, StringComparison.Ordinal);
