@@ -169,7 +169,7 @@ public sealed partial class HistoryReplay
 
         if (_fences.TryGetValue(m.PrId, out var last))
         {
-            // A restored milestone carries the fence of the one it restores.
+            // A restore of a milestone a reset dropped repeats that one's fence: equal to the last, not above it.
             if (fence < last.Fence || (fence == last.Fence && !IsRestored(commit)))
             {
                 Find(commit, AuditFindingKind.FenceRegression,
